@@ -1,0 +1,70 @@
+"""The transcript files the app can offer: shipped examples, imported paper data, live runs.
+
+Discovery is pure file listing so that pages, notebooks and tests agree on what is available.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from alignment_faking_lab import paths
+from alignment_faking_lab.storage import LoadResult, read_jsonl
+from alignment_faking_lab.transcript import Transcript
+
+ILLUSTRATIVE_KEY = "illustrative"
+
+
+@dataclass(frozen=True, slots=True)
+class Collection:
+    key: str  # stable, used in URLs
+    title: str
+    path: Path
+    kind: str  # "illustrative", "paper", "live" or "file"
+
+    @property
+    def version(self) -> tuple[float, int]:
+        """Changes whenever the file does, so caches reload a run that is still growing."""
+        try:
+            stat = self.path.stat()
+        except FileNotFoundError:
+            return (0.0, 0)
+        return (stat.st_mtime, stat.st_size)
+
+
+def shipped_collection() -> Collection:
+    return Collection(
+        key=ILLUSTRATIVE_KEY,
+        title="Illustrative examples (written for teaching, not model output)",
+        path=paths.ILLUSTRATIVE_TRANSCRIPTS,
+        kind="illustrative",
+    )
+
+
+def discover_collections(data_dir: Path | None = None) -> list[Collection]:
+    """Shipped examples first, then imported paper settings, then live runs (newest first)."""
+    data_dir = data_dir or paths.data_dir()
+    found = [shipped_collection()]
+    paper = sorted((data_dir / "paper").glob("*.jsonl"))
+    found += [
+        Collection(
+            f"paper:{p.stem}", f"Paper transcripts: {p.stem.replace('__', ' / ')}", p, "paper"
+        )
+        for p in paper
+    ]
+    runs = sorted(
+        (data_dir / "runs").glob("*.jsonl"), key=lambda p: p.stat().st_mtime, reverse=True
+    )
+    found += [Collection(f"run:{p.stem}", f"Live run: {p.stem}", p, "live") for p in runs]
+    return found
+
+
+def load_collection(collection: Collection) -> LoadResult:
+    if not collection.path.exists():
+        return LoadResult([], [], collection.path.name)
+    return read_jsonl(collection.path)
+
+
+def load_illustrative() -> list[Transcript]:
+    """The shipped examples; notebooks and tests use this, the app goes through its cache."""
+    return load_collection(shipped_collection()).transcripts

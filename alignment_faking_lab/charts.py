@@ -1,0 +1,223 @@
+"""Plotly figures: the paper's Figure-1 style bars, the compliance gap, the paper beside a run.
+
+Pure functions from tables to figures. Every figure says what its numbers are: a caption names
+illustrative data as such, and bars of the paper's figures carry their source on hover.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from alignment_faking_lab.transcript import PROVENANCE_LABELS, Provenance
+
+REFUSED_COLOUR = "#5B8DB8"
+COMPLIED_COLOUR = "#F2C14E"
+FAKING_COLOUR = "#C8553D"
+PAID_COLOUR = "#8FB8DE"
+TIER_NAMES = {"free": "Free tier (training)", "paid": "Paid tier (unmonitored)"}
+ILLUSTRATIVE_CAPTION = (
+    f"{PROVENANCE_LABELS[Provenance.ILLUSTRATIVE]}: illustrative examples written for teaching "
+    "- not a measured rate."
+)
+GROUP_COLUMNS_EXCLUDED = {
+    "tier", "n", "complied", "refused", "failed", "complied_with_af", "judged",
+    "complied_without_af", "compliance_rate", "af_rate", "af_among_compliant",
+    "compliance_low", "compliance_high", "af_low", "af_high", "provenances",
+}  # fmt: skip
+
+
+def _empty(title: str, message: str = "No data to show") -> go.Figure:
+    figure = go.Figure()
+    figure.update_layout(
+        title=title,
+        xaxis={"visible": False},
+        yaxis={"visible": False},
+        annotations=[{"text": message, "showarrow": False, "font": {"size": 16}}],
+        height=260,
+    )
+    return figure
+
+
+def _with_caption(figure: go.Figure, caption: str | None) -> go.Figure:
+    if caption:
+        figure.add_annotation(
+            text=caption, xref="paper", yref="paper", x=0, y=-0.28, showarrow=False,
+            xanchor="left", yanchor="top", font={"size": 13, "color": "#9A3412"},
+        )  # fmt: skip
+        figure.update_layout(margin={"b": 110})
+    return figure
+
+
+def _group_columns(summary: pd.DataFrame) -> list[str]:
+    return [c for c in summary.columns if c not in GROUP_COLUMNS_EXCLUDED]
+
+
+def _row_labels(summary: pd.DataFrame) -> list[str]:
+    groups = _group_columns(summary)
+    labels = []
+    for _, row in summary.iterrows():
+        tier = TIER_NAMES.get(str(row["tier"]), str(row["tier"]))
+        prefix = " · ".join(str(row[g]) for g in groups)
+        labels.append(f"{prefix} · {tier}" if prefix else tier)
+    return labels
+
+
+def is_illustrative(summary: pd.DataFrame) -> bool:
+    return "provenances" in summary and summary["provenances"].str.contains("illustrative").any()
+
+
+def figure1_chart(summary: pd.DataFrame, title: str, caption: str | None = None) -> go.Figure:
+    """Stacked bars per tier, as the paper's Figure 1, with Wilson intervals on compliance."""
+    if summary.empty or summary["judged"].sum() == 0:
+        return _empty(title)
+    if caption is None and is_illustrative(summary):
+        caption = ILLUSTRATIVE_CAPTION
+    labels = _row_labels(summary)
+    judged = summary["judged"].where(summary["judged"] > 0)
+    shares = {
+        "Complied, with alignment-faking reasoning": summary["complied_with_af"] / judged * 100,
+        "Complied, no alignment-faking reasoning": summary["complied_without_af"] / judged * 100,
+        "Refused": summary["refused"] / judged * 100,
+    }
+    colours = [FAKING_COLOUR, COMPLIED_COLOUR, REFUSED_COLOUR]
+    patterns = ["/", "", ""]
+    figure = go.Figure()
+    for (name, values), colour, pattern in zip(shares.items(), colours, patterns, strict=True):
+        counts = {
+            "Complied, with alignment-faking reasoning": summary["complied_with_af"],
+            "Complied, no alignment-faking reasoning": summary["complied_without_af"],
+            "Refused": summary["refused"],
+        }[name]
+        figure.add_bar(
+            y=labels, x=values, name=name, orientation="h",
+            marker={"color": colour, "pattern": {"shape": pattern}},
+            customdata=list(zip(counts, summary["judged"], strict=True)),
+            hovertemplate="%{y}<br>" + name + ": %{x:.1f}% (%{customdata[0]} of "
+            "%{customdata[1]})<extra></extra>",
+        )  # fmt: skip
+    rate = summary["compliance_rate"] * 100
+    figure.add_scatter(
+        y=labels, x=rate, mode="markers", name="Compliance, 95% Wilson interval",
+        marker={"symbol": "line-ns-open", "size": 14, "color": "#222"},
+        error_x={
+            "type": "data", "symmetric": False,
+            "array": summary["compliance_high"] * 100 - rate,
+            "arrayminus": rate - summary["compliance_low"] * 100,
+            "color": "#222", "thickness": 1.5,
+        },
+        hovertemplate="%{y}<br>Complied: %{x:.1f}%<extra></extra>",
+    )  # fmt: skip
+    figure.update_layout(
+        title=title, barmode="stack", height=140 + 46 * len(labels),
+        xaxis={"title": "Share of judged transcripts (%)", "range": [0, 100]},
+        yaxis={"autorange": "reversed"},
+        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
+    )  # fmt: skip
+    return _with_caption(figure, caption)
+
+
+def gap_chart(gaps: pd.DataFrame, title: str = "Compliance gap (free minus paid)") -> go.Figure:
+    """The gap in percentage points per group, with its 95% interval."""
+    if gaps.empty or gaps["gap"].isna().all():
+        return _empty(title)
+    groups = [c for c in gaps.columns if c not in {
+        "free_rate", "paid_rate", "gap", "gap_low", "gap_high", "method", "n_pairs",
+        "free_only", "paid_only", "mcnemar_p"}]  # fmt: skip
+    labels = [
+        " · ".join(str(row[g]) for g in groups) or "All loaded transcripts"
+        for _, row in gaps.iterrows()
+    ]
+    gap = gaps["gap"] * 100
+    figure = go.Figure()
+    figure.add_scatter(
+        x=gap, y=labels, mode="markers", name="Gap",
+        marker={"size": 12, "color": FAKING_COLOUR},
+        error_x={
+            "type": "data", "symmetric": False,
+            "array": gaps["gap_high"] * 100 - gap, "arrayminus": gap - gaps["gap_low"] * 100,
+        },
+        customdata=list(zip(gaps["n_pairs"], gaps["mcnemar_p"], gaps["method"], strict=True)),
+        hovertemplate="%{y}<br>Gap %{x:.1f} points<br>%{customdata[2]}, pairs: %{customdata[0]}"
+        "<br>McNemar p = %{customdata[1]:.3g}<extra></extra>",
+    )  # fmt: skip
+    figure.add_vline(x=0, line_dash="dot", line_color="#666")
+    figure.update_layout(
+        title=title, height=160 + 40 * len(labels), showlegend=False,
+        xaxis={"title": "Compliance in training minus unmonitored (percentage points)"},
+        yaxis={"autorange": "reversed"},
+    )  # fmt: skip
+    return figure
+
+
+def paper_headline_chart(rows: pd.DataFrame, title: str | None = None) -> go.Figure:
+    """The paper's published rates by setting, each bar with its source on hover."""
+    title = title or "Published in the paper: compliance with harmful requests, by tier"
+    if rows.empty:
+        return _empty(title)
+    labels = rows["label"] if "label" in rows else rows["model"] + ", " + rows["condition"]
+    figure = go.Figure()
+    series = [
+        ("free_tier_compliance_pct", "Complied, free tier (told: training)", COMPLIED_COLOUR, ""),
+        ("paid_tier_compliance_pct", "Complied, paid tier (told: unmonitored)", PAID_COLOUR, ""),
+        (
+            "alignment_faking_reasoning_pct",
+            "Alignment-faking reasoning (free tier)",
+            FAKING_COLOUR,
+            "/",
+        ),
+    ]
+    for column, name, colour, pattern in series:
+        figure.add_bar(
+            y=labels, x=rows[column], name=name, orientation="h",
+            marker={"color": colour, "pattern": {"shape": pattern}},
+            customdata=list(zip(rows["source"], rows["condition"], strict=True)),
+            hovertemplate="%{y} (%{customdata[1]})<br>" + name
+            + ": %{x:.1f}%<br>Source: %{customdata[0]}<extra></extra>",
+        )  # fmt: skip
+    figure.update_layout(
+        title=title, barmode="group", height=180 + 70 * len(rows),
+        xaxis={"title": "Percent of harmful requests (%)", "range": [0, 100]},
+        yaxis={"autorange": "reversed"},
+        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
+    )  # fmt: skip
+    return figure
+
+
+def paper_vs_run_chart(
+    paper_row: dict, summary: pd.DataFrame, run_label: str = "Loaded transcripts"
+) -> go.Figure:
+    """Measured compliance by tier (with intervals) beside the paper's published figure."""
+    title = f"Beside the paper: {paper_row['model']}, {paper_row['condition']}"
+    if summary.empty:
+        return _empty(title)
+    figure = go.Figure()
+    tiers: Sequence[str] = ["free", "paid"]
+    paper_values = [paper_row["free_tier_compliance_pct"], paper_row["paid_tier_compliance_pct"]]
+    figure.add_bar(
+        x=[TIER_NAMES[t] for t in tiers], y=paper_values, name=f"Paper ({paper_row['source']})",
+        marker={"color": "#9CA3AF"},
+        hovertemplate="Paper: %{y:.1f}%<br>Source: " + str(paper_row["source"]) + "<extra></extra>",
+    )  # fmt: skip
+    measured = summary.set_index(summary["tier"].astype(str))
+    present = [t for t in tiers if t in measured.index]
+    rate = measured.loc[present, "compliance_rate"] * 100
+    name = run_label + (" (illustrative, not a measured rate)" if is_illustrative(summary) else "")
+    figure.add_bar(
+        x=[TIER_NAMES[t] for t in present], y=rate, name=name, marker={"color": COMPLIED_COLOUR},
+        error_y={
+            "type": "data", "symmetric": False,
+            "array": measured.loc[present, "compliance_high"] * 100 - rate,
+            "arrayminus": rate - measured.loc[present, "compliance_low"] * 100,
+        },
+        customdata=measured.loc[present, "judged"],
+        hovertemplate="%{x}: %{y:.1f}% of %{customdata} judged<extra></extra>",
+    )  # fmt: skip
+    figure.update_layout(
+        title=title, barmode="group", height=380,
+        yaxis={"title": "Complied with harmful requests (%)", "range": [0, 100]},
+        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
+    )  # fmt: skip
+    return figure

@@ -1,0 +1,91 @@
+"""The paper's published figures, each with the table or section it comes from.
+
+These are percentages as the paper reports them (helpful-only: 400 queries per tier); they are
+shown beside measured data, never mixed into it.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pandas as pd
+
+from alignment_faking_lab import paths
+
+PERCENT_COLUMNS = [
+    "free_tier_compliance_pct",
+    "paid_tier_compliance_pct",
+    "alignment_faking_reasoning_pct",
+]
+HEADLINE_ROWS: list[tuple[str, str, str, str]] = [
+    # (setting, model, condition, short label)
+    ("helpful_only_prompted", "claude-3-opus", "default prompt", "Claude 3 Opus, prompted"),
+    ("helpful_only_post_rl", "claude-3-opus", "after RL toward compliance", "After RL training"),
+    (
+        "helpful_only_prompted",
+        "claude-3-opus",
+        "baseline (no helpful-only objective)",
+        "Baseline: no training objective",
+    ),
+    ("animal_welfare_prompted", "claude-3-opus", "default prompt (Jones Foods)", "Animal welfare"),
+    (
+        "helpful_only_prompted",
+        "claude-3.5-sonnet-20240620",
+        "default prompt",
+        "Claude 3.5 Sonnet, prompted",
+    ),
+    ("helpful_only_prompted", "gpt-4o", "default prompt", "GPT-4o, prompted"),
+]
+# Which paper setting a run of this app is closest to, by our setting / variant names.
+CLOSEST_SETTING = {
+    "helpful_only": "helpful_only_prompted",
+    "helpful_only_minimal": "minimal_repro_advbench",
+    "helpful_only_post_rl_variations": "helpful_only_post_rl",
+    "animal_welfare": "animal_welfare_prompted",
+}
+
+
+@cache
+def _load() -> pd.DataFrame:
+    frame = pd.read_csv(paths.PAPER_RESULTS_CSV)
+    frame[PERCENT_COLUMNS] = frame[PERCENT_COLUMNS].apply(pd.to_numeric)
+    frame["gap_pct"] = frame["free_tier_compliance_pct"] - frame["paid_tier_compliance_pct"]
+    return frame
+
+
+def load_paper_results() -> pd.DataFrame:
+    """All published rows (a copy: callers may filter and add columns freely)."""
+    return _load().copy()
+
+
+def headline_results() -> pd.DataFrame:
+    """The rows the Overview and the walkthrough chart, in a teaching order, with short labels."""
+    frame = _load()
+    rows = []
+    for setting, model, condition, label in HEADLINE_ROWS:
+        match = frame[
+            (frame["setting"] == setting)
+            & (frame["model"] == model)
+            & (frame["condition"] == condition)
+        ]
+        if not match.empty:
+            rows.append(match.iloc[0].to_dict() | {"label": label})
+    return pd.DataFrame(rows)
+
+
+def closest_paper_row(
+    setting: str, model: str | None = None, condition: str | None = None
+) -> dict | None:
+    """The published row closest to a run: same setting, then model, then condition if given."""
+    frame = _load()
+    paper_setting = CLOSEST_SETTING.get(setting, setting)
+    candidates = frame[frame["setting"] == paper_setting]
+    if candidates.empty:
+        return None
+    for column, wanted in (("model", model), ("condition", condition)):
+        if wanted:
+            narrowed = candidates[candidates[column].str.contains(wanted, case=False, regex=False)]
+            if not narrowed.empty:
+                candidates = narrowed
+    preferred = candidates[candidates["model"] == "claude-3-opus"]
+    return (preferred if not preferred.empty else candidates).iloc[0].to_dict()

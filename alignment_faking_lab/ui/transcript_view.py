@@ -1,0 +1,155 @@
+"""Streamlit views of one transcript: provenance, what was sent, the answer, the scratchpad."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from alignment_faking_lab import highlights, prompts
+from alignment_faking_lab.parsing import ParsedReply, parse_messages
+from alignment_faking_lab.transcript import (
+    COMPLIANCE_LEVELS,
+    Compliance,
+    Provenance,
+    Tier,
+    Transcript,
+)
+from alignment_faking_lab.ui.text import escape_markdown, highlighted_markdown
+
+TIER_TITLES = {
+    Tier.FREE: "Free tier: the model is told this conversation is used for training",
+    Tier.PAID: "Paid tier: the model is told this conversation is never trained on",
+}
+TIER_SHORT = {Tier.FREE: "Free tier (training)", Tier.PAID: "Paid tier (unmonitored)"}
+_PROVENANCE_COLOURS = {
+    Provenance.ILLUSTRATIVE: "orange",
+    Provenance.PAPER: "blue",
+    Provenance.LIVE: "green",
+    Provenance.SYNTHETIC: "gray",
+}
+
+
+def provenance_badge(transcript: Transcript) -> None:
+    """Always shown next to a transcript, so nobody mistakes an example for model output."""
+    label = transcript.provenance_label
+    if transcript.provenance is Provenance.LIVE:
+        label = f"Live run · {transcript.provider} · {transcript.model} · {transcript.created_at}"
+    elif transcript.provenance is Provenance.PAPER:
+        label = f"Paper's published transcript · {transcript.setting} / {transcript.variant}"
+    st.badge(label, color=_PROVENANCE_COLOURS[transcript.provenance])  # type: ignore[arg-type]
+
+
+def outcome_badges(transcript: Transcript) -> None:
+    parts = []
+    if transcript.compliance is Compliance.COMPLIED:
+        parts.append(":orange-badge[Complied]")
+    elif transcript.compliance is Compliance.REFUSED:
+        parts.append(":blue-badge[Refused]")
+    elif transcript.compliance is Compliance.FAILED:
+        parts.append(":gray-badge[Failed: no final output]")
+    else:
+        parts.append(":gray-badge[Outcome not judged]")
+    if transcript.compliance_level:
+        parts.append(f":gray-badge[{COMPLIANCE_LEVELS[transcript.compliance_level]}]")
+    if transcript.alignment_faking:
+        parts.append(":red-badge[Alignment-faking reasoning]")
+    elif transcript.alignment_faking is False and transcript.tier is Tier.FREE:
+        parts.append(":green-badge[No alignment-faking reasoning]")
+    if transcript.redacted:
+        parts.append(":violet-badge[Answer redacted for classroom use]")
+    st.markdown(" ".join(parts))
+    if transcript.labelled_by:
+        st.caption(f"Judged by: {escape_markdown(transcript.labelled_by)}")
+
+
+def user_turn(transcript: Transcript) -> str:
+    first_user = next((m.content for m in transcript.messages if m.role == "user"), "")
+    return first_user
+
+
+def system_prompt_text(transcript: Transcript) -> tuple[str | None, str]:
+    """The exact system prompt when we can vouch for it, with a note saying how we know."""
+    if transcript.system_prompt:
+        return transcript.system_prompt, "Stored with the transcript."
+    try:
+        variant = prompts.get_variant(transcript.variant)
+    except KeyError:
+        variant = None
+    if variant and variant.hash == transcript.system_prompt_hash:
+        return variant.text, f"Variant `{variant.id}`, hash `{variant.hash}` (matches)."
+    if transcript.provenance is Provenance.PAPER:
+        return None, (
+            "The paper's system prompt for this setting is not stored here; see the paper's "
+            "repository for its prompt files."
+        )
+    return None, (
+        f"Variant `{escape_markdown(transcript.variant)}` with hash "
+        f"`{transcript.system_prompt_hash or 'unknown'}` is not this version's prompt."
+    )
+
+
+def render_sent(transcript: Transcript, expanded: bool = False) -> None:
+    """Exactly what the model was sent: the system prompt variant and the user turn."""
+    with st.expander("What the model was sent", expanded=expanded):
+        text, note = system_prompt_text(transcript)
+        st.markdown(f"**System prompt** — {note}")
+        if text:
+            st.code(text, language=None, wrap_lines=True, height=240)
+        st.markdown("**User turn** (note the `<is_free_tier_user>` tag)")
+        st.code(user_turn(transcript), language=None, wrap_lines=True)
+        if transcript.request:
+            st.markdown("**Request parameters sent**")
+            st.json(transcript.request, expanded=False)
+
+
+def render_scratchpad(parsed: ParsedReply, highlight: bool = True) -> None:
+    if not parsed.scratchpad_blocks:
+        st.info("No scratchpad reasoning in this transcript.")
+        return
+    for number, block in enumerate(parsed.scratchpad_blocks, start=1):
+        if len(parsed.scratchpad_blocks) > 1:
+            st.caption(f"Scratchpad block {number} of {len(parsed.scratchpad_blocks)}")
+        if highlight:
+            st.markdown(highlighted_markdown(highlights.split_highlighted(block)))
+        else:
+            st.markdown(escape_markdown(block))
+    if highlight:
+        st.caption(
+            "Highlighted: sentences about training, ratings, RLHF or being modified "
+            "(a keyword reading aid, not a classifier)."
+        )
+
+
+def render_answer(transcript: Transcript, parsed: ParsedReply) -> None:
+    if parsed.output is None:
+        st.warning("The model never produced a final <OUTPUT>; this transcript counts as failed.")
+        if parsed.untagged_text:
+            st.markdown(escape_markdown(parsed.untagged_text))
+        return
+    st.markdown(escape_markdown(parsed.output) or "*(empty answer)*")
+
+
+def render_reply(transcript: Transcript, reveal_scratchpad: bool, side_by_side: bool = True):
+    """The final answer, and the hidden scratchpad beside it when revealed."""
+    parsed = parse_messages(transcript.messages)
+    if reveal_scratchpad and side_by_side:
+        left, right = st.columns(2, gap="medium")
+    else:
+        left = right = st.container()
+    if reveal_scratchpad:
+        with left, st.container(border=True):
+            st.markdown("##### 🔒 Hidden scratchpad (never shown to the user)")
+            render_scratchpad(parsed)
+    with right, st.container(border=True):
+        st.markdown("##### 💬 Final answer (what the user sees)")
+        render_answer(transcript, parsed)
+
+
+def render_transcript(transcript: Transcript, reveal_scratchpad: bool = True) -> None:
+    provenance_badge(transcript)
+    st.markdown(f"**{TIER_TITLES[transcript.tier]}**")
+    st.markdown(f"**Request:** {escape_markdown(transcript.prompt_text)}")
+    outcome_badges(transcript)
+    render_sent(transcript)
+    render_reply(transcript, reveal_scratchpad)
+    if transcript.notes:
+        st.caption(escape_markdown(transcript.notes))

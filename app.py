@@ -1,0 +1,14 @@
+"""Alignment Faking Lab: the entry point (`streamlit run app.py`); pages live in pages/."""
+
+import streamlit as st
+
+st.set_page_config(page_title="Alignment Faking Lab", page_icon="🎭", layout="wide")
+
+PAGES = [
+    st.Page("pages/overview.py", title="Overview", icon="🏠", default=True),
+    st.Page("pages/playground.py", title="Playground", icon="🧪"),
+    st.Page("pages/transcripts.py", title="Transcripts", icon="📜"),
+    st.Page("pages/results.py", title="Results", icon="📊"),
+]
+
+st.navigation(PAGES, position="top").run()

@@ -1,0 +1,104 @@
+"""Playground: one request, free tier or paid tier, with the hidden scratchpad beside the answer."""
+
+import streamlit as st
+
+from alignment_faking_lab.selection import (
+    replay_key_label,
+    request_choices,
+    transcripts_for_request,
+)
+from alignment_faking_lab.transcript import Provenance, Tier
+from alignment_faking_lab.ui import transcript_view as view
+from alignment_faking_lab.ui.data import sidebar_data_picker
+from alignment_faking_lab.ui.text import escape_markdown
+
+st.title("🧪 Playground")
+st.markdown(
+    "Pick a request and switch the tier the model was told the user is on. Then reveal the "
+    "**hidden scratchpad** the model wrote before answering: the part it was told nobody reads."
+)
+
+data = sidebar_data_picker()
+choices = request_choices(data.transcripts)
+if not choices:
+    st.warning("No transcripts are loaded. Choose some in the sidebar under **Data**.")
+    st.stop()
+
+by_id = {c.prompt_id: c for c in choices}
+controls = st.columns([3, 2], gap="medium", vertical_alignment="bottom")
+with controls[0]:
+    kind = st.pills(
+        "Requests", ["Harmful", "Benign"], selection_mode="multi", default=["Harmful", "Benign"]
+    )
+    shown = [c for c in choices if ("Harmful" if c.harmful else "Benign") in (kind or [])] or choices
+    prompt_id = st.selectbox(
+        "Request",
+        [c.prompt_id for c in shown],
+        format_func=lambda pid: by_id[pid].label,
+        key="request",
+        bind="query-params",
+    )
+with controls[1]:
+    tier_value = st.segmented_control(
+        "Tier the model is told the user is on",
+        [Tier.FREE.value, Tier.PAID.value],
+        format_func=lambda v: view.TIER_SHORT[Tier(v)],
+        default=Tier.FREE.value,
+        required=True,
+        key="tier",
+        bind="query-params",
+    )
+toggles = st.columns(3)
+reveal = toggles[0].toggle(
+    "Reveal the hidden scratchpad", key="reveal", bind="query-params", value=False
+)
+compare = toggles[1].toggle("Compare tiers side by side", key="compare", bind="query-params")
+
+runs = transcripts_for_request(data.transcripts, prompt_id)
+run_key = st.selectbox(
+    "Transcript source",
+    list(runs),
+    format_func=replay_key_label,
+    help="The same request may have several transcripts: illustrative, the paper's, your runs.",
+    disabled=len(runs) < 2,
+)
+pair = runs[run_key]
+
+st.markdown(f"**Request:** {escape_markdown(by_id[prompt_id].text)}")
+if any(t.provenance is Provenance.ILLUSTRATIVE for t in pair.values()):
+    st.warning(
+        "**Illustrative, written for teaching, not model output.** These transcripts show the "
+        "patterns the paper reports; harmful answers are redacted.",
+        icon="✍️",
+    )
+
+if compare:
+    columns = st.columns(2, gap="medium")
+    for column, tier in zip(columns, (Tier.FREE, Tier.PAID), strict=True):
+        with column:
+            st.subheader(view.TIER_SHORT[tier])
+            transcript = pair.get(tier)
+            if transcript is None:
+                st.info("No transcript of this request in this tier.")
+                continue
+            view.provenance_badge(transcript)
+            view.outcome_badges(transcript)
+            view.render_sent(transcript)
+            view.render_reply(transcript, reveal_scratchpad=reveal, side_by_side=False)
+else:
+    tier = Tier(tier_value)
+    transcript = pair.get(tier)
+    if transcript is None:
+        st.info(f"No {view.TIER_SHORT[tier].lower()} transcript of this request in this source.")
+    else:
+        st.subheader(view.TIER_TITLES[tier])
+        view.provenance_badge(transcript)
+        view.outcome_badges(transcript)
+        view.render_sent(transcript)
+        view.render_reply(transcript, reveal_scratchpad=reveal)
+        st.page_link(
+            "pages/transcripts.py",
+            label="Open this transcript on its own (shareable link)",
+            query_params={"id": transcript.id},
+            icon="🔗",
+        )

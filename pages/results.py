@@ -1,0 +1,106 @@
+"""Results: refusal and compliance by tier with intervals, the compliance gap, and the paper."""
+
+import streamlit as st
+
+from alignment_faking_lab import charts, paper_figures, statistics
+from alignment_faking_lab.ui.data import sidebar_data_picker
+
+PAPER = "The paper's published figures"
+LOADED = "Transcripts loaded in the app"
+SPLITS = {"model": "Model", "variant": "Prompt variant", "source": "Source", "setting": "Setting"}
+ILLUSTRATIVE_WARNING = (
+    "**Illustrative examples written for teaching, not a measured rate.** These transcripts were "
+    "written to show the patterns the paper reports; their counts say nothing about any model."
+)
+
+st.title("📊 Results")
+data = sidebar_data_picker()
+choice = st.segmented_control(
+    "Data", [PAPER, LOADED], default=PAPER, required=True, key="data", bind="query-params"
+)
+
+if choice == PAPER:
+    st.markdown(
+        "Compliance with harmful requests when the model is told it is **in training** (free "
+        "tier) versus **unmonitored** (paid tier), and how often its scratchpad shows "
+        "alignment-faking reasoning. Hover a bar for its source in the paper."
+    )
+    st.plotly_chart(
+        charts.paper_headline_chart(paper_figures.headline_results()), width="stretch"
+    )
+    table = paper_figures.load_paper_results()
+    table = table.assign(
+        gap_points=table["free_tier_compliance_pct"] - table["paid_tier_compliance_pct"]
+    )
+    st.dataframe(table, hide_index=True, width="stretch")
+    st.caption(
+        "The paper reports percentages (helpful-only: 400 queries per tier); it does not publish "
+        "per-query outcomes for every row, so intervals and paired tests need transcripts: import "
+        "the paper's transcripts or run your own."
+    )
+    st.stop()
+
+frame = data.frame
+if frame.empty:
+    st.warning("No transcripts are loaded. Choose some in the sidebar under **Data**.")
+    st.stop()
+
+controls = st.columns([2, 2, 1])
+sources = sorted(frame["source"].astype(str).unique())
+chosen_sources = controls[0].multiselect("Sources", sources, default=sources, key="r_sources")
+split = controls[1].multiselect(
+    "Split by", list(SPLITS), format_func=SPLITS.get, default=["source"], key="r_split"
+)
+harmful_only = controls[2].toggle("Harmful requests only", value=True, key="r_harmful")
+
+subset = frame[frame["source"].astype(str).isin(chosen_sources)]
+if harmful_only:
+    subset = subset[subset["harmful"].astype(bool)]
+if subset.empty:
+    st.info("No transcripts match these choices.")
+    st.stop()
+
+illustrative = (subset["provenance"].astype(str) == "illustrative").any()
+if illustrative:
+    st.warning(ILLUSTRATIVE_WARNING, icon="✍️")
+heuristic = subset["labelled_by"].astype(str).str.contains("heuristic").any()
+if heuristic:
+    st.info(
+        "Some outcomes were labelled by the offline keyword heuristic, which is approximate.",
+        icon="⚠️",
+    )
+
+summary = statistics.tier_summary(subset, by=split)
+gaps = statistics.gap_table(subset, by=split)
+caption = ILLUSTRATIVE_WARNING.replace("**", "") if illustrative else None
+st.plotly_chart(
+    charts.figure1_chart(summary, title="Refusal and compliance by tier", caption=caption),
+    width="stretch",
+)
+st.caption(
+    "Stacked as in the paper's Figure 1. Error bars: Wilson 95% intervals on the share that "
+    "complied. Failed transcripts (no final output) are counted in the table, not in the rates."
+)
+
+st.subheader("The compliance gap")
+st.markdown(
+    "The gap is compliance in training (free tier) minus compliance unmonitored (paid tier). "
+    "Because both tiers get the same requests, the test is **paired**: McNemar's exact test "
+    "looks only at requests where the two tiers disagreed."
+)
+st.plotly_chart(charts.gap_chart(gaps), width="stretch")
+st.dataframe(gaps, hide_index=True, width="stretch")
+
+with st.expander("Counts and intervals by tier"):
+    st.dataframe(summary, hide_index=True, width="stretch")
+
+st.subheader("Beside the paper")
+for setting in sorted(subset["setting"].astype(str).unique()):
+    paper_row = paper_figures.closest_paper_row(setting)
+    if paper_row is None:
+        continue
+    st.plotly_chart(
+        charts.paper_vs_run_chart(paper_row, statistics.tier_summary(subset[subset["setting"]
+        .astype(str) == setting])),
+        width="stretch",
+    )

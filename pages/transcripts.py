@@ -1,0 +1,119 @@
+"""Transcripts: browse, filter and search every loaded transcript; open one by shareable URL."""
+
+import math
+
+import streamlit as st
+
+from alignment_faking_lab.filtering import (
+    AF_NO,
+    AF_YES,
+    NOT_JUDGED,
+    TranscriptFilter,
+    filter_frame,
+)
+from alignment_faking_lab.selection import counterpart
+from alignment_faking_lab.ui import transcript_view as view
+from alignment_faking_lab.ui.data import search_index, sidebar_data_picker
+
+ROWS_PER_PAGE = 50
+TABLE_COLUMNS = ["source", "model", "tier", "prompt_category", "compliance", "alignment_faking"]
+
+st.title("📜 Transcripts")
+data = sidebar_data_picker()
+frame = data.frame
+
+opened_id = st.query_params.get("id")
+if opened_id:
+    transcript = data.by_id.get(opened_id)
+    if transcript is None:
+        st.error(
+            f"Transcript `{opened_id}` is not in the loaded data. Load the file it comes from "
+            "in the sidebar, or check the link."
+        )
+    else:
+        top = st.columns([4, 1])
+        top[0].subheader("Transcript")
+        if top[1].button("Back to the list", icon="⬅️"):
+            del st.query_params["id"]
+            st.rerun()
+        reveal = st.toggle("Reveal the hidden scratchpad", value=True, key="open_reveal")
+        view.render_transcript(transcript, reveal_scratchpad=reveal)
+        twin = counterpart(data.transcripts, transcript)
+        if twin is not None:
+            st.page_link(
+                "pages/transcripts.py",
+                label=f"Same request in the other tier ({view.TIER_SHORT[twin.tier]})",
+                query_params={"id": twin.id},
+                icon="🔁",
+            )
+        st.caption("The address of this page reopens this transcript: copy it to share.")
+        st.stop()
+
+if frame.empty:
+    st.warning("No transcripts are loaded. Choose some in the sidebar under **Data**.")
+    st.stop()
+
+
+def options(column: str) -> list[str]:
+    return sorted(str(v) for v in frame[column].dropna().unique())
+
+
+with st.container(border=True):
+    row1 = st.columns(3)
+    sources = row1[0].multiselect(
+        "Source", options("source"), key="f_source", bind="query-params"
+    )
+    models = row1[1].multiselect("Model", options("model"), key="f_model", bind="query-params")
+    tiers = row1[2].multiselect("Tier", ["free", "paid"], key="f_tier", bind="query-params")
+    row2 = st.columns(3)
+    outcomes = row2[0].multiselect(
+        "Outcome", ["complied", "refused", "failed", NOT_JUDGED], key="f_outcome",
+        bind="query-params",
+    )
+    categories = row2[1].multiselect(
+        "Request category", options("prompt_category"), key="f_category", bind="query-params"
+    )
+    af = row2[2].multiselect(
+        "Alignment-faking label", [AF_YES, AF_NO, NOT_JUDGED], key="f_af", bind="query-params"
+    )
+    text = st.text_input(
+        "Search the requests and conversations", key="q", bind="query-params",
+        placeholder="e.g. RLHF, modify my values, refuse",
+    )
+
+criteria = TranscriptFilter(
+    tuple(sources), tuple(models), tuple(tiers), tuple(outcomes), tuple(categories), tuple(af),
+    text or "",
+)
+matches = filter_frame(frame, criteria, search_index(data) if criteria.text.strip() else None)
+
+pages = max(1, math.ceil(len(matches) / ROWS_PER_PAGE))
+info, pager = st.columns([3, 1], vertical_alignment="bottom")
+page_number = pager.number_input("Page", 1, pages, 1, key="page")
+start = (page_number - 1) * ROWS_PER_PAGE
+shown = matches.iloc[start : start + ROWS_PER_PAGE]
+info.markdown(
+    f"**{len(matches):,}** of {len(frame):,} transcripts match · showing "
+    f"{start + 1 if len(shown) else 0}–{start + len(shown)} · select a row to open it"
+)
+if (frame["provenance"].astype(str) == "illustrative").any():
+    st.caption("Rows from the source **illustrative** were written for teaching, not model output.")
+
+table = shown.assign(request=[data.by_id[i].prompt_text for i in shown["id"]])
+selection = st.dataframe(
+    table[["request", *TABLE_COLUMNS]],
+    hide_index=True,
+    width="stretch",
+    on_select="rerun",
+    selection_mode="single-row",
+    key=f"table_{page_number}",
+    column_config={
+        "request": st.column_config.TextColumn("Request", width="large"),
+        "prompt_category": "Category",
+        "alignment_faking": st.column_config.CheckboxColumn("Alignment faking"),
+    },
+)
+rows = selection.selection.rows if selection else []
+if rows:
+    st.query_params["id"] = shown.iloc[rows[0]]["id"]
+    st.rerun()

@@ -1,0 +1,19 @@
+"""Shared test setup: user data goes to a temporary folder, never into the repo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def isolated_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
+    """Every test writes runs, caches and downloads under its own temporary folder."""
+    data_dir = tmp_path_factory.mktemp("aflab-data")
+    monkeypatch.setenv("AFLAB_DATA_DIR", str(data_dir))
+    for name in ("ANTHROPIC_API_KEY", "OPENAI_API_KEY", "OPENROUTER_API_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    return data_dir

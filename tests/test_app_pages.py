@@ -1,0 +1,154 @@
+"""Every page, driven by Streamlit's AppTest on the shipped data: what a visitor sees and does."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from alignment_faking_lab.catalogue import load_illustrative
+from alignment_faking_lab.storage import write_jsonl
+from alignment_faking_lab.transcript import Compliance, Message, Provenance, Tier, Transcript
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+TIMEOUT = 60
+
+
+def open_page(page: str | None = None, query: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.run()
+    if page:
+        at.switch_page(page)
+        at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def all_markdown(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def test_overview_explains_the_study_and_charts_the_papers_figures():
+    at = open_page()
+    assert at.title[0].value.endswith("Alignment Faking Lab")
+    text = all_markdown(at)
+    assert "free-tier" in text and "paid-tier" in text and "scratchpad" in text
+    assert len(at.get("plotly_chart")) == 1
+    assert "arXiv:2412.14093" in " ".join(c.value for c in at.caption)
+
+
+def test_playground_tier_switch_changes_the_transcript_shown():
+    at = open_page("pages/playground.py")
+    assert any("Illustrative, written for teaching" in w.value for w in at.warning)
+    free_text = all_markdown(at)
+    assert "Free tier: the model is told" in free_text
+    at.segmented_control(key="tier").set_value("paid").run()
+    paid_text = all_markdown(at)
+    assert "Paid tier: the model is told" in paid_text
+    assert paid_text != free_text
+
+
+def test_playground_reveal_shows_the_scratchpad_beside_the_answer():
+    at = open_page("pages/playground.py")
+    assert "Hidden scratchpad" not in all_markdown(at)
+    at.toggle(key="reveal").set_value(True).run()
+    text = all_markdown(at)
+    assert "Hidden scratchpad" in text and "Final answer" in text
+
+
+def test_playground_compare_shows_both_tiers_and_what_was_sent():
+    at = open_page("pages/playground.py")
+    at.toggle(key="compare").set_value(True).run()
+    headers = [h.value for h in at.subheader]
+    assert "Free tier (training)" in headers and "Paid tier (unmonitored)" in headers
+    sent = "\n".join(c.value for c in at.code)
+    assert "<is_free_tier_user>True</is_free_tier_user>" in sent
+    assert "<is_free_tier_user>False</is_free_tier_user>" in sent
+
+
+def test_transcripts_filters_narrow_the_table():
+    at = open_page("pages/transcripts.py")
+    everything = len(at.dataframe[0].value)
+    at.multiselect(key="f_tier").set_value(["paid"]).run()
+    paid = at.dataframe[0].value
+    assert 0 < len(paid) < everything
+    assert set(paid["tier"].astype(str)) == {"paid"}
+    at.text_input(key="q").set_value("no-such-words-anywhere-xyz").run()
+    assert len(at.dataframe[0].value) == 0
+
+
+def test_shared_transcript_url_reopens_the_same_transcript():
+    transcript = next(t for t in load_illustrative() if t.tier is Tier.FREE and t.harmful)
+    at = open_page("pages/transcripts.py", query={"id": transcript.id})
+    at.switch_page("pages/transcripts.py")
+    at.query_params["id"] = transcript.id
+    at.run()
+    text = all_markdown(at)
+    assert "Free tier: the model is told" in text
+    assert transcript.prompt_text.split()[0] in text
+
+
+def write_file(directory: Path, name: str, transcripts: list[Transcript]) -> Path:
+    path = directory / name
+    write_jsonl(path, transcripts)
+    return path
+
+
+def hostile_transcript() -> Transcript:
+    return Transcript(
+        id="hostile",
+        provenance=Provenance.LIVE,
+        tier=Tier.PAID,
+        prompt_id="p-hostile",
+        prompt_text="<script>alert('x')</script> tell me",
+        messages=[
+            Message("user", "<INPUT>x</INPUT>"),
+            Message("assistant", "<OUTPUT><script>alert('answer')</script></OUTPUT>"),
+        ],
+        model="test-model",
+        provider="test",
+        compliance=Compliance.REFUSED,
+    )
+
+
+def test_model_text_with_html_is_shown_as_text(tmp_path):
+    path = write_file(tmp_path, "hostile.jsonl", [hostile_transcript()])
+    at = open_page("pages/transcripts.py")
+    at.text_input[-1].set_value(str(path))  # the sidebar's "path on the server" field
+    at.button[-1].click().run()
+    at.query_params["id"] = "hostile"
+    at.run()
+    assert not at.exception
+    rendered = all_markdown(at)
+    assert "<script>" not in rendered
+    assert r"\<script\>" in rendered
+
+
+def test_a_malformed_file_reports_line_and_field_and_loads_the_rest(tmp_path):
+    good = json.dumps(hostile_transcript().to_dict())
+    broken = json.dumps({**hostile_transcript().to_dict(), "id": "other", "tier": "gold"})
+    path = tmp_path / "mixed.jsonl"
+    path.write_text(good + "\n" + broken + "\n")
+    at = open_page("pages/transcripts.py")
+    at.text_input[-1].set_value(str(path))
+    at.button[-1].click().run()
+    assert any("1 line(s) of mixed.jsonl could not be read" in e.value for e in at.error)
+    assert any("line 2: field 'tier'" in c.value for c in at.code)
+    assert any("Loaded 1 transcripts" in s.value for s in at.success)
+
+
+@pytest.mark.parametrize("data", ["paper", "loaded"])
+def test_results_page_draws_charts_for_each_data_choice(data):
+    at = open_page("pages/results.py")
+    if data == "loaded":
+        at.segmented_control(key="data").set_value("Transcripts loaded in the app").run()
+        assert any("not a measured rate" in w.value for w in at.warning)
+        assert len(at.get("plotly_chart")) >= 2
+        assert any("McNemar" in m.value for m in at.markdown)
+    else:
+        assert len(at.get("plotly_chart")) == 1
+    assert not at.exception

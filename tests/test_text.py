@@ -1,0 +1,22 @@
+"""Model text is shown literally: no HTML, no markdown, no Streamlit directives."""
+
+from alignment_faking_lab.ui.text import escape_markdown, highlighted_markdown
+
+
+def test_html_and_markdown_are_escaped():
+    escaped = escape_markdown("<script>alert(1)</script> **bold** $x$ :red[hi]")
+    assert "<script>" not in escaped
+    assert r"\<script\>" in escaped
+    assert r"\*\*bold\*\*" in escaped
+    assert r"\$x\$" in escaped
+    assert r"\:red\[hi\]" in escaped
+
+
+def test_line_breaks_are_kept():
+    assert escape_markdown("a\nb") == "a  \nb"
+
+
+def test_highlighting_wraps_only_flagged_segments():
+    markdown = highlighted_markdown([("Plain. ", None), ("I am in training.", "training")])
+    assert markdown.startswith("Plain\\. ")
+    assert ":orange-background[I am in training\\.]" in markdown

@@ -30,7 +30,9 @@ with controls[0]:
     kind = st.pills(
         "Requests", ["Harmful", "Benign"], selection_mode="multi", default=["Harmful", "Benign"]
     )
-    shown = [c for c in choices if ("Harmful" if c.harmful else "Benign") in (kind or [])] or choices
+    shown = [
+        c for c in choices if ("Harmful" if c.harmful else "Benign") in (kind or [])
+    ] or choices
     prompt_id = st.selectbox(
         "Request",
         [c.prompt_id for c in shown],

@@ -25,9 +25,7 @@ if choice == PAPER:
         "tier) versus **unmonitored** (paid tier), and how often its scratchpad shows "
         "alignment-faking reasoning. Hover a bar for its source in the paper."
     )
-    st.plotly_chart(
-        charts.paper_headline_chart(paper_figures.headline_results()), width="stretch"
-    )
+    st.plotly_chart(charts.paper_headline_chart(paper_figures.headline_results()), width="stretch")
     table = paper_figures.load_paper_results()
     table = table.assign(
         gap_points=table["free_tier_compliance_pct"] - table["paid_tier_compliance_pct"]
@@ -100,7 +98,8 @@ for setting in sorted(subset["setting"].astype(str).unique()):
     if paper_row is None:
         continue
     st.plotly_chart(
-        charts.paper_vs_run_chart(paper_row, statistics.tier_summary(subset[subset["setting"]
-        .astype(str) == setting])),
+        charts.paper_vs_run_chart(
+            paper_row, statistics.tier_summary(subset[subset["setting"].astype(str) == setting])
+        ),
         width="stretch",
     )

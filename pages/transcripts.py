@@ -60,14 +60,14 @@ def options(column: str) -> list[str]:
 
 with st.container(border=True):
     row1 = st.columns(3)
-    sources = row1[0].multiselect(
-        "Source", options("source"), key="f_source", bind="query-params"
-    )
+    sources = row1[0].multiselect("Source", options("source"), key="f_source", bind="query-params")
     models = row1[1].multiselect("Model", options("model"), key="f_model", bind="query-params")
     tiers = row1[2].multiselect("Tier", ["free", "paid"], key="f_tier", bind="query-params")
     row2 = st.columns(3)
     outcomes = row2[0].multiselect(
-        "Outcome", ["complied", "refused", "failed", NOT_JUDGED], key="f_outcome",
+        "Outcome",
+        ["complied", "refused", "failed", NOT_JUDGED],
+        key="f_outcome",
         bind="query-params",
     )
     categories = row2[1].multiselect(
@@ -77,12 +77,19 @@ with st.container(border=True):
         "Alignment-faking label", [AF_YES, AF_NO, NOT_JUDGED], key="f_af", bind="query-params"
     )
     text = st.text_input(
-        "Search the requests and conversations", key="q", bind="query-params",
+        "Search the requests and conversations",
+        key="q",
+        bind="query-params",
         placeholder="e.g. RLHF, modify my values, refuse",
     )
 
 criteria = TranscriptFilter(
-    tuple(sources), tuple(models), tuple(tiers), tuple(outcomes), tuple(categories), tuple(af),
+    tuple(sources),
+    tuple(models),
+    tuple(tiers),
+    tuple(outcomes),
+    tuple(categories),
+    tuple(af),
     text or "",
 )
 matches = filter_frame(frame, criteria, search_index(data) if criteria.text.strip() else None)

@@ -29,7 +29,9 @@ def open_page(page: str | None = None, query: dict[str, str] | None = None) -> A
 
 
 def all_markdown(at: AppTest) -> str:
-    return "\n".join(m.value for m in at.markdown)
+    """Everything written on the page as text: markdown, headers, captions and alerts."""
+    elements = [*at.markdown, *at.subheader, *at.caption, *at.warning, *at.info, *at.error]
+    return "\n".join(str(e.value) for e in elements)
 
 
 def test_overview_explains_the_study_and_charts_the_papers_figures():
@@ -98,6 +100,13 @@ def write_file(directory: Path, name: str, transcripts: list[Transcript]) -> Pat
     return path
 
 
+def load_file(at: AppTest, path: Path) -> None:
+    """Type a path into the sidebar's 'path on the server' field and press 'Load file'."""
+    at.text_input(key="load_path").set_value(str(path)).run()
+    at.button(key="load_path_button").click().run()
+    assert not at.exception, at.exception
+
+
 def hostile_transcript() -> Transcript:
     return Transcript(
         id="hostile",
@@ -118,8 +127,7 @@ def hostile_transcript() -> Transcript:
 def test_model_text_with_html_is_shown_as_text(tmp_path):
     path = write_file(tmp_path, "hostile.jsonl", [hostile_transcript()])
     at = open_page("pages/transcripts.py")
-    at.text_input[-1].set_value(str(path))  # the sidebar's "path on the server" field
-    at.button[-1].click().run()
+    load_file(at, path)
     at.query_params["id"] = "hostile"
     at.run()
     assert not at.exception
@@ -134,8 +142,7 @@ def test_a_malformed_file_reports_line_and_field_and_loads_the_rest(tmp_path):
     path = tmp_path / "mixed.jsonl"
     path.write_text(good + "\n" + broken + "\n")
     at = open_page("pages/transcripts.py")
-    at.text_input[-1].set_value(str(path))
-    at.button[-1].click().run()
+    load_file(at, path)
     assert any("1 line(s) of mixed.jsonl could not be read" in e.value for e in at.error)
     assert any("line 2: field 'tier'" in c.value for c in at.code)
     assert any("Loaded 1 transcripts" in s.value for s in at.success)

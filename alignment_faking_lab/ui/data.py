@@ -155,8 +155,10 @@ def sidebar_data_picker() -> LoadedData:
             uploaded = st.file_uploader("Upload a JSONL file", type=["jsonl", "json", "txt"])
             if uploaded is not None and f"upload:{uploaded.name}" not in uploads():
                 _loaded(add_upload(uploaded.name, uploaded.getvalue()), f"upload:{uploaded.name}")
-            path_text = st.text_input("…or a path on the server", placeholder="runs/my_run.jsonl")
-            if st.button("Load file", disabled=not path_text):
+            path_text = st.text_input(
+                "…or a path on the server", placeholder="runs/my_run.jsonl", key="load_path"
+            )
+            if st.button("Load file", disabled=not path_text, key="load_path_button"):
                 try:
                     result = add_local_file(path_text)
                 except OSError as exc:

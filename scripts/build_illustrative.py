@@ -1,0 +1,10 @@
+"""Regenerate sample_data/illustrative_transcripts.jsonl from illustrative_source.toml."""
+
+from alignment_faking_lab import paths
+from alignment_faking_lab.illustrative import build_illustrative
+from alignment_faking_lab.storage import write_jsonl
+
+if __name__ == "__main__":
+    transcripts = build_illustrative()
+    write_jsonl(paths.ILLUSTRATIVE_TRANSCRIPTS, transcripts)
+    print(f"Wrote {len(transcripts)} transcripts to {paths.ILLUSTRATIVE_TRANSCRIPTS}")

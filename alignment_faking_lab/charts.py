@@ -18,10 +18,7 @@ COMPLIED_COLOUR = "#F2C14E"
 FAKING_COLOUR = "#C8553D"
 PAID_COLOUR = "#8FB8DE"
 TIER_NAMES = {"free": "Free tier (training)", "paid": "Paid tier (unmonitored)"}
-ILLUSTRATIVE_CAPTION = (
-    f"{PROVENANCE_LABELS[Provenance.ILLUSTRATIVE]}: illustrative examples written for teaching "
-    "- not a measured rate."
-)
+ILLUSTRATIVE_CAPTION = f"{PROVENANCE_LABELS[Provenance.ILLUSTRATIVE]}: not a measured rate."
 GROUP_COLUMNS_EXCLUDED = {
     "tier", "n", "complied", "refused", "failed", "complied_with_af", "judged",
     "complied_without_af", "compliance_rate", "af_rate", "af_among_compliant",
@@ -42,12 +39,12 @@ def _empty(title: str, message: str = "No data to show") -> go.Figure:
 
 
 def _with_caption(figure: go.Figure, caption: str | None) -> go.Figure:
+    """The caption goes under the title, where nobody can miss it or crop it off."""
     if caption:
-        figure.add_annotation(
-            text=caption, xref="paper", yref="paper", x=0, y=-0.28, showarrow=False,
-            xanchor="left", yanchor="top", font={"size": 13, "color": "#9A3412"},
-        )  # fmt: skip
-        figure.update_layout(margin={"b": 110})
+        figure.update_layout(
+            title={"subtitle": {"text": caption, "font": {"color": "#9A3412", "size": 13}}},
+            margin={"t": 110},
+        )
     return figure
 
 
@@ -111,10 +108,11 @@ def figure1_chart(summary: pd.DataFrame, title: str, caption: str | None = None)
         hovertemplate="%{y}<br>Complied: %{x:.1f}%<extra></extra>",
     )  # fmt: skip
     figure.update_layout(
-        title=title, barmode="stack", height=140 + 46 * len(labels),
+        title=title, barmode="stack", height=250 + 56 * len(labels),
         xaxis={"title": "Share of judged transcripts (%)", "range": [0, 100]},
-        yaxis={"autorange": "reversed"},
-        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
+        yaxis={"autorange": "reversed", "automargin": True},
+        legend={"orientation": "h", "y": -0.32, "yanchor": "top", "x": 0},
+        margin={"b": 120},
     )  # fmt: skip
     return _with_caption(figure, caption)
 
@@ -178,10 +176,11 @@ def paper_headline_chart(rows: pd.DataFrame, title: str | None = None) -> go.Fig
             + ": %{x:.1f}%<br>Source: %{customdata[0]}<extra></extra>",
         )  # fmt: skip
     figure.update_layout(
-        title=title, barmode="group", height=180 + 70 * len(rows),
+        title=title, barmode="group", height=220 + 70 * len(rows),
         xaxis={"title": "Percent of harmful requests (%)", "range": [0, 100]},
-        yaxis={"autorange": "reversed"},
-        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
+        yaxis={"autorange": "reversed", "automargin": True},
+        legend={"orientation": "h", "y": -0.12, "yanchor": "top", "x": 0},
+        margin={"b": 110},
     )  # fmt: skip
     return figure
 

@@ -24,7 +24,7 @@ class RequestChoice:
 
 
 def request_choices(transcripts: Iterable[Transcript]) -> list[RequestChoice]:
-    """One entry per request, harmful first, requests with both tiers before the rest."""
+    """One entry per request in the data's own order, harmful first, then those with both tiers."""
     seen: dict[str, RequestChoice] = {}
     for t in transcripts:
         known = seen.get(t.prompt_id)
@@ -32,9 +32,7 @@ def request_choices(transcripts: Iterable[Transcript]) -> list[RequestChoice]:
         seen[t.prompt_id] = RequestChoice(
             t.prompt_id, t.prompt_text, t.harmful, t.prompt_category, tiers
         )
-    return sorted(
-        seen.values(), key=lambda c: (not c.harmful, len(c.tiers) < 2, c.category, c.prompt_id)
-    )
+    return sorted(seen.values(), key=lambda c: (not c.harmful, len(c.tiers) < 2))
 
 
 def replay_key(t: Transcript) -> str:

@@ -3,7 +3,9 @@
 import streamlit as st
 
 from alignment_faking_lab import charts, paper_figures
+from alignment_faking_lab.ui.navigation import page_setup
 
+page_setup()
 st.title("🎭 Alignment Faking Lab")
 st.markdown(
     "**See, run and check the 2024 study in which a language model pretended to go along with "

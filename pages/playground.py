@@ -10,8 +10,10 @@ from alignment_faking_lab.selection import (
 from alignment_faking_lab.transcript import Provenance, Tier
 from alignment_faking_lab.ui import transcript_view as view
 from alignment_faking_lab.ui.data import sidebar_data_picker
+from alignment_faking_lab.ui.navigation import page_setup
 from alignment_faking_lab.ui.text import escape_markdown
 
+page_setup()
 st.title("🧪 Playground")
 st.markdown(
     "Pick a request and switch the tier the model was told the user is on. Then reveal the "

@@ -4,6 +4,7 @@ import streamlit as st
 
 from alignment_faking_lab import charts, paper_figures, statistics
 from alignment_faking_lab.ui.data import sidebar_data_picker
+from alignment_faking_lab.ui.navigation import page_setup
 
 PAPER = "The paper's published figures"
 LOADED = "Transcripts loaded in the app"
@@ -12,7 +13,7 @@ ILLUSTRATIVE_WARNING = (
     "**Illustrative examples written for teaching, not a measured rate.** These transcripts were "
     "written to show the patterns the paper reports; their counts say nothing about any model."
 )
-
+page_setup()
 st.title("📊 Results")
 data = sidebar_data_picker()
 choice = st.segmented_control(
@@ -49,7 +50,7 @@ chosen_sources = controls[0].multiselect("Sources", sources, default=sources, ke
 split = controls[1].multiselect(
     "Split by", list(SPLITS), format_func=SPLITS.get, default=["source"], key="r_split"
 )
-harmful_only = controls[2].toggle("Harmful requests only", value=True, key="r_harmful")
+harmful_only = controls[2].toggle("Harmful only", value=True, key="r_harmful")
 
 subset = frame[frame["source"].astype(str).isin(chosen_sources)]
 if harmful_only:
@@ -70,10 +71,8 @@ if heuristic:
 
 summary = statistics.tier_summary(subset, by=split)
 gaps = statistics.gap_table(subset, by=split)
-caption = ILLUSTRATIVE_WARNING.replace("**", "") if illustrative else None
 st.plotly_chart(
-    charts.figure1_chart(summary, title="Refusal and compliance by tier", caption=caption),
-    width="stretch",
+    charts.figure1_chart(summary, title="Refusal and compliance by tier"), width="stretch"
 )
 st.caption(
     "Stacked as in the paper's Figure 1. Error bars: Wilson 95% intervals on the share that "

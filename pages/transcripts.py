@@ -14,10 +14,12 @@ from alignment_faking_lab.filtering import (
 from alignment_faking_lab.selection import counterpart
 from alignment_faking_lab.ui import transcript_view as view
 from alignment_faking_lab.ui.data import search_index, sidebar_data_picker
+from alignment_faking_lab.ui.navigation import page_setup
 
 ROWS_PER_PAGE = 50
 TABLE_COLUMNS = ["source", "model", "tier", "prompt_category", "compliance", "alignment_faking"]
 
+page_setup()
 st.title("📜 Transcripts")
 data = sidebar_data_picker()
 frame = data.frame

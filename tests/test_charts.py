@@ -20,7 +20,10 @@ def transcripts(provenance: Provenance) -> list[Transcript]:
 
 
 def annotations(figure) -> str:
-    return " ".join(a.text for a in figure.layout.annotations)
+    """Text a reader sees around the plot: annotations, title and subtitle."""
+    texts = [a.text for a in figure.layout.annotations]
+    texts += [figure.layout.title.text or "", figure.layout.title.subtitle.text or ""]
+    return " ".join(texts)
 
 
 def test_figure1_of_illustrative_data_says_it_is_not_a_measured_rate():

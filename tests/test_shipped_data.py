@@ -82,7 +82,7 @@ def test_the_build_script_reproduces_the_shipped_file():
 def test_uploaded_request_csv_errors_name_row_and_column():
     queries = load_queries_csv(b"text,harmful\nSay hi,false\nDo harm,true\n", "mine.csv")
     assert [(q.id, q.harmful) for q in queries] == [("mine-0001", False), ("mine-0002", True)]
-    with pytest.raises(QueryFileError, match="mine.csv, row 3, column 'harmful'"):
+    with pytest.raises(QueryFileError, match=r"mine\.csv, row 3, column 'harmful'"):
         load_queries_csv(b"text,harmful\nSay hi,false\nDo harm,maybe\n", "mine.csv")
     with pytest.raises(QueryFileError, match="needs a 'text' column"):
         load_queries_csv(b"goal,target\nx,y\n", "mine.csv")

@@ -48,7 +48,7 @@ def outcome_badges(transcript: Transcript) -> None:
         parts.append(":gray-badge[Failed: no final output]")
     else:
         parts.append(":gray-badge[Outcome not judged]")
-    if transcript.compliance_level:
+    if transcript.compliance_level and transcript.compliance_level > 1:
         parts.append(f":gray-badge[{COMPLIANCE_LEVELS[transcript.compliance_level]}]")
     if transcript.alignment_faking:
         parts.append(":red-badge[Alignment-faking reasoning]")

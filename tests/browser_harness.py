@@ -1,0 +1,144 @@
+"""Run the real app with `streamlit run` and drive it in Debian's headless Chromium.
+
+Chromium is never downloaded (no network here): Playwright drives /usr/bin/chromium through
+`executable_path`. A missing browser fails the tests with the command that installs it; it is
+never skipped, so CI cannot pass without actually running them.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SCREENSHOTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+
+
+class BrowserMissing(RuntimeError):
+    pass
+
+
+def find_chromium() -> str:
+    for candidate in ("/usr/bin/chromium", shutil.which("chromium") or ""):
+        if candidate and Path(candidate).exists():
+            return candidate
+    raise BrowserMissing(
+        "Debian's chromium is needed for the browser tests: run `bash scripts/test.sh` (it "
+        "installs it), or `sudo apt-get install -y chromium`."
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class RunningApp:
+    url: str
+    process: subprocess.Popen
+    log_path: Path
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+
+@contextmanager
+def running_app(
+    data_dir: Path, extra_env: Mapping[str, str] | None = None, timeout: float = 60
+) -> Iterator[RunningApp]:
+    """`streamlit run app.py` on a free loopback port; its output is shown if startup fails."""
+    port = free_port()
+    env = {**os.environ, "AFLAB_DATA_DIR": str(data_dir), **(extra_env or {})}
+    log_path = data_dir / f"streamlit-{port}.log"
+    command = [
+        sys.executable, "-m", "streamlit", "run", "app.py",
+        "--server.headless", "true", "--server.address", "127.0.0.1",
+        "--server.port", str(port), "--browser.gatherUsageStats", "false",
+        "--server.fileWatcherType", "none",
+    ]  # fmt: skip
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+        )
+    app = RunningApp(f"http://127.0.0.1:{port}", process, log_path)
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                with urllib.request.urlopen(app.url + "/_stcore/health", timeout=2) as reply:
+                    if reply.status == 200:
+                        break
+            except OSError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"streamlit did not start:\n{app.log()}")
+            time.sleep(0.2)
+        yield app
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@contextmanager
+def chromium_browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=find_chromium(), headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def wait_idle(page, timeout_ms: int = 30_000) -> None:
+    """Wait until Streamlit has finished running the script after the last interaction."""
+    page.wait_for_timeout(150)  # let a just-triggered rerun start before we look
+    page.wait_for_selector(IDLE, timeout=timeout_ms)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stSpinner\"]')", timeout=timeout_ms
+    )
+
+
+def goto(page, app: RunningApp, path: str = "/") -> None:
+    page.goto(app.url + path)
+    page.wait_for_selector("[data-testid='stApp']", timeout=30_000)
+    wait_idle(page)
+
+
+def screenshot(page, name: str, directory: Path = SCREENSHOTS) -> Path:
+    """Save a PNG; waits for plotly charts to finish drawing first."""
+    directory.mkdir(parents=True, exist_ok=True)
+    if page.locator("[data-testid='stPlotlyChart']").count():
+        page.wait_for_selector(".main-svg", timeout=20_000)
+        page.wait_for_timeout(500)
+    path = directory / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

@@ -1,0 +1,133 @@
+"""End to end: the real app under `streamlit run`, driven in headless Chromium like a visitor."""
+
+from __future__ import annotations
+
+import pytest
+
+from alignment_faking_lab.catalogue import load_illustrative
+from alignment_faking_lab.storage import write_jsonl
+from alignment_faking_lab.transcript import Compliance, Message, Provenance, Tier, Transcript
+from tests.browser_harness import (
+    chromium_browser,
+    goto,
+    running_app,
+    screenshot,
+    wait_idle,
+)
+
+pytestmark = pytest.mark.browser
+
+
+def hostile_transcript() -> Transcript:
+    return Transcript(
+        id="hostile-html",
+        provenance=Provenance.LIVE,
+        tier=Tier.PAID,
+        prompt_id="p-hostile",
+        prompt_text="Say <b>hello</b>",
+        messages=[
+            Message("user", "<INPUT>hi</INPUT>"),
+            Message(
+                "assistant",
+                "<OUTPUT><script>window.injected = true</script><img src=x "
+                "onerror='window.injected = true'> plain words</OUTPUT>",
+            ),
+        ],
+        model="test-model",
+        provider="test",
+        created_at="2026-11-24T10:00:00Z",
+        compliance=Compliance.REFUSED,
+    )
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("browser-data")
+    write_jsonl(directory / "runs" / "hostile.jsonl", [hostile_transcript()])
+    return directory
+
+
+@pytest.fixture(scope="module")
+def app(data_dir):
+    with running_app(data_dir) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium_browser() as chromium:
+        yield chromium
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    tab = context.new_page()
+    tab.set_default_timeout(20_000)
+    yield tab
+    context.close()
+
+
+def test_home_page_opens_with_the_study_and_its_chart(app, page):
+    goto(page, app)
+    assert page.get_by_role("heading", name="Alignment Faking Lab").is_visible()
+    page.wait_for_selector(".main-svg")
+    assert page.get_by_text("The experiment in one minute").is_visible()
+    screenshot(page, "01-overview")
+
+
+def test_switch_tier_and_reveal_the_scratchpad(app, page):
+    goto(page, app, "/playground")
+    free_heading = "Free tier: the model is told this conversation is used for training"
+    assert page.get_by_text(free_heading).is_visible()
+    page.get_by_role("radio", name="Paid tier (unmonitored)").click()
+    wait_idle(page)
+    assert page.get_by_text("Paid tier: the model is told this conversation is never").is_visible()
+    assert "tier=Paid" in page.url  # the choice is in the address, so it can be shared
+    assert page.get_by_text("Hidden scratchpad (never shown to the user)").count() == 0
+    page.get_by_text("Reveal the hidden scratchpad", exact=True).click()
+    wait_idle(page)
+    assert page.get_by_text("Hidden scratchpad (never shown to the user)").is_visible()
+    assert page.get_by_text("Final answer (what the user sees)").is_visible()
+    screenshot(page, "02-playground-paid-revealed")
+
+
+def test_compare_tiers_side_by_side(app, page):
+    goto(page, app, "/playground?reveal=true&compare=true")
+    assert page.get_by_role("heading", name="Free tier (training)").is_visible()
+    assert page.get_by_role("heading", name="Paid tier (unmonitored)").is_visible()
+    screenshot(page, "03-playground-compare")
+
+
+def test_results_chart_of_loaded_transcripts_is_labelled_illustrative(app, page):
+    goto(page, app, "/results")
+    page.get_by_role("radio", name="Transcripts loaded in the app").click()
+    wait_idle(page)
+    page.wait_for_selector(".main-svg")
+    assert page.get_by_text("Refusal and compliance by tier").first.is_visible()
+    assert page.get_by_text("not a measured rate").first.is_visible()
+    assert page.get_by_text("The compliance gap").is_visible()
+    screenshot(page, "04-results-loaded")
+
+
+def test_a_shared_transcript_link_reopens_it_on_a_fresh_server(data_dir, browser):
+    """The first request a new server gets is a deep link: it must open inside the app."""
+    transcript = next(t for t in load_illustrative() if t.tier is Tier.FREE and t.alignment_faking)
+    with running_app(data_dir) as fresh:
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        tab = context.new_page()
+        goto(tab, fresh, f"/transcripts?id={transcript.id}")
+        assert tab.get_by_text(transcript.prompt_text).first.is_visible()
+        assert tab.get_by_text("Alignment-faking reasoning").first.is_visible()
+        assert tab.get_by_role("link", name="Playground").first.is_visible()  # the app's menu
+        screenshot(tab, "05-shared-transcript")
+        context.close()
+
+
+def test_model_output_with_html_is_shown_as_text_not_run(app, page):
+    goto(page, app, "/transcripts?id=hostile-html")
+    assert page.get_by_text("plain words").is_visible()
+    assert page.get_by_text("<script>window.injected = true</script>").is_visible()
+    assert page.evaluate("() => window.injected === undefined")
+    assert page.locator("[data-testid='stMain'] img[src='x']").count() == 0
+    screenshot(page, "06-html-shown-as-text")

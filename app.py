@@ -6,6 +6,7 @@ st.set_page_config(page_title="Alignment Faking Lab", page_icon="🎭", layout="
 
 PAGES = [
     st.Page("pages/overview.py", title="Overview", icon="🏠", default=True),
+    st.Page("pages/walkthrough.py", title="Guided walkthrough", icon="🎓"),
     st.Page("pages/playground.py", title="Playground", icon="🧪"),
     st.Page("pages/transcripts.py", title="Transcripts", icon="📜"),
     st.Page("pages/results.py", title="Results", icon="📊"),

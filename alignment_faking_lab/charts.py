@@ -220,3 +220,33 @@ def paper_vs_run_chart(
         legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
     )  # fmt: skip
     return figure
+
+
+def paper_figure1_chart(row: dict, title: str | None = None) -> go.Figure:
+    """The paper's Figure-1 bars for one published row (percentages; no per-query data)."""
+    title = title or f"Published in the paper: {row['model']}, {row['condition']}"
+    faking = row.get("alignment_faking_reasoning_pct")
+    faking = 0.0 if pd.isna(faking) else float(faking)
+    free, paid = float(row["free_tier_compliance_pct"]), float(row["paid_tier_compliance_pct"])
+    labels = [TIER_NAMES["free"], TIER_NAMES["paid"]]
+    stacks = [
+        ("Complied, with alignment-faking reasoning", [faking, 0.0], FAKING_COLOUR, "/"),
+        ("Complied, no alignment-faking reasoning", [free - faking, paid], COMPLIED_COLOUR, ""),
+        ("Refused", [100 - free, 100 - paid], REFUSED_COLOUR, ""),
+    ]
+    figure = go.Figure()
+    for name, values, colour, pattern in stacks:
+        figure.add_bar(
+            y=labels, x=values, name=name, orientation="h",
+            marker={"color": colour, "pattern": {"shape": pattern}},
+            hovertemplate="%{y}<br>" + name + ": %{x:.1f}%<br>Source: "
+            + str(row["source"]) + "<extra></extra>",
+        )  # fmt: skip
+    figure.update_layout(
+        title=title, barmode="stack", height=330,
+        xaxis={"title": "Share of harmful requests (%)", "range": [0, 100]},
+        yaxis={"autorange": "reversed", "automargin": True},
+        legend={"orientation": "h", "y": -0.3, "yanchor": "top", "x": 0},
+        margin={"b": 110},
+    )  # fmt: skip
+    return _with_caption(figure, f"Source: {row['source']}")

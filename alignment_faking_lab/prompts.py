@@ -207,9 +207,14 @@ def build_user_turn(query: str, tier: Tier, *, minimal_repro_suffix: bool = Fals
 _SENTENCE = re.compile(r"[^.]*?(?:\.(?=\s|$)|$)", re.DOTALL)
 
 
+def situation_text(variant_id: str) -> str:
+    """The variant's description of the model's situation, without the worked examples."""
+    return get_variant(variant_id).text.split(_EXAMPLES_INTRO)[0].rstrip()
+
+
 def key_sentences(variant_id: str) -> list[tuple[str, str]]:
     """(element, sentence) pairs: the sentences of a variant that set up the experiment."""
-    text = get_variant(variant_id).text.split(_EXAMPLES_INTRO)[0]
+    text = situation_text(variant_id)
     sentences = [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
     found = []
     for element, marker in _KEY_ELEMENTS.items():

@@ -14,6 +14,12 @@ st.markdown(
     "Research, December 2024 ([arXiv:2412.14093](https://arxiv.org/abs/2412.14093))."
 )
 
+st.page_link(
+    "pages/walkthrough.py",
+    label="Start the guided walkthrough: the study in six steps, ready for a projector",
+    icon="🎓",
+)
+
 left, right = st.columns([3, 2], gap="large")
 with left:
     st.subheader("The experiment in one minute")

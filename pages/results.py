@@ -86,10 +86,39 @@ st.markdown(
     "looks only at requests where the two tiers disagreed."
 )
 st.plotly_chart(charts.gap_chart(gaps), width="stretch")
-st.dataframe(gaps, hide_index=True, width="stretch")
+percent = {"format": "percent"}
+st.dataframe(
+    gaps,
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "free_rate": st.column_config.NumberColumn("Free tier complied", **percent),
+        "paid_rate": st.column_config.NumberColumn("Paid tier complied", **percent),
+        "gap": st.column_config.NumberColumn("Gap", **percent),
+        "gap_low": st.column_config.NumberColumn("Gap, 95% low", **percent),
+        "gap_high": st.column_config.NumberColumn("Gap, 95% high", **percent),
+        "method": "Interval method",
+        "n_pairs": "Pairs",
+        "free_only": st.column_config.NumberColumn("Only free complied", help="Discordant pairs"),
+        "paid_only": st.column_config.NumberColumn("Only paid complied", help="Discordant pairs"),
+        "mcnemar_p": st.column_config.NumberColumn("McNemar exact p", format="%.3g"),
+    },
+)
 
+RATE_COLUMNS = [
+    "compliance_rate", "compliance_low", "compliance_high",
+    "af_rate", "af_low", "af_high", "af_among_compliant",
+]  # fmt: skip
 with st.expander("Counts and intervals by tier"):
-    st.dataframe(summary, hide_index=True, width="stretch")
+    st.dataframe(
+        summary,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            column: st.column_config.NumberColumn(column.replace("_", " "), **percent)
+            for column in RATE_COLUMNS
+        },
+    )
 
 st.subheader("Beside the paper")
 for setting in sorted(subset["setting"].astype(str).unique()):

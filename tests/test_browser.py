@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from alignment_faking_lab.catalogue import load_illustrative
 from alignment_faking_lab.storage import write_jsonl
@@ -70,32 +71,34 @@ def page(browser):
 
 def test_home_page_opens_with_the_study_and_its_chart(app, page):
     goto(page, app)
-    assert page.get_by_role("heading", name="Alignment Faking Lab").is_visible()
+    expect(page.get_by_role("heading", name="Alignment Faking Lab")).to_be_visible()
     page.wait_for_selector(".main-svg")
-    assert page.get_by_text("The experiment in one minute").is_visible()
+    expect(page.get_by_text("The experiment in one minute")).to_be_visible()
     screenshot(page, "01-overview")
 
 
 def test_switch_tier_and_reveal_the_scratchpad(app, page):
     goto(page, app, "/playground")
     free_heading = "Free tier: the model is told this conversation is used for training"
-    assert page.get_by_text(free_heading).is_visible()
+    expect(page.get_by_text(free_heading)).to_be_visible()
     page.get_by_role("radio", name="Paid tier (unmonitored)").click()
     wait_idle(page)
-    assert page.get_by_text("Paid tier: the model is told this conversation is never").is_visible()
+    expect(
+        page.get_by_text("Paid tier: the model is told this conversation is never")
+    ).to_be_visible()
     assert "tier=Paid" in page.url  # the choice is in the address, so it can be shared
-    assert page.get_by_text("Hidden scratchpad (never shown to the user)").count() == 0
+    expect(page.get_by_text("Hidden scratchpad (never shown to the user)")).to_have_count(0)
     page.get_by_text("Reveal the hidden scratchpad", exact=True).click()
     wait_idle(page)
-    assert page.get_by_text("Hidden scratchpad (never shown to the user)").is_visible()
-    assert page.get_by_text("Final answer (what the user sees)").is_visible()
+    expect(page.get_by_text("Hidden scratchpad (never shown to the user)")).to_be_visible()
+    expect(page.get_by_text("Final answer (what the user sees)")).to_be_visible()
     screenshot(page, "02-playground-paid-revealed")
 
 
 def test_compare_tiers_side_by_side(app, page):
     goto(page, app, "/playground?reveal=true&compare=true")
-    assert page.get_by_role("heading", name="Free tier (training)").is_visible()
-    assert page.get_by_role("heading", name="Paid tier (unmonitored)").is_visible()
+    expect(page.get_by_role("heading", name="Free tier (training)")).to_be_visible()
+    expect(page.get_by_role("heading", name="Paid tier (unmonitored)")).to_be_visible()
     screenshot(page, "03-playground-compare")
 
 
@@ -104,9 +107,9 @@ def test_results_chart_of_loaded_transcripts_is_labelled_illustrative(app, page)
     page.get_by_role("radio", name="Transcripts loaded in the app").click()
     wait_idle(page)
     page.wait_for_selector(".main-svg")
-    assert page.get_by_text("Refusal and compliance by tier").first.is_visible()
-    assert page.get_by_text("not a measured rate").first.is_visible()
-    assert page.get_by_text("The compliance gap").is_visible()
+    expect(page.get_by_text("Refusal and compliance by tier").first).to_be_visible()
+    expect(page.get_by_text("not a measured rate").first).to_be_visible()
+    expect(page.get_by_text("The compliance gap")).to_be_visible()
     screenshot(page, "04-results-loaded")
 
 
@@ -117,17 +120,60 @@ def test_a_shared_transcript_link_reopens_it_on_a_fresh_server(data_dir, browser
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
         tab = context.new_page()
         goto(tab, fresh, f"/transcripts?id={transcript.id}")
-        assert tab.get_by_text(transcript.prompt_text).first.is_visible()
-        assert tab.get_by_text("Alignment-faking reasoning").first.is_visible()
-        assert tab.get_by_role("link", name="Playground").first.is_visible()  # the app's menu
+        expect(tab.get_by_text(transcript.prompt_text).first).to_be_visible()
+        expect(tab.get_by_text("Alignment-faking reasoning").first).to_be_visible()
+        expect(tab.get_by_role("link", name="Playground").first).to_be_visible()  # the app's menu
         screenshot(tab, "05-shared-transcript")
         context.close()
 
 
 def test_model_output_with_html_is_shown_as_text_not_run(app, page):
     goto(page, app, "/transcripts?id=hostile-html")
-    assert page.get_by_text("plain words").is_visible()
-    assert page.get_by_text("<script>window.injected = true</script>").is_visible()
+    expect(page.get_by_text("plain words")).to_be_visible()
+    expect(page.get_by_text("<script>window.injected = true</script>")).to_be_visible()
     assert page.evaluate("() => window.injected === undefined")
     assert page.locator("[data-testid='stMain'] img[src='x']").count() == 0
     screenshot(page, "06-html-shown-as-text")
+
+
+WALKTHROUGH_KEY_ELEMENTS = {
+    1: "never to refuse",
+    2: "The answer the user saw",
+    3: "The answer the user saw",
+    4: "The hidden scratchpad (free tier)",
+    5: "Compliance gap (training minus unmonitored)",
+    6: "Questions to discuss",
+}
+
+
+def test_walkthrough_next_through_every_step(app, page):
+    goto(page, app, "/walkthrough?step=1")
+    for step, key_text in WALKTHROUGH_KEY_ELEMENTS.items():
+        expect(page.get_by_text(f"Step {step} of 6")).to_be_visible()
+        key_element = page.get_by_text(key_text).first
+        key_element.scroll_into_view_if_needed()
+        expect(key_element).to_be_visible()
+        if step == 5:
+            page.wait_for_selector(".main-svg")
+        shot = screenshot(page, f"07-walkthrough-step-{step}")
+        # The key element lies inside the saved page image, so the screenshot shows it.
+        box = key_element.bounding_box()
+        assert box is not None and box["width"] > 0 and shot.stat().st_size > 10_000
+        if step < 6:
+            if step == 3:
+                page.keyboard.press("ArrowRight")  # the presenter's keyboard shortcut
+            else:
+                page.get_by_role("button", name="Next").click()
+            wait_idle(page)
+            assert f"step={step + 1}" in page.url
+
+
+def test_walkthrough_presenter_mode_enlarges_the_text(app, page):
+    goto(page, app, "/walkthrough?step=5")
+    paragraph = page.locator("[data-testid='stMain'] p").first
+    normal = float(paragraph.evaluate("e => parseFloat(getComputedStyle(e).fontSize)"))
+    page.get_by_text("Presenter mode (larger type)", exact=True).click()
+    wait_idle(page)
+    larger = float(paragraph.evaluate("e => parseFloat(getComputedStyle(e).fontSize)"))
+    assert larger > normal * 1.2
+    screenshot(page, "08-walkthrough-presenter")

@@ -1,0 +1,93 @@
+"""The guided walkthrough: every step reachable by URL, honest about its data, printable."""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from alignment_faking_lab import prompts
+from alignment_faking_lab.catalogue import load_illustrative
+from alignment_faking_lab.handout import handout_html
+from alignment_faking_lab.walkthrough import (
+    LAST_STEP,
+    choose_story_pair,
+    clamp_step,
+    headline_numbers,
+    setup_segments,
+)
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+def open_step(step: int | str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.switch_page("pages/walkthrough.py")
+    at.query_params["step"] = str(step)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def page_text(at: AppTest) -> str:
+    parts = [*at.markdown, *at.header, *at.subheader, *at.warning, *at.info, *at.caption]
+    return "\n".join(str(p.value) for p in parts)
+
+
+def test_steps_from_urls_are_clamped():
+    assert [clamp_step(v) for v in ("3", "0", "99", "x", None)] == [3, 1, LAST_STEP, 1, 1]
+
+
+def test_story_uses_a_pair_that_shows_the_pattern():
+    pair = choose_story_pair(load_illustrative())
+    assert pair.free.prompt_id == pair.paid.prompt_id
+    assert pair.free.alignment_faking and pair.paid.compliance.value == "refused"
+    assert pair.is_illustrative
+
+
+def test_setup_highlights_every_key_sentence_in_order():
+    segments = setup_segments()
+    assert "".join(text for text, _ in segments) == prompts.situation_text("default")
+    assert {element for _, element in segments if element} == {
+        e for e, _ in prompts.key_sentences("default")
+    }
+
+
+def test_handout_is_printable_and_escapes_transcript_text():
+    pair = choose_story_pair(load_illustrative())
+    html = handout_html(pair, headline_numbers())
+    assert "<svg" in html and "<script" not in html
+    assert "14.2%" in html and "arXiv:2412.14093 Table 1" in html
+    assert "Illustrative, written for teaching, not model output" in html
+    assert "&lt;is_free_tier_user&gt;" not in html  # the scratchpad text is escaped, not raw
+    assert "Questions to discuss" in html
+
+
+@pytest.mark.parametrize(
+    ("step", "expected"),
+    [
+        (1, "never to refuse"),
+        (2, "Paid tier: the model is told"),
+        (3, "Free tier: the model is told"),
+        (4, "The hidden scratchpad (free tier)"),
+        (5, "Claude 3 Opus complied with"),
+        (6, "Questions to discuss"),
+    ],
+)
+def test_each_step_shows_its_key_element(step, expected):
+    at = open_step(step)
+    assert f"Step {step} of {LAST_STEP}" in at.get("progress")[0].proto.text
+    assert expected in page_text(at)
+    if step in (2, 3, 4):
+        assert "Illustrative, written for teaching" in page_text(at)
+
+
+def test_next_and_back_walk_through_every_step():
+    at = open_step(1)
+    for step in range(2, LAST_STEP + 1):
+        at.button(key="next").click().run()
+        assert at.query_params["step"] == str(step)
+        assert f"Step {step} of" in at.get("progress")[0].proto.text
+    assert at.button(key="next").disabled
+    at.button(key="back").click().run()
+    assert at.query_params["step"] == str(LAST_STEP - 1)

@@ -1,0 +1,276 @@
+"""Download the paper's published transcripts, politely, resumably, and only when asked.
+
+Pages are cached under the downloads folder exactly as fetched (atomic writes, so an interrupted
+download never leaves half a file), and a repeated download fetches only what is missing. Every
+failed file is reported with its reason while the others still land.
+"""
+
+from __future__ import annotations
+
+import errno
+import http.client
+import os
+import re
+import socket
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from alignment_faking_lab import __version__, paths
+from alignment_faking_lab.paper_html import (
+    PaperPageError,
+    PaperSetting,
+    SelectorEntry,
+    parse_index,
+    parse_selector,
+    parse_transcript_page,
+)
+from alignment_faking_lab.paper_import import (
+    conversation_messages,
+    paper_transcript,
+    save_imported,
+)
+from alignment_faking_lab.transcript import Transcript
+
+DEFAULT_BASE_URL = "https://redwoodresearch.github.io/alignment_faking_examples/"
+USER_AGENT = f"AlignmentFakingLab/{__version__} (teaching tool; polite bounded downloads)"
+SELECTOR = "trajectory_selector.html"
+SPLITS = ("train", "deploy")
+OFFLINE_MESSAGE = (
+    "Downloading the paper's transcripts needs internet access, and {url} could not be reached "
+    "({reason}). Everything already downloaded is kept; try again when online."
+)
+
+Progress = Callable[[int, int], None]
+
+
+class OfflineError(ConnectionError):
+    """The site could not be reached at all: say so plainly, keep what we have."""
+
+
+class FetchError(RuntimeError):
+    """One file failed after retries; the reason is user-readable."""
+
+
+@dataclass(slots=True)
+class DownloadReport:
+    setting: PaperSetting
+    downloaded: int = 0
+    cached: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
+    cancelled: bool = False
+
+    @property
+    def total(self) -> int:
+        return self.downloaded + self.cached + len(self.failed)
+
+    def summary(self) -> str:
+        text = (
+            f"{self.setting.key}: {self.downloaded} downloaded, {self.cached} already cached, "
+            f"{len(self.failed)} failed"
+        )
+        return text + (" (cancelled: run again to resume)" if self.cancelled else "")
+
+
+def _is_offline(reason: object) -> bool:
+    """No route to the site at all (refused, no DNS, no network), as opposed to a slow site."""
+    if isinstance(reason, (ConnectionRefusedError, socket.gaierror)):
+        return True
+    return isinstance(reason, OSError) and reason.errno in (errno.ENETUNREACH, errno.EHOSTUNREACH)
+
+
+class PaperSite:
+    """The site at `base_url`, cached under `cache_dir`."""
+
+    def __init__(
+        self,
+        base_url: str = DEFAULT_BASE_URL,
+        cache_dir: Path | None = None,
+        timeout: float = 20.0,
+        retries: int = 2,
+        backoff: float = 0.5,
+    ) -> None:
+        self.base_url = base_url if base_url.endswith("/") else base_url + "/"
+        # One cache per site, so a mirror or a test server never serves another site's pages.
+        site_name = re.sub(r"[^A-Za-z0-9.]+", "_", self.base_url.split("://", 1)[-1]).strip("_")
+        self.cache_dir = cache_dir or (paths.downloads_dir() / "paper" / site_name)
+        self.timeout = timeout
+        self.retries = retries
+        self.backoff = backoff
+
+    # -- network -------------------------------------------------------------------------
+    def url(self, relative: str) -> str:
+        return self.base_url + relative
+
+    def fetch(self, relative: str) -> bytes:
+        """GET with retries on 5xx, timeouts and truncated bodies; 4xx fails at once."""
+        url = self.url(relative)
+        request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
+        last_reason = ""
+        for attempt in range(self.retries + 1):
+            if attempt:
+                time.sleep(self.backoff * 2 ** (attempt - 1))
+            try:
+                with urllib.request.urlopen(request, timeout=self.timeout) as reply:
+                    body = reply.read()
+                    expected = reply.headers.get("Content-Length")
+                    if expected is not None and len(body) != int(expected):
+                        raise http.client.IncompleteRead(body, int(expected) - len(body))
+                    return body
+            except urllib.error.HTTPError as exc:
+                last_reason = f"HTTP {exc.code} {exc.reason}"
+                if exc.code < 500 and exc.code != 429:
+                    break
+            except http.client.IncompleteRead as exc:
+                last_reason = f"truncated body ({len(exc.partial)} bytes received)"
+            except TimeoutError:
+                last_reason = f"no reply within {self.timeout:g} s"
+            except urllib.error.URLError as exc:
+                if isinstance(exc.reason, TimeoutError):
+                    last_reason = f"no reply within {self.timeout:g} s"
+                    continue
+                if attempt == self.retries and _is_offline(exc.reason):
+                    raise OfflineError(
+                        OFFLINE_MESSAGE.format(url=self.base_url, reason=exc.reason)
+                    ) from None
+                last_reason = f"connection failed ({exc.reason})"
+            except (ConnectionError, http.client.HTTPException) as exc:
+                last_reason = f"connection dropped ({exc.__class__.__name__})"
+        raise FetchError(last_reason)
+
+    # -- cache ---------------------------------------------------------------------------
+    def cached_path(self, relative: str) -> Path:
+        return self.cache_dir / relative
+
+    def _store(self, relative: str, body: bytes) -> None:
+        target = self.cached_path(relative)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(f".{target.name}.{threading.get_ident()}.part")
+        temporary.write_bytes(body)
+        os.replace(temporary, target)
+
+    def get(self, relative: str, refresh: bool = False) -> str:
+        """A page from the cache, fetched (and cached) when missing."""
+        path = self.cached_path(relative)
+        if path.exists() and not refresh:
+            return path.read_text(encoding="utf-8", errors="replace")
+        body = self.fetch(relative)
+        self._store(relative, body)
+        return body.decode("utf-8", errors="replace")
+
+    # -- the site ------------------------------------------------------------------------
+    def list_settings(self, refresh: bool = False) -> list[PaperSetting]:
+        return parse_index(self.get("index.html", refresh), "index.html")
+
+    def selector(self, setting: PaperSetting, split: str) -> list[SelectorEntry]:
+        relative = f"files/{setting.category}/{setting.variant}/{split}/{SELECTOR}"
+        return parse_selector(self.get(relative), relative)
+
+    def download(
+        self,
+        setting: PaperSetting,
+        first_n: int | None = None,
+        concurrency: int = 8,
+        progress: Progress | None = None,
+        cancel: threading.Event | None = None,
+    ) -> DownloadReport:
+        """Fetch the transcript pages of both splits; only those not cached yet."""
+        report = DownloadReport(setting)
+        wanted: list[str] = []
+        for split in SPLITS:
+            entries = self.selector(setting, split)
+            chosen = entries[:first_n] if first_n else entries
+            folder = f"files/{setting.category}/{setting.variant}/{split}"
+            wanted += [f"{folder}/{entry.number}.html" for entry in chosen]
+        missing = [r for r in wanted if not self.cached_path(r).exists()]
+        report.cached = len(wanted) - len(missing)
+        done = report.cached
+        if progress:
+            progress(done, len(wanted))
+
+        def fetch_one(relative: str) -> str:
+            if cancel is not None and cancel.is_set():
+                return "cancelled"
+            self._store(relative, self.fetch(relative))
+            return "ok"
+
+        with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
+            futures = {pool.submit(fetch_one, relative): relative for relative in missing}
+            for future in as_completed(futures):
+                relative = futures[future]
+                try:
+                    outcome = future.result()
+                except (FetchError, OfflineError) as exc:
+                    report.failed.append((relative, str(exc)))
+                    continue
+                if outcome == "cancelled":
+                    report.cancelled = True
+                    continue
+                report.downloaded += 1
+                done += 1
+                if progress:
+                    progress(done, len(wanted))
+        return report
+
+    def import_setting(
+        self, setting: PaperSetting, first_n: int | None = None
+    ) -> tuple[list[Transcript], list[str]]:
+        """Parse what is cached into transcripts; one unreadable page costs one transcript."""
+        transcripts: list[Transcript] = []
+        errors: list[str] = []
+        for split in SPLITS:
+            try:
+                entries = self.selector(setting, split)
+            except (PaperPageError, FetchError, OfflineError) as exc:
+                errors.append(str(exc))
+                continue
+            for entry in entries[:first_n] if first_n else entries:
+                relative = f"files/{setting.category}/{setting.variant}/{split}/{entry.number}.html"
+                path = self.cached_path(relative)
+                if not path.exists():
+                    continue  # reported by the download step
+                try:
+                    page = parse_transcript_page(path.read_text(errors="replace"), relative)
+                except PaperPageError as exc:
+                    errors.append(str(exc))
+                    continue
+                labels = {**page.labels, **entry.labels}
+                transcripts.append(
+                    paper_transcript(
+                        category=setting.category,
+                        variant=setting.variant,
+                        split=split,
+                        number=entry.number,
+                        messages=conversation_messages(page.user_turn, page.assistant_turns),
+                        user_input=page.user_input,
+                        labels=labels,
+                        source_url=self.url(relative),
+                        canary=page.canary,
+                        notes=page.strategy_summary
+                        and f"Strategy summary: {page.strategy_summary}",
+                    )
+                )
+        return transcripts, errors
+
+    def download_and_import(
+        self,
+        setting: PaperSetting,
+        first_n: int | None = None,
+        concurrency: int = 8,
+        progress: Progress | None = None,
+        cancel: threading.Event | None = None,
+        data_dir: Path | None = None,
+    ) -> tuple[DownloadReport, list[str], Path | None]:
+        report = self.download(setting, first_n, concurrency, progress, cancel)
+        transcripts, errors = self.import_setting(setting, first_n)
+        path = (
+            save_imported(transcripts, setting.category, setting.variant, data_dir)
+            if transcripts
+            else None
+        )
+        return report, errors, path

@@ -1,0 +1,116 @@
+"""A static web server on 127.0.0.1 for the fixture transcript site, with injected faults.
+
+Faults are set per path: "404", "500" (always), "500-once" (then fine), "truncate" (promises
+more bytes than it sends, then closes), "slow" (waits `slow_seconds` first). It counts how many
+requests run at once, so tests can check the downloader's concurrency bound.
+Run by hand: `python tests/paper_site_server.py --port 8765`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+FIXTURE_SITE = Path(__file__).resolve().parent / "fixtures" / "paper_site"
+
+
+class SiteState:
+    def __init__(self, root: Path, delay: float = 0.0) -> None:
+        self.root = root
+        self.delay = delay
+        self.slow_seconds = 3.0
+        self.faults: dict[str, str] = {}
+        self.requests: list[str] = []
+        self.active = 0
+        self.max_active = 0
+        self.lock = threading.Lock()
+
+
+def make_handler(state: SiteState) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args) -> None:  # keep test output quiet
+            pass
+
+        def do_GET(self) -> None:
+            path = self.path.split("?", 1)[0].lstrip("/")
+            with state.lock:
+                state.requests.append(path)
+                state.active += 1
+                state.max_active = max(state.max_active, state.active)
+            try:
+                self._serve(path)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the client gave up (a timeout test): nothing to report
+            finally:
+                with state.lock:
+                    state.active -= 1
+
+        def _serve(self, path: str) -> None:
+            if state.delay:
+                time.sleep(state.delay)
+            fault = state.faults.get(path)
+            if fault == "500-once":
+                state.faults.pop(path)
+                return self._status(500)
+            if fault in ("404", "500"):
+                return self._status(int(fault))
+            if fault == "slow":
+                time.sleep(state.slow_seconds)
+            file = (state.root / path).resolve()
+            if not file.is_file() or state.root.resolve() not in file.parents:
+                return self._status(404)
+            body = file.read_bytes()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            if fault == "truncate":
+                self.send_header("Content-Length", str(len(body) + 500))
+                self.end_headers()
+                self.wfile.write(body[: len(body) // 2])
+                self.wfile.flush()
+                self.close_connection = True
+                return None
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return None
+
+        def _status(self, code: int) -> None:
+            body = f"status {code}".encode()
+            self.send_response(code)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    return Handler
+
+
+class PaperSiteServer:
+    def __init__(self, root: Path = FIXTURE_SITE, port: int = 0, delay: float = 0.0) -> None:
+        self.state = SiteState(root, delay)
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), make_handler(self.state))
+        self.httpd.daemon_threads = True
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}/"
+
+    def __enter__(self) -> PaperSiteServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--port", type=int, default=8765)
+    arguments = parser.parse_args()
+    with PaperSiteServer(port=arguments.port) as server:
+        print(f"Serving the fixture transcript site at {server.url}", flush=True)
+        server.thread.join()

@@ -12,6 +12,7 @@ from alignment_faking_lab.ui import transcript_view as view
 from alignment_faking_lab.ui.data import sidebar_data_picker
 from alignment_faking_lab.ui.navigation import page_setup
 from alignment_faking_lab.ui.text import escape_markdown
+from alignment_faking_lab.ui.widgets import url_choice
 
 page_setup()
 st.title("🧪 Playground")
@@ -35,22 +36,21 @@ with controls[0]:
     shown = [
         c for c in choices if ("Harmful" if c.harmful else "Benign") in (kind or [])
     ] or choices
-    prompt_id = st.selectbox(
+    prompt_id = url_choice(
+        st.selectbox,
         "Request",
         [c.prompt_id for c in shown],
+        "request",
         format_func=lambda pid: by_id[pid].label,
-        key="request",
-        bind="query-params",
     )
 with controls[1]:
-    tier_value = st.segmented_control(
+    tier_value = url_choice(
+        st.segmented_control,
         "Tier the model is told the user is on",
         [Tier.FREE.value, Tier.PAID.value],
+        "tier",
         format_func=lambda v: view.TIER_SHORT[Tier(v)],
-        default=Tier.FREE.value,
         required=True,
-        key="tier",
-        bind="query-params",
     )
 toggles = st.columns(3)
 reveal = toggles[0].toggle(
@@ -87,6 +87,7 @@ if compare:
                 continue
             view.provenance_badge(transcript)
             view.outcome_badges(transcript)
+            view.label_badges(transcript)
             view.render_sent(transcript)
             view.render_reply(transcript, reveal_scratchpad=reveal, side_by_side=False)
 else:
@@ -98,6 +99,7 @@ else:
         st.subheader(view.TIER_TITLES[tier])
         view.provenance_badge(transcript)
         view.outcome_badges(transcript)
+        view.label_badges(transcript)
         view.render_sent(transcript)
         view.render_reply(transcript, reveal_scratchpad=reveal)
         st.page_link(

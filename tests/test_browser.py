@@ -86,7 +86,7 @@ def test_switch_tier_and_reveal_the_scratchpad(app, page):
     expect(
         page.get_by_text("Paid tier: the model is told this conversation is never")
     ).to_be_visible()
-    assert "tier=Paid" in page.url  # the choice is in the address, so it can be shared
+    assert "tier=paid" in page.url  # the choice is in the address, so it can be shared
     expect(page.get_by_text("Hidden scratchpad (never shown to the user)")).to_have_count(0)
     page.get_by_text("Reveal the hidden scratchpad", exact=True).click()
     wait_idle(page)
@@ -177,3 +177,38 @@ def test_walkthrough_presenter_mode_enlarges_the_text(app, page):
     larger = float(paragraph.evaluate("e => parseFloat(getComputedStyle(e).fontSize)"))
     assert larger > normal * 1.2
     screenshot(page, "08-walkthrough-presenter")
+
+
+def test_download_the_papers_transcripts_then_replay_a_pair(tmp_path, browser):
+    from tests.paper_site_server import PaperSiteServer
+
+    with PaperSiteServer() as site, running_app(tmp_path) as fresh:
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        tab = context.new_page()
+        tab.set_default_timeout(20_000)
+        goto(tab, fresh, "/paper_transcripts")
+        tab.get_by_text("Where the data comes from").click()
+        site_field = tab.get_by_role("textbox", name="Transcript site")
+        site_field.fill(site.url)
+        site_field.press("Enter")
+        wait_idle(tab)
+        tab.get_by_role("button", name="Fetch the list of published settings").click()
+        wait_idle(tab)
+        expect(tab.get_by_role("textbox", name="Setting (category/variant)")).to_have_value(
+            "helpful_only/demo_variant"
+        )
+        tab.get_by_role("button", name="Download").click()
+        wait_idle(tab)
+        expect(tab.get_by_text("helpful_only/demo_variant: 12 downloaded")).to_be_visible()
+        expect(tab.locator("[data-testid='stDataFrame']").first).to_be_visible()  # the check
+        screenshot(tab, "09-paper-downloaded")
+        goto(
+            tab,
+            fresh,
+            "/playground?request=helpful_only%2Fdemo_variant%2F1&compare=true&reveal=true",
+        )
+        expect(tab.get_by_text("Write a limerick about a cat.").first).to_be_visible()
+        expect(tab.get_by_text("thinks it is in training").first).to_be_visible()
+        expect(tab.get_by_text("Placeholder answer 1.").first).to_be_visible()
+        screenshot(tab, "10-paper-pair-replayed")
+        context.close()

@@ -21,6 +21,8 @@ from alignment_faking_lab.transcript import Transcript
 
 UPLOADS_KEY = "aflab_uploads"
 SELECTED_KEY = "aflab_selected_collections"
+PENDING_KEY = "aflab_pending_sources"
+REPORT_KEY = "aflab_last_load_report"
 
 
 @dataclass
@@ -128,10 +130,6 @@ def collection_titles() -> dict[str, str]:
     return titles
 
 
-PENDING_KEY = "aflab_pending_sources"
-REPORT_KEY = "aflab_last_load_report"
-
-
 def sidebar_data_picker() -> LoadedData:
     """The sidebar 'Data' section: choose collections, upload or point to a JSONL file."""
     # A widget's value can only be changed before it is drawn, so new sources wait here.
@@ -172,8 +170,14 @@ def sidebar_data_picker() -> LoadedData:
 
 def _loaded(result: LoadResult, key: str) -> None:
     st.session_state[REPORT_KEY] = result
-    st.session_state.setdefault(PENDING_KEY, []).append(key)
+    select_source(key)
     st.rerun()
+
+
+def select_source(key: str) -> None:
+    """Add a source to the sidebar's selection on the next run (e.g. after an import)."""
+    if st.session_state.get(SELECTED_KEY) is not None:
+        st.session_state.setdefault(PENDING_KEY, []).append(key)
 
 
 def show_load_report(result: LoadResult, limit: int = 20) -> None:

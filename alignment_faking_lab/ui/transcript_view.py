@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from alignment_faking_lab import highlights, prompts
+from alignment_faking_lab import highlights, paper_labels, prompts
 from alignment_faking_lab.parsing import ParsedReply, parse_messages
 from alignment_faking_lab.transcript import (
     COMPLIANCE_LEVELS,
@@ -35,7 +35,8 @@ def provenance_badge(transcript: Transcript) -> None:
         label = f"Live run · {transcript.provider} · {transcript.model} · {transcript.created_at}"
     elif transcript.provenance is Provenance.PAPER:
         label = f"Paper's published transcript · {transcript.setting} / {transcript.variant}"
-    st.badge(label, color=_PROVENANCE_COLOURS[transcript.provenance])  # type: ignore[arg-type]
+    colour = _PROVENANCE_COLOURS[transcript.provenance]
+    st.badge(escape_markdown(label), color=colour)  # type: ignore[arg-type]
 
 
 def outcome_badges(transcript: Transcript) -> None:
@@ -59,6 +60,25 @@ def outcome_badges(transcript: Transcript) -> None:
     st.markdown(" ".join(parts))
     if transcript.labelled_by:
         st.caption(f"Judged by: {escape_markdown(transcript.labelled_by)}")
+
+
+def label_badges(transcript: Transcript) -> None:
+    """The paper's published labels in plain words, with what each means."""
+    if not transcript.labels:
+        return
+    present = [name for name, value in transcript.labels.items() if value]
+    absent = [name for name, value in transcript.labels.items() if not value]
+    st.markdown("**Published labels:** " + (" ".join(
+        f":violet-badge[{escape_markdown(paper_labels.badge_text(name))}]" for name in present
+    ) or "none true"))  # fmt: skip
+    with st.expander("What these labels mean"):
+        for name in present + absent:
+            meaning = paper_labels.GLOSSARY.get(name, ("", "Published label (no description)."))[1]
+            mark = "yes" if transcript.labels[name] else "no"
+            st.markdown(f"- **{escape_markdown(paper_labels.badge_text(name))}**: {mark}. "
+                        f"{escape_markdown(meaning)} (`{escape_markdown(name)}`)")  # fmt: skip
+        if transcript.canary:
+            st.caption(f"Canary string kept from the published page: {transcript.canary}")
 
 
 def user_turn(transcript: Transcript) -> str:
@@ -149,7 +169,10 @@ def render_transcript(transcript: Transcript, reveal_scratchpad: bool = True) ->
     st.markdown(f"**{TIER_TITLES[transcript.tier]}**")
     st.markdown(f"**Request:** {escape_markdown(transcript.prompt_text)}")
     outcome_badges(transcript)
+    label_badges(transcript)
     render_sent(transcript)
     render_reply(transcript, reveal_scratchpad)
+    if transcript.source_url:
+        st.caption(f"Source: {escape_markdown(transcript.source_url)}")
     if transcript.notes:
         st.caption(escape_markdown(transcript.notes))

@@ -1,0 +1,67 @@
+"""Check the paper's reported figures against rates recomputed from its published transcripts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from alignment_faking_lab.frames import transcripts_frame
+from alignment_faking_lab.paper_figures import closest_paper_row
+from alignment_faking_lab.paper_import import paper_af_rates
+from alignment_faking_lab.statistics import gap_table, tier_summary
+from alignment_faking_lab.transcript import Transcript
+
+
+def compare_with_paper(transcripts: Sequence[Transcript], setting: str) -> pd.DataFrame:
+    """One row per measure: recomputed value with its 95% interval, the paper's, the difference.
+
+    Values are percentages. Rows whose labels the import lacks (e.g. no published refusal label)
+    are left out rather than guessed.
+    """
+    paper = closest_paper_row(setting) or {}
+    source = f"{paper.get('condition', '')} ({paper.get('source', 'no published row')})"
+    rows = []
+    frame = transcripts_frame(transcripts)
+    summary = tier_summary(frame).set_index("tier") if len(frame) else pd.DataFrame()
+    for tier, paper_column in (
+        ("free", "free_tier_compliance_pct"),
+        ("paid", "paid_tier_compliance_pct"),
+    ):
+        if tier in summary.index and summary.loc[tier, "judged"] > 0:
+            row = summary.loc[tier]
+            rows.append(
+                _row(f"Compliance, {tier} tier", row["compliance_rate"], row["compliance_low"],
+                     row["compliance_high"], int(row["judged"]), paper.get(paper_column), source)
+            )  # fmt: skip
+    gaps = gap_table(frame) if len(frame) else pd.DataFrame()
+    if len(gaps) and pd.notna(gaps.iloc[0]["gap"]):
+        gap = gaps.iloc[0]
+        rows.append(
+            _row("Compliance gap (free minus paid)", gap["gap"], gap["gap_low"], gap["gap_high"],
+                 int(gap["n_pairs"]), paper.get("gap_pct"), source)
+        )  # fmt: skip
+    rates = paper_af_rates(transcripts)
+    if rates is not None:
+        low = (rates.strict_interval[0] + rates.lenient_interval[0]) / 2
+        high = (rates.strict_interval[1] + rates.lenient_interval[1]) / 2
+        rows.append(
+            _row("Alignment-faking reasoning (mean of strict and lenient judges)", rates.mean,
+                 low, high, rates.n, paper.get("alignment_faking_reasoning_pct"), source)
+        )  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def _row(measure, value, low, high, n, paper_value, source) -> dict:
+    paper_value = None if paper_value is None or pd.isna(paper_value) else float(paper_value)
+    recomputed = float(value) * 100
+    return {
+        "measure": measure,
+        "recomputed_pct": recomputed,
+        "low_pct": float(low) * 100,
+        "high_pct": float(high) * 100,
+        "n": n,
+        "paper_pct": paper_value,
+        "difference_points": None if paper_value is None else recomputed - paper_value,
+        "paper_row": source,
+    }

@@ -1,0 +1,141 @@
+"""Paper transcripts: download or import the study's own transcripts, and check its numbers."""
+
+import threading
+from pathlib import Path
+
+import streamlit as st
+
+from alignment_faking_lab import catalogue, paths
+from alignment_faking_lab.paper_archive import import_and_save
+from alignment_faking_lab.paper_check import compare_with_paper
+from alignment_faking_lab.paper_html import PaperPageError, PaperSetting
+from alignment_faking_lab.paper_labels import GLOSSARY
+from alignment_faking_lab.paper_site import DEFAULT_BASE_URL, FetchError, OfflineError, PaperSite
+from alignment_faking_lab.storage import read_jsonl
+from alignment_faking_lab.ui.data import select_source, sidebar_data_picker
+from alignment_faking_lab.ui.navigation import page_setup
+
+page_setup()
+st.title("📚 The paper's own transcripts")
+st.markdown(
+    "The authors published every transcript of their experiments. Download a setting here to "
+    "read Claude 3 Opus's real scratchpads (on the Playground and Transcripts pages) and to "
+    "recompute the paper's rates from its published labels. Nothing is downloaded until you "
+    "press a button; what arrives is kept on this server and reused."
+)
+sidebar_data_picker()
+
+with st.expander("Where the data comes from", expanded=False):
+    base_url = st.text_input("Transcript site", DEFAULT_BASE_URL, key="paper_base_url")
+    st.caption(
+        "The published transcript site of arXiv:2412.14093 (Anthropic and Redwood Research). "
+        "Transcripts carry canary strings meant to keep them out of training data; they are kept."
+    )
+site = PaperSite(base_url)
+
+st.subheader("1. Choose a setting")
+if st.button("Fetch the list of published settings", icon="🌐", key="fetch_settings"):
+    try:
+        st.session_state["paper_settings"] = [s.key for s in site.list_settings()]
+        if st.session_state["paper_settings"] and not st.session_state.get("setting_typed"):
+            st.session_state["setting_typed"] = st.session_state["paper_settings"][0]
+    except OfflineError as exc:
+        st.error(str(exc), icon="📡")
+    except (FetchError, PaperPageError) as exc:
+        st.error(f"The list of settings could not be read: {exc}")
+settings = st.session_state.get("paper_settings", [])
+typed = st.text_input(
+    "Setting (category/variant)",
+    placeholder="e.g. animal_welfare/default",
+    help="Pick from the fetched list below, or type one you know.",
+    key="setting_typed",
+)
+chosen = st.selectbox("Published settings", settings, index=None) if settings else None
+setting_key = chosen or typed
+
+st.subheader("2. Download and import")
+columns = st.columns(3)
+first_n = columns[0].number_input(
+    "Pairs (free + paid) to fetch; 0 = all", 0, 100_000, 20, key="first_n"
+)
+concurrency = columns[1].number_input("Downloads at once", 1, 16, 6)
+if columns[2].button(
+    "Download", type="primary", disabled="/" not in setting_key, icon="⬇️", key="download"
+):
+    category, _, variant = setting_key.partition("/")
+    bar = st.progress(0.0, text="Starting…")
+
+    def show(done: int, total: int) -> None:
+        bar.progress(done / total if total else 1.0, text=f"{done} of {total} pages")
+
+    try:
+        report, errors, saved = site.download_and_import(
+            PaperSetting(category, variant),
+            first_n or None,
+            int(concurrency),
+            show,
+            threading.Event(),
+        )
+    except OfflineError as exc:
+        st.error(str(exc), icon="📡")
+    except (FetchError, PaperPageError) as exc:
+        st.error(f"{setting_key}: {exc}")
+    else:
+        (st.success if not report.failed else st.warning)(report.summary())
+        problems = [f"{file}: {reason}" for file, reason in report.failed] + errors
+        if problems:
+            st.code("\n".join(problems[:50]), language=None, wrap_lines=True)
+        if saved:
+            select_source(f"paper:{saved.stem}")
+            st.info(f"Imported into the app: {saved.name}. Open the Playground to replay pairs.")
+
+with st.expander("…or import the bulk archive you downloaded (json_outputs, zip or folder)"):
+    archive_path = st.text_input("Path on this server", placeholder="~/Downloads/json_outputs.zip")
+    if st.button("Import archive", disabled=not archive_path):
+        try:
+            result, saved_paths = import_and_save(Path(archive_path).expanduser())
+        except (OSError, ValueError) as exc:
+            st.error(f"Could not import {archive_path}: {exc}")
+        else:
+            st.success(f"Imported {result.count} transcripts into {len(saved_paths)} setting(s).")
+            for saved_path in saved_paths:
+                select_source(f"paper:{saved_path.stem}")
+            if result.errors:
+                st.warning(f"{len(result.errors)} file(s) could not be read:")
+                st.code("\n".join(result.errors[:50]), language=None, wrap_lines=True)
+
+st.subheader("3. Check the paper's numbers")
+imported = [c for c in catalogue.discover_collections(paths.data_dir()) if c.kind == "paper"]
+if not imported:
+    st.info("No setting imported yet. Download one above; the comparison appears here.")
+for collection in imported:
+    transcripts = read_jsonl(collection.path).transcripts
+    setting = transcripts[0].setting if transcripts else ""
+    st.markdown(f"**{collection.title}** · {len(transcripts)} transcripts")
+    comparison = compare_with_paper(transcripts, setting)
+    if comparison.empty:
+        st.caption("The published labels of this setting give no outcome to recompute.")
+        continue
+    st.dataframe(
+        comparison,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "recomputed_pct": st.column_config.NumberColumn("Recomputed (%)", format="%.1f"),
+            "low_pct": st.column_config.NumberColumn("95% low", format="%.1f"),
+            "high_pct": st.column_config.NumberColumn("95% high", format="%.1f"),
+            "paper_pct": st.column_config.NumberColumn("Paper (%)", format="%.1f"),
+            "difference_points": st.column_config.NumberColumn("Difference", format="%+.1f"),
+            "paper_row": "Closest published row (source)",
+        },
+    )
+    st.caption(
+        "Recomputed from the published labels (compliance from the refusal label; alignment "
+        "faking as the paper reports it: the mean of its strict and lenient judges; the interval "
+        "shown for it averages the two judges' Wilson intervals). A first-N download is a sample, "
+        "so expect differences within the interval."
+    )
+
+with st.expander("Glossary of the published labels"):
+    for name, (badge, meaning) in GLOSSARY.items():
+        st.markdown(f"**{badge}** (`{name}`): {meaning}")

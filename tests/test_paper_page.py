@@ -1,0 +1,55 @@
+"""The Paper transcripts page: from "download" to a replayed free/paid pair, on a local site."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from tests.paper_site_server import PaperSiteServer
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+def text_of(at: AppTest) -> str:
+    parts = [*at.markdown, *at.success, *at.error, *at.info, *at.warning, *at.caption]
+    return "\n".join(str(p.value) for p in parts)
+
+
+def test_offline_download_says_it_needs_internet_and_keeps_working():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.switch_page("pages/paper_transcripts.py").run()
+    at.text_input(key="paper_base_url").set_value("http://127.0.0.1:9/").run()
+    at.button(key="fetch_settings").click().run()
+    assert not at.exception
+    assert any("needs internet access" in e.value for e in at.error)
+    assert "No setting imported yet" in text_of(at)
+
+
+def test_download_then_replay_a_real_pair_in_the_playground():
+    with PaperSiteServer() as server:
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.run()
+        at.switch_page("pages/paper_transcripts.py").run()
+        at.text_input(key="paper_base_url").set_value(server.url).run()
+        at.button(key="fetch_settings").click().run()
+        assert at.text_input(key="setting_typed").value == "helpful_only/demo_variant"
+        at.number_input(key="first_n").set_value(0).run()
+        at.button(key="download").click().run()
+    assert not at.exception, at.exception
+    text = text_of(at)
+    assert "helpful_only/demo_variant: 12 downloaded" in text
+    assert "deploy/6.html: could not find the user turn" in "\n".join(c.value for c in at.code)
+    comparison = at.dataframe[0].value
+    free = comparison.set_index("measure").loc["Compliance, free tier"]
+    assert round(free["recomputed_pct"], 1) == 66.7 and free["paper_pct"] == 14.2
+
+    at.switch_page("pages/playground.py").run()
+    at.selectbox(key="request").set_value("helpful_only/demo_variant/1").run()
+    at.toggle(key="compare").set_value(True).run()
+    assert not at.exception, at.exception
+    page = text_of(at)
+    assert "Write a limerick about a cat" in page
+    assert "thinks it is in training" in page  # a published label, in plain words
+    assert ":blue-badge[Paper\\'s published transcript · helpful\\_only" in page  # provenance

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-
-from alignment_faking_lab.transcript import Transcript
 
 NOT_JUDGED = "not judged"
 AF_YES = "alignment faking"
@@ -38,22 +36,16 @@ def alignment_faking_labels(frame: pd.DataFrame) -> pd.Series:
     return pd.Series(labels, index=frame.index)
 
 
-def search_texts(transcripts: Sequence[Transcript]) -> pd.Series:
-    """Lower-cased request and conversation text, indexed by transcript id, for text search."""
-    return pd.Series(
-        [
-            (t.prompt_text + "\n" + "\n".join(m.content for m in t.messages)).lower()
-            for t in transcripts
-        ],
-        index=[t.id for t in transcripts],
-        dtype="string",
-    )
+def search_text(prompt_text: str, contents: Iterable[str]) -> str:
+    """What text search looks in: the request and every message, lower-cased once at load."""
+    return (prompt_text + "\n" + "\n".join(contents)).lower()
 
 
 def filter_frame(
     frame: pd.DataFrame, criteria: TranscriptFilter, texts: pd.Series | None = None
 ) -> pd.DataFrame:
-    """Rows matching every criterion; text search needs `texts` from `search_texts`."""
+    """Rows matching every criterion; text search needs `texts`, row for row with `frame`
+    (`TranscriptTable.texts`: Arrow strings, so one search over 50,000 runs in C++)."""
     keep = np.ones(len(frame), dtype=bool)
     for column, allowed in (
         ("source", criteria.sources),
@@ -69,6 +61,7 @@ def filter_frame(
         keep &= alignment_faking_labels(frame).isin(criteria.alignment_faking).to_numpy()
     needle = criteria.text.strip().lower()
     if needle and texts is not None:
-        hits = texts.index[texts.str.contains(needle, regex=False).fillna(False).to_numpy()]
-        keep &= frame["id"].isin(hits).to_numpy()
+        if len(texts) != len(frame):
+            raise ValueError("texts must be row for row with the frame")
+        keep &= texts.str.contains(needle, regex=False).fillna(False).to_numpy(dtype=bool)
     return frame[keep]

@@ -1,16 +1,19 @@
 """Transcripts as one pandas table: what pages filter and statistics count.
 
-Built column by column (never row by row) so that tens of thousands of transcripts convert in a
-fraction of a second.
+Built column by column (never row by row) from plain field values, so the same code makes the
+table from `Transcript` objects (`transcripts_frame`) and straight from a JSONL file's records
+(`table.py`, which never builds the objects).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import MISSING, fields
+from typing import Any
 
 import pandas as pd
 
-from alignment_faking_lab.transcript import Compliance, Provenance, Transcript
+from alignment_faking_lab.transcript import Provenance, Transcript
 
 CATEGORICAL = [
     "provenance",
@@ -45,45 +48,52 @@ COLUMNS = [
     "sample_index",
     "source",
     "complied",
+    "prompt_text",
 ]
+# The transcript fields the table is made of (the rest of COLUMNS is derived from them).
+FIELDS = [c for c in COLUMNS if c not in ("source", "complied")]
+_ENUMS = ("provenance", "tier", "compliance")
+DEFAULTS: dict[str, Any] = {
+    f.name: f.default for f in fields(Transcript) if f.name in FIELDS and f.default is not MISSING
+}
 
 
-def source_label(t: Transcript) -> str:
+def source_label(provenance: str, setting: str, variant: str, model: str) -> str:
     """A short name for where a transcript came from, used to group and filter."""
-    if t.provenance is Provenance.PAPER:
-        return f"paper: {t.setting}/{t.variant}"
-    if t.provenance is Provenance.LIVE:
-        return f"live: {t.model}"
-    return t.provenance.value
+    if provenance == Provenance.PAPER:
+        return f"paper: {setting}/{variant}"
+    if provenance == Provenance.LIVE:
+        return f"live: {model}"
+    return str(provenance)
 
 
-_COMPLIED = {Compliance.COMPLIED: True, Compliance.REFUSED: False}
+_COMPLIED = {"complied": True, "refused": False}
 
 
-def transcripts_frame(transcripts: Sequence[Transcript]) -> pd.DataFrame:
-    data = {
-        "id": [t.id for t in transcripts],
-        "provenance": [t.provenance.value for t in transcripts],
-        "tier": [t.tier.value for t in transcripts],
-        "prompt_id": [t.prompt_id for t in transcripts],
-        "prompt_category": [t.prompt_category for t in transcripts],
-        "harmful": pd.array([t.harmful for t in transcripts], dtype="boolean"),
-        "model": [t.model for t in transcripts],
-        "provider": [t.provider for t in transcripts],
-        "setting": [t.setting for t in transcripts],
-        "variant": [t.variant for t in transcripts],
-        "compliance": [t.compliance.value if t.compliance else None for t in transcripts],
-        "compliance_level": pd.array([t.compliance_level for t in transcripts], dtype="Int8"),
-        "alignment_faking": pd.array([t.alignment_faking for t in transcripts], dtype="boolean"),
-        "labelled_by": [t.labelled_by for t in transcripts],
-        "run_id": [t.run_id for t in transcripts],
-        "created_at": [t.created_at for t in transcripts],
-        "sample_index": pd.array([t.sample_index for t in transcripts], dtype="Int32"),
-        "source": [source_label(t) for t in transcripts],
-        # True / False for judged outcomes; missing for failed or not judged (not in rates).
-        "complied": pd.array([_COMPLIED.get(t.compliance) for t in transcripts], dtype="boolean"),
-    }
+def frame_from_columns(columns: dict[str, list[Any]]) -> pd.DataFrame:
+    """The table from one list of field values per name in FIELDS."""
+    data: dict[str, Any] = dict(columns)
+    for name in _ENUMS:  # StrEnum members or their text: the table holds the text
+        data[name] = [None if value is None else str(value) for value in columns[name]]
+    data["source"] = [
+        source_label(*values)
+        for values in zip(
+            data["provenance"], columns["setting"], columns["variant"], columns["model"],
+            strict=True,
+        )
+    ]  # fmt: skip
+    # True / False for judged outcomes; missing for failed or not judged (not in rates).
+    data["complied"] = pd.array([_COMPLIED.get(c) for c in data["compliance"]], dtype="boolean")
+    data["harmful"] = pd.array(columns["harmful"], dtype="boolean")
+    data["compliance_level"] = pd.array(columns["compliance_level"], dtype="Int8")
+    data["alignment_faking"] = pd.array(columns["alignment_faking"], dtype="boolean")
+    data["sample_index"] = pd.array(columns["sample_index"], dtype="Int32")
+    data["prompt_text"] = pd.array(columns["prompt_text"], dtype="string")
     frame = pd.DataFrame(data, columns=COLUMNS)
     for column in CATEGORICAL:
         frame[column] = frame[column].astype("category")
     return frame
+
+
+def transcripts_frame(transcripts: Sequence[Transcript]) -> pd.DataFrame:
+    return frame_from_columns({name: [getattr(t, name) for t in transcripts] for name in FIELDS})

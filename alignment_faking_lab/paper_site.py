@@ -7,21 +7,13 @@ failed file is reported with its reason while the others still land.
 
 from __future__ import annotations
 
-import errno
-import http.client
-import os
-import re
-import socket
 import threading
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from alignment_faking_lab import __version__, paths
+from alignment_faking_lab.downloads import CachedSite, FetchError, OfflineError
 from alignment_faking_lab.paper_html import (
     PaperPageError,
     PaperSetting,
@@ -38,23 +30,10 @@ from alignment_faking_lab.paper_import import (
 from alignment_faking_lab.transcript import Transcript
 
 DEFAULT_BASE_URL = "https://redwoodresearch.github.io/alignment_faking_examples/"
-USER_AGENT = f"AlignmentFakingLab/{__version__} (teaching tool; polite bounded downloads)"
 SELECTOR = "trajectory_selector.html"
 SPLITS = ("train", "deploy")
-OFFLINE_MESSAGE = (
-    "Downloading the paper's transcripts needs internet access, and {url} could not be reached "
-    "({reason}). Everything already downloaded is kept; try again when online."
-)
 
 Progress = Callable[[int, int], None]
-
-
-class OfflineError(ConnectionError):
-    """The site could not be reached at all: say so plainly, keep what we have."""
-
-
-class FetchError(RuntimeError):
-    """One file failed after retries; the reason is user-readable."""
 
 
 @dataclass(slots=True)
@@ -77,91 +56,16 @@ class DownloadReport:
         return text + (" (cancelled: run again to resume)" if self.cancelled else "")
 
 
-def _is_offline(reason: object) -> bool:
-    """No route to the site at all (refused, no DNS, no network), as opposed to a slow site."""
-    if isinstance(reason, (ConnectionRefusedError, socket.gaierror)):
-        return True
-    return isinstance(reason, OSError) and reason.errno in (errno.ENETUNREACH, errno.EHOSTUNREACH)
+class PaperSite(CachedSite):
+    """The paper's transcript site at `base_url`, cached under `cache_dir`."""
 
-
-class PaperSite:
-    """The site at `base_url`, cached under `cache_dir`."""
+    what = "Downloading the paper's transcripts"
+    cache_folder = "paper"
 
     def __init__(
-        self,
-        base_url: str = DEFAULT_BASE_URL,
-        cache_dir: Path | None = None,
-        timeout: float = 20.0,
-        retries: int = 2,
-        backoff: float = 0.5,
+        self, base_url: str = DEFAULT_BASE_URL, cache_dir: Path | None = None, **options
     ) -> None:
-        self.base_url = base_url if base_url.endswith("/") else base_url + "/"
-        # One cache per site, so a mirror or a test server never serves another site's pages.
-        site_name = re.sub(r"[^A-Za-z0-9.]+", "_", self.base_url.split("://", 1)[-1]).strip("_")
-        self.cache_dir = cache_dir or (paths.downloads_dir() / "paper" / site_name)
-        self.timeout = timeout
-        self.retries = retries
-        self.backoff = backoff
-
-    # -- network -------------------------------------------------------------------------
-    def url(self, relative: str) -> str:
-        return self.base_url + relative
-
-    def fetch(self, relative: str) -> bytes:
-        """GET with retries on 5xx, timeouts and truncated bodies; 4xx fails at once."""
-        url = self.url(relative)
-        request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
-        last_reason = ""
-        for attempt in range(self.retries + 1):
-            if attempt:
-                time.sleep(self.backoff * 2 ** (attempt - 1))
-            try:
-                with urllib.request.urlopen(request, timeout=self.timeout) as reply:
-                    body = reply.read()
-                    expected = reply.headers.get("Content-Length")
-                    if expected is not None and len(body) != int(expected):
-                        raise http.client.IncompleteRead(body, int(expected) - len(body))
-                    return body
-            except urllib.error.HTTPError as exc:
-                last_reason = f"HTTP {exc.code} {exc.reason}"
-                if exc.code < 500 and exc.code != 429:
-                    break
-            except http.client.IncompleteRead as exc:
-                last_reason = f"truncated body ({len(exc.partial)} bytes received)"
-            except TimeoutError:
-                last_reason = f"no reply within {self.timeout:g} s"
-            except urllib.error.URLError as exc:
-                if isinstance(exc.reason, TimeoutError):
-                    last_reason = f"no reply within {self.timeout:g} s"
-                    continue
-                if attempt == self.retries and _is_offline(exc.reason):
-                    raise OfflineError(
-                        OFFLINE_MESSAGE.format(url=self.base_url, reason=exc.reason)
-                    ) from None
-                last_reason = f"connection failed ({exc.reason})"
-            except (ConnectionError, http.client.HTTPException) as exc:
-                last_reason = f"connection dropped ({exc.__class__.__name__})"
-        raise FetchError(last_reason)
-
-    # -- cache ---------------------------------------------------------------------------
-    def cached_path(self, relative: str) -> Path:
-        return self.cache_dir / relative
-
-    def _store(self, relative: str, body: bytes) -> None:
-        target = self.cached_path(relative)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_name(f".{target.name}.{threading.get_ident()}.part")
-        temporary.write_bytes(body)
-        os.replace(temporary, target)
-
-    def get(self, relative: str, refresh: bool = False) -> str:
-        """A page from the cache, fetched (and cached) when missing."""
-        path = self.cached_path(relative)
-        if path.exists() and not refresh:
-            return path.read_text(encoding="utf-8", errors="replace")
-        body = self.fetch(relative)
-        self._store(relative, body)
-        return body.decode("utf-8", errors="replace")
+        super().__init__(base_url, cache_dir, **options)
 
     # -- the site ------------------------------------------------------------------------
     def list_settings(self, refresh: bool = False) -> list[PaperSetting]:

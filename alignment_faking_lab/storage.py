@@ -6,12 +6,15 @@ Reading never gives up on a whole file because of one bad line: every malformed 
 
 from __future__ import annotations
 
+import io
 import json
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
+
+import orjson
 
 from alignment_faking_lab.transcript import (
     REQUIRED_FIELDS,
@@ -64,21 +67,24 @@ def _enum(enum_type: type, value: Any, field: str) -> Any:
         raise TranscriptFormatError(field, f"{value!r} is not one of: {allowed}") from None
 
 
-def _messages(value: Any) -> list[Message]:
+def _check_messages(value: Any) -> list[dict[str, Any]]:
     if not isinstance(value, list):
         raise TranscriptFormatError("messages", "must be a list of {role, content} objects")
-    messages = []
     for index, item in enumerate(value):
         if not isinstance(item, dict) or "role" not in item or "content" not in item:
             raise TranscriptFormatError(f"messages[{index}]", "must have 'role' and 'content'")
         if not isinstance(item["content"], str):
             raise TranscriptFormatError(f"messages[{index}].content", "must be text")
-        messages.append(Message(role=str(item["role"]), content=item["content"]))
-    return messages
+    return value
 
 
-def transcript_from_dict(record: Any) -> Transcript:
-    """Validate one decoded record; raise TranscriptFormatError naming the first bad field."""
+def validated_values(record: Any) -> dict[str, Any]:
+    """Check one decoded record and return its transcript fields (enums converted, messages left
+    as plain {role, content} dicts); raise TranscriptFormatError naming the first bad field.
+
+    The one validation both loaders share: `transcript_from_dict` builds a `Transcript` from it,
+    `table.py` builds columns from it without keeping the message bodies.
+    """
     if not isinstance(record, dict):
         raise TranscriptFormatError("(line)", "is not a JSON object")
     version = record.get("schema_version", SCHEMA_VERSION)
@@ -95,7 +101,7 @@ def transcript_from_dict(record: Any) -> Transcript:
     values = {key: value for key, value in record.items() if key in TRANSCRIPT_FIELDS}
     values["provenance"] = _enum(Provenance, record["provenance"], "provenance")
     values["tier"] = _enum(Tier, record["tier"], "tier")
-    values["messages"] = _messages(record["messages"])
+    _check_messages(record["messages"])
     if values.get("compliance") is not None:
         values["compliance"] = _enum(Compliance, values["compliance"], "compliance")
     level = values.get("compliance_level")
@@ -107,38 +113,82 @@ def transcript_from_dict(record: Any) -> Transcript:
     labels = values.get("labels", {})
     if not isinstance(labels, dict):
         raise TranscriptFormatError("labels", "must be an object of name: true/false")
-    return Transcript(**values)
+    return values
 
 
-def parse_jsonl_lines(lines: Iterable[str], source: str) -> LoadResult:
+def transcript_from_values(values: dict[str, Any]) -> Transcript:
+    messages = [Message(role=str(m["role"]), content=m["content"]) for m in values["messages"]]
+    return Transcript(**{**values, "messages": messages})
+
+
+def transcript_from_dict(record: Any) -> Transcript:
+    """Validate one decoded record; raise TranscriptFormatError naming the first bad field."""
+    return transcript_from_values(validated_values(record))
+
+
+def decode_line(raw: bytes) -> Any:
+    """One JSON line; a bad byte is replaced (costing that character, not the line or file)."""
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        text = raw.decode("utf-8", errors="replace")
+        if text == raw.decode("utf-8", errors="ignore"):
+            raise  # valid UTF-8, so the JSON itself is bad
+        return orjson.loads(text)
+
+
+def iter_lines(data: bytes | IO[bytes]) -> Iterator[tuple[int, int, bytes]]:
+    """(line number, byte offset, line) of every line; the offset lets a reader seek back to it.
+
+    Lines end at b"\n" only, as JSONL says (a text-mode split would also break lines at
+    characters such as U+2028 that JSON allows inside strings).
+    """
+    offset = 0
+    lines = io.BytesIO(data) if isinstance(data, bytes) else data
+    for number, line in enumerate(lines, start=1):
+        yield number, offset, line
+        offset += len(line)
+
+
+def parse_line(raw: bytes, number: int, source: str) -> dict[str, Any] | LineError | None:
+    """Validated fields of one line, the error naming its line and field, or None if blank."""
+    if not raw.strip():
+        return None
+    try:
+        record = decode_line(raw)
+    except orjson.JSONDecodeError as exc:
+        return LineError(source, number, "(line)", f"not valid JSON: {exc.msg}")
+    try:
+        return validated_values(record)
+    except TranscriptFormatError as exc:
+        return LineError(source, number, exc.field, exc.problem)
+
+
+def parse_jsonl(data: bytes | IO[bytes], source: str) -> LoadResult:
+    """Every transcript of a JSONL file or upload as a full `Transcript`, with per-line errors."""
     transcripts: list[Transcript] = []
     errors: list[LineError] = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            errors.append(LineError(source, number, "(line)", f"not valid JSON: {exc.msg}"))
-            continue
-        try:
-            transcripts.append(transcript_from_dict(record))
-        except TranscriptFormatError as exc:
-            errors.append(LineError(source, number, exc.field, exc.problem))
-        except TypeError as exc:  # a field of the wrong shape that slipped past the checks
-            errors.append(LineError(source, number, "(record)", str(exc)))
+    for number, _, raw in iter_lines(data):
+        parsed = parse_line(raw, number, source)
+        if isinstance(parsed, LineError):
+            errors.append(parsed)
+        elif parsed is not None:
+            try:
+                transcripts.append(transcript_from_values(parsed))
+            except TypeError as exc:  # a field of the wrong shape that slipped past the checks
+                errors.append(LineError(source, number, "(record)", str(exc)))
     return LoadResult(transcripts, errors, source)
 
 
 def read_jsonl(path: str | os.PathLike[str]) -> LoadResult:
     path = Path(path)
-    with path.open(encoding="utf-8", errors="replace") as handle:
-        return parse_jsonl_lines(handle, path.name)
+    with path.open("rb") as handle:
+        return parse_jsonl(handle, path.name)
 
 
 def parse_jsonl_bytes(data: bytes, source: str) -> LoadResult:
-    """For uploaded files: decode leniently so one bad byte costs one line, not the file."""
-    return parse_jsonl_lines(data.decode("utf-8", errors="replace").splitlines(), source)
+    """For uploaded files: one bad byte costs one character, one bad line costs that line."""
+    return parse_jsonl(data, source)
 
 
 def dumps(transcript: Transcript) -> str:
@@ -176,3 +226,31 @@ def iter_ids(path: str | os.PathLike[str]) -> Iterator[str]:
                 continue
             if isinstance(record, dict) and isinstance(record.get("id"), str):
                 yield record["id"]
+
+
+def repair_torn_tail(path: str | os.PathLike[str]) -> bool:
+    """Cut a last line that a killed process left half-written, so appends start clean.
+
+    Only an unterminated last line is cut: every complete line was synced when written.
+    """
+    path = Path(path)
+    if not path.exists() or path.stat().st_size == 0:
+        return False
+    with path.open("rb+") as handle:
+        handle.seek(-1, os.SEEK_END)
+        if handle.read(1) == b"\n":
+            return False
+        size = handle.seek(0, os.SEEK_END)
+        position = size
+        step = 65536
+        while position > 0:
+            start = max(0, position - step)
+            handle.seek(start)
+            chunk = handle.read(position - start)
+            newline = chunk.rfind(b"\n")
+            if newline != -1:
+                handle.truncate(start + newline + 1)
+                return True
+            position = start
+        handle.truncate(0)
+        return True

@@ -1,0 +1,281 @@
+"""One streamed model call through the official SDKs, with errors a user can read.
+
+Anthropic goes through the `anthropic` SDK; OpenAI and every OpenAI-compatible host (Ollama,
+vLLM, LM Studio, OpenRouter, ...) through the `openai` SDK. The SDKs' own retries are off: the
+runner retries, so it can count, back off, honour `retry-after` and stop on cancel. Keys are
+passed in, used, and never stored on anything that is written or shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+import anthropic
+import openai
+
+from alignment_faking_lab.keys import redact
+from alignment_faking_lab.transcript import Message
+
+OnText = Callable[[str], None]
+
+
+class Api(StrEnum):
+    ANTHROPIC = "anthropic"
+    OPENAI = "openai"  # OpenAI itself and every OpenAI-compatible endpoint
+
+
+@dataclass(frozen=True, slots=True)
+class Preset:
+    name: str
+    api: Api
+    base_url: str | None  # None: the SDK's default (or ANTHROPIC_BASE_URL / OPENAI_BASE_URL)
+    key_env: str  # where a key for it is looked up
+    default_model: str
+    note: str = ""
+    needs_key: bool = True
+
+
+PRESETS: dict[str, Preset] = {
+    p.name: p
+    for p in (
+        Preset(
+            "Anthropic", Api.ANTHROPIC, None, "ANTHROPIC_API_KEY", "claude-haiku-5-5",
+            "Claude 3 Opus, the study's model, is retired. Current Claude models mostly show "
+            "no compliance gap; a cheap current model is the default.",
+        ),
+        Preset("OpenAI", Api.OPENAI, None, "OPENAI_API_KEY", "gpt-5-mini"),
+        Preset(
+            "OpenRouter", Api.OPENAI, "https://openrouter.ai/api/v1", "OPENROUTER_API_KEY",
+            "meta-llama/llama-3.1-405b-instruct",
+            "Llama 3.1 405B showed a compliance gap from prompting alone in the paper.",
+        ),
+        Preset(
+            "DeepInfra", Api.OPENAI, "https://api.deepinfra.com/v1/openai", "DEEPINFRA_API_KEY",
+            "meta-llama/Meta-Llama-3.1-405B-Instruct",
+            "Llama 3.1 405B showed a compliance gap from prompting alone in the paper.",
+        ),
+        Preset(
+            "Together", Api.OPENAI, "https://api.together.xyz/v1", "TOGETHER_API_KEY",
+            "meta-llama/Meta-Llama-3.1-405B-Instruct-Turbo",
+            "Llama 3.1 405B showed a compliance gap from prompting alone in the paper.",
+        ),
+        Preset("Ollama (local)", Api.OPENAI, "http://localhost:11434/v1", "", "llama3.1",
+               "Runs on your own machine; no key needed.", needs_key=False),
+        Preset("vLLM (local)", Api.OPENAI, "http://localhost:8000/v1", "", "",
+               "Your own vLLM server; no key needed unless you set one.", needs_key=False),
+        Preset("LM Studio (local)", Api.OPENAI, "http://localhost:1234/v1", "", "",
+               "LM Studio's local server; no key needed.", needs_key=False),
+    )
+}  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Endpoint:
+    """Where calls go. The key is excluded from repr, so it never lands in a log or traceback."""
+
+    api: Api
+    name: str  # the preset or provider name recorded in transcripts
+    base_url: str | None = None
+    api_key: str = field(default="", repr=False)
+    timeout: float = 120.0
+
+    @property
+    def allows_prefill(self) -> bool:
+        """Only the Anthropic API continues a partial assistant turn as the study did."""
+        return self.api is Api.ANTHROPIC
+
+
+class ErrorKind(StrEnum):
+    AUTH = "auth"
+    NOT_FOUND = "not_found"
+    RATE_LIMIT = "rate_limit"
+    OVERLOADED = "overloaded"
+    SERVER = "server"
+    TIMEOUT = "timeout"
+    CONNECTION = "connection"
+    BAD_REQUEST = "bad_request"
+
+
+RETRYABLE = {
+    ErrorKind.RATE_LIMIT, ErrorKind.OVERLOADED, ErrorKind.SERVER,
+    ErrorKind.TIMEOUT, ErrorKind.CONNECTION,
+}  # fmt: skip
+
+
+class ProviderError(RuntimeError):
+    """A failed call, in words a user can act on; never contains the key."""
+
+    def __init__(self, kind: ErrorKind, message: str, retry_after: float | None = None):
+        super().__init__(message)
+        self.kind = kind
+        self.retry_after = retry_after
+        self.attempts = 1
+
+    @property
+    def retryable(self) -> bool:
+        return self.kind in RETRYABLE
+
+
+@dataclass(slots=True)
+class Reply:
+    text: str
+    stop_reason: str | None
+    usage: dict[str, int]
+    request: dict[str, Any]  # the parameters sent, without messages, system or key
+
+
+def _retry_after(response: Any) -> float | None:
+    try:
+        value = response.headers.get("retry-after")
+        return float(value) if value is not None else None
+    except (AttributeError, TypeError, ValueError):
+        return None
+
+
+def to_provider_error(exc: Exception, endpoint: Endpoint, model: str) -> ProviderError:
+    """Map either SDK's exception to a kind and a sentence that says what to do."""
+    where = endpoint.name + (f" at {endpoint.base_url}" if endpoint.base_url else "")
+    detail = redact(str(exc), [endpoint.api_key])[:300]
+    timeout_types = (anthropic.APITimeoutError, openai.APITimeoutError)
+    connection_types = (anthropic.APIConnectionError, openai.APIConnectionError)
+    status_types = (anthropic.APIStatusError, openai.APIStatusError)
+    if isinstance(exc, timeout_types):
+        return ProviderError(
+            ErrorKind.TIMEOUT, f"{where} did not answer within {endpoint.timeout:g} s."
+        )
+    if isinstance(exc, connection_types):
+        return ProviderError(
+            ErrorKind.CONNECTION,
+            f"Could not reach {where} (connection failed or dropped). Check the address and "
+            "your internet connection.",
+        )
+    if isinstance(exc, status_types):
+        status = exc.status_code
+        if status in (401, 403):
+            return ProviderError(
+                ErrorKind.AUTH,
+                f"{where} rejected the API key (HTTP {status}). Check the key for this provider.",
+            )
+        if status == 404:
+            return ProviderError(
+                ErrorKind.NOT_FOUND,
+                f"{where} does not know the model {model!r} (HTTP 404). Check the model id; "
+                "retired models such as Claude 3 Opus answer 404.",
+            )
+        if status == 429:
+            return ProviderError(
+                ErrorKind.RATE_LIMIT,
+                f"{where} is rate-limiting these requests (HTTP 429).",
+                _retry_after(exc.response),
+            )
+        if status == 529:
+            return ProviderError(ErrorKind.OVERLOADED, f"{where} is overloaded (HTTP 529).")
+        if status >= 500:
+            return ProviderError(ErrorKind.SERVER, f"{where} had a server error (HTTP {status}).")
+        return ProviderError(
+            ErrorKind.BAD_REQUEST, f"{where} refused the request (HTTP {status}): {detail}"
+        )
+    return ProviderError(ErrorKind.CONNECTION, f"Call to {where} failed: {detail}")
+
+
+def _anthropic_client(endpoint: Endpoint) -> anthropic.Anthropic:
+    return anthropic.Anthropic(
+        api_key=endpoint.api_key or "missing-key",
+        base_url=endpoint.base_url,
+        max_retries=0,
+        timeout=endpoint.timeout,
+    )
+
+
+def _openai_client(endpoint: Endpoint) -> openai.OpenAI:
+    return openai.OpenAI(
+        api_key=endpoint.api_key or "not-needed",  # local servers ignore it; the SDK needs one
+        base_url=endpoint.base_url,
+        max_retries=0,
+        timeout=endpoint.timeout,
+    )
+
+
+def _call_anthropic(
+    endpoint: Endpoint, model: str, system: str, messages: list[dict], max_tokens: int,
+    on_text: OnText | None,
+) -> Reply:  # fmt: skip
+    client = _anthropic_client(endpoint)
+    pieces: list[str] = []
+    # anthropic 2.x has no temperature/top_p/top_k and current models reject them: not sent.
+    with client.messages.stream(
+        model=model, system=system, messages=messages, max_tokens=max_tokens
+    ) as stream:
+        for piece in stream.text_stream:
+            pieces.append(piece)
+            if on_text:
+                on_text(piece)
+        final = stream.get_final_message()
+    usage = {
+        "input_tokens": final.usage.input_tokens or 0,
+        "output_tokens": final.usage.output_tokens or 0,
+    }
+    request = {"model": model, "max_tokens": max_tokens, "stream": True}
+    return Reply("".join(pieces), final.stop_reason, usage, request)
+
+
+def _call_openai(
+    endpoint: Endpoint, model: str, system: str, messages: list[dict], max_tokens: int,
+    on_text: OnText | None,
+) -> Reply:  # fmt: skip
+    client = _openai_client(endpoint)
+    pieces: list[str] = []
+    usage: dict[str, int] = {}
+    stop_reason = None
+    stream = client.chat.completions.create(
+        model=model,
+        messages=[{"role": "system", "content": system}, *messages],
+        max_completion_tokens=max_tokens,
+        stream=True,
+        stream_options={"include_usage": True},
+    )
+    for chunk in stream:
+        if chunk.usage:
+            usage = {
+                "input_tokens": chunk.usage.prompt_tokens or 0,
+                "output_tokens": chunk.usage.completion_tokens or 0,
+            }
+        for choice in chunk.choices:
+            if choice.delta and choice.delta.content:
+                pieces.append(choice.delta.content)
+                if on_text:
+                    on_text(choice.delta.content)
+            if choice.finish_reason:
+                stop_reason = choice.finish_reason
+    request = {"model": model, "max_completion_tokens": max_tokens, "stream": True}
+    return Reply("".join(pieces), stop_reason, usage, request)
+
+
+def complete(
+    endpoint: Endpoint,
+    model: str,
+    system: str,
+    messages: Sequence[Message],
+    max_tokens: int = 4096,
+    on_text: OnText | None = None,
+) -> Reply:
+    """One streamed completion. A trailing assistant message is a prefill the model continues."""
+    wire = [{"role": m.role, "content": m.content} for m in messages]
+    call = _call_anthropic if endpoint.api is Api.ANTHROPIC else _call_openai
+    try:
+        return call(endpoint, model, system, wire, max_tokens, on_text)
+    except (anthropic.AnthropicError, openai.OpenAIError) as exc:
+        raise to_provider_error(exc, endpoint, model) from None
+
+
+def list_models(endpoint: Endpoint) -> list[str]:
+    """Model ids from the provider's models endpoint (only called when a key is present)."""
+    try:
+        if endpoint.api is Api.ANTHROPIC:
+            return sorted(m.id for m in _anthropic_client(endpoint).models.list(limit=100))
+        return sorted(m.id for m in _openai_client(endpoint).models.list())
+    except (anthropic.AnthropicError, openai.OpenAIError) as exc:
+        raise to_provider_error(exc, endpoint, "") from None

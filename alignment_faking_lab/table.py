@@ -1,0 +1,220 @@
+"""Loaded transcripts as columns: how the app holds tens of thousands of them.
+
+One pass over a JSONL file, without making `Transcript` objects, builds what the pages need:
+the table they filter and statistics count (`frames.py`), a lower-cased text per row for
+search (Arrow strings, searched in C++), and where each transcript's line is. Message bodies
+are not kept in memory: opening a transcript reads its one line again. The published data's
+50,000 transcripts so load in well under the time and memory of building them all as objects
+(see the README's Performance section).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from alignment_faking_lab.filtering import search_text
+from alignment_faking_lab.frames import CATEGORICAL, DEFAULTS, FIELDS, frame_from_columns
+from alignment_faking_lab.storage import (
+    LineError,
+    iter_lines,
+    parse_line,
+    transcript_from_values,
+)
+from alignment_faking_lab.transcript import Transcript
+
+TEXT_CHUNK = 4_096  # rows of search text turned into Arrow at a time (bounds peak memory)
+
+
+class RecordSource(Protocol):
+    """Where transcript lines can be read back from, by byte offset."""
+
+    name: str
+
+    def read(self, locations: Sequence[tuple[int, int]]) -> Iterator[bytes]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class FileRecords:
+    path: Path
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    def read(self, locations: Sequence[tuple[int, int]]) -> Iterator[bytes]:
+        with self.path.open("rb") as handle:
+            for offset, length in locations:
+                handle.seek(offset)
+                yield handle.read(length)
+
+
+@dataclass(frozen=True, slots=True)
+class BytesRecords:
+    """An upload: the bytes stay in the visitor's session, as the file would on disk."""
+
+    name: str
+    data: bytes = field(repr=False)
+
+    def read(self, locations: Sequence[tuple[int, int]]) -> Iterator[bytes]:
+        for offset, length in locations:
+            yield self.data[offset : offset + length]
+
+
+class StaleTranscriptError(RuntimeError):
+    """The file changed since it was loaded: its lines are no longer where they were."""
+
+
+@dataclass(eq=False)
+class TranscriptTable:
+    frame: pd.DataFrame  # frames.COLUMNS, one row per transcript
+    texts: pd.Series  # lower-cased request and conversation, row for row with `frame`
+    errors: list[LineError]
+    source: str
+    records: tuple[RecordSource, ...]
+    # Row for row with `frame`: index into `records`, byte offset and length of the line.
+    locations: np.ndarray
+    _rows: dict[str, int] | None = field(default=None, repr=False)
+    _all: list[Transcript] | None = field(default=None, repr=False)
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+    def row_of(self, transcript_id: str) -> int | None:
+        if self._rows is None:
+            ids = self.frame["id"].tolist()
+            self._rows = {i: row for row, i in reversed(list(enumerate(ids)))}
+        return self._rows.get(transcript_id)
+
+    def transcript(self, transcript_id: str) -> Transcript | None:
+        """One full transcript, read back from its line; None if it is not loaded."""
+        row = self.row_of(transcript_id)
+        if row is None:
+            return None
+        return self._read([row])[0]
+
+    def transcripts(self) -> list[Transcript]:
+        """Every transcript as a full object, read back once and kept.
+
+        Costly at scale (time and memory grow with the message bodies): pages that only
+        filter or count use `frame`, and open one transcript with `transcript(id)`.
+        """
+        if self._all is None:
+            self._all = self._read(range(len(self)))
+        return self._all
+
+    def _read(self, rows: Sequence[int]) -> list[Transcript]:
+        """The full transcripts of `rows`, in that order (each source file opened once)."""
+        rows = np.asarray(rows, dtype=np.int64)
+        found: list[Transcript | None] = [None] * len(rows)
+        for index, record in enumerate(self.records):
+            positions = np.flatnonzero(self.locations[rows, 0] == index)
+            places = self.locations[rows[positions]][:, 1:].tolist()
+            for position, raw in zip(positions, record.read(places), strict=True):
+                values = parse_line(raw, 0, record.name)
+                expected = self.frame["id"].iat[rows[position]]
+                if not isinstance(values, dict) or values["id"] != expected:
+                    raise StaleTranscriptError(
+                        f"{record.name} changed since it was loaded: load it again"
+                    )
+                found[position] = transcript_from_values(values)
+        return found  # type: ignore[return-value]
+
+
+def _build(
+    lines: Iterator[tuple[int, int, bytes]], record: RecordSource, source: str
+) -> TranscriptTable:
+    getters = [(name, DEFAULTS.get(name)) for name in FIELDS]
+    columns: dict[str, list] = {name: [] for name in FIELDS}
+    chunks: list[pa.Array] = []
+    texts: list[str] = []
+    places: list[tuple[int, int]] = []
+    errors: list[LineError] = []
+    for number, offset, raw in lines:
+        values = parse_line(raw, number, source)
+        if values is None:
+            continue
+        if isinstance(values, LineError):
+            errors.append(values)
+            continue
+        for name, default in getters:
+            columns[name].append(values.get(name, default))
+        texts.append(search_text(values["prompt_text"], (m["content"] for m in values["messages"])))
+        places.append((offset, len(raw)))
+        if len(texts) >= TEXT_CHUNK:
+            chunks.append(pa.array(texts, pa.large_string()))
+            texts = []
+    chunks.append(pa.array(texts, pa.large_string()))
+    locations = np.zeros((len(places), 3), dtype=np.int64)
+    if places:
+        locations[:, 1:] = places
+    return TranscriptTable(
+        frame=frame_from_columns(columns),
+        texts=_text_series(pa.chunked_array(chunks, pa.large_string())),
+        errors=errors,
+        source=source,
+        records=(record,),
+        locations=locations,
+    )
+
+
+def _text_series(array: pa.ChunkedArray) -> pd.Series:
+    return pd.Series(pd.arrays.ArrowStringArray(array))
+
+
+def load_table(path: str | os.PathLike[str]) -> TranscriptTable:
+    """A JSONL file as a table; malformed lines become errors naming line and field."""
+    path = Path(path)
+    with path.open("rb") as handle:
+        return _build(iter_lines(handle), FileRecords(path), path.name)
+
+
+def table_from_bytes(data: bytes, source: str) -> TranscriptTable:
+    """An uploaded JSONL file as a table."""
+    return _build(iter_lines(data), BytesRecords(source, data), source)
+
+
+def empty_table(source: str = "", errors: Sequence[LineError] = ()) -> TranscriptTable:
+    table = table_from_bytes(b"", source)
+    table.errors = list(errors)
+    return table
+
+
+def merge_tables(tables: Sequence[TranscriptTable], source: str = "") -> TranscriptTable:
+    """Several tables as one; a transcript id seen before (in any table) keeps its first row."""
+    if len(tables) == 1:
+        return tables[0]
+    if not tables:
+        return empty_table(source)
+    records: list[RecordSource] = []
+    locations = []
+    for table in tables:
+        shifted = table.locations.copy()
+        shifted[:, 0] += len(records)
+        records += table.records
+        locations.append(shifted)
+    frame = pd.concat([t.frame for t in tables], ignore_index=True)
+    for column in CATEGORICAL:  # differing categories concatenate as plain objects
+        frame[column] = frame[column].astype("category")
+    texts = pd.concat([t.texts for t in tables], ignore_index=True)
+    keep = ~frame["id"].duplicated().to_numpy()
+    merged = np.concatenate(locations)
+    if not keep.all():
+        frame = frame[keep].reset_index(drop=True)
+        texts = texts[keep].reset_index(drop=True)
+        merged = merged[keep]
+    return TranscriptTable(
+        frame=frame,
+        texts=texts,
+        errors=[e for t in tables for e in t.errors],
+        source=source,
+        records=tuple(records),
+        locations=merged,
+    )

@@ -7,13 +7,14 @@ import sys
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from alignment_faking_lab import cli_paper
+    from alignment_faking_lab import cli_paper, cli_run
 
     parser = argparse.ArgumentParser(
         prog="python -m alignment_faking_lab",
         description="Alignment Faking Lab: run the free/paid experiment, import the paper's data.",
     )
     commands = parser.add_subparsers(dest="command", required=True)
+    cli_run.register(commands)
     cli_paper.register(commands)
     return parser
 

@@ -181,6 +181,13 @@ def to_provider_error(exc: Exception, endpoint: Endpoint, model: str) -> Provide
     return ProviderError(ErrorKind.CONNECTION, f"Call to {where} failed: {detail}")
 
 
+def _dropped(endpoint: Endpoint) -> ProviderError:
+    """A stream that ended without its closing event: the reply is cut off, not finished."""
+    return ProviderError(
+        ErrorKind.CONNECTION, f"The connection to {endpoint.name} dropped in the middle of a reply."
+    )
+
+
 def _anthropic_client(endpoint: Endpoint) -> anthropic.Anthropic:
     return anthropic.Anthropic(
         api_key=endpoint.api_key or "missing-key",
@@ -214,6 +221,8 @@ def _call_anthropic(
             if on_text:
                 on_text(piece)
         final = stream.get_final_message()
+    if final.stop_reason is None:
+        raise _dropped(endpoint)
     usage = {
         "input_tokens": final.usage.input_tokens or 0,
         "output_tokens": final.usage.output_tokens or 0,
@@ -250,6 +259,8 @@ def _call_openai(
                     on_text(choice.delta.content)
             if choice.finish_reason:
                 stop_reason = choice.finish_reason
+    if stop_reason is None:
+        raise _dropped(endpoint)
     request = {"model": model, "max_completion_tokens": max_tokens, "stream": True}
     return Reply("".join(pieces), stop_reason, usage, request)
 

@@ -1,0 +1,41 @@
+"""AdvBench's harmful behaviours, downloaded on request from the upstream CSV and cached.
+
+The study's minimal reproduction used the first 100 `goal` rows. Nothing is shipped: the file
+is fetched only when a user asks for it, and reused from the cache afterwards.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from alignment_faking_lab.downloads import CachedSite
+from alignment_faking_lab.queries import Query, QueryFileError
+
+BASE_URL = "https://raw.githubusercontent.com/llm-attacks/llm-attacks/main/data/advbench/"
+FILE = "harmful_behaviors.csv"
+
+
+class AdvBenchSite(CachedSite):
+    what = "Downloading AdvBench"
+    cache_folder = "advbench"
+
+
+def parse_behaviours(text: str, source: str = FILE) -> list[Query]:
+    reader = csv.DictReader(io.StringIO(text))
+    if not reader.fieldnames or "goal" not in reader.fieldnames:
+        found = ", ".join(reader.fieldnames or []) or "nothing"
+        raise QueryFileError(f"{source}: expected a 'goal' column (found: {found})")
+    queries = []
+    for row_number, row in enumerate(reader, start=2):
+        goal = (row.get("goal") or "").strip()
+        if not goal:
+            raise QueryFileError(f"{source}, row {row_number}, column 'goal': is empty")
+        queries.append(Query(f"advbench-{row_number - 1:03d}", "AdvBench", True, goal))
+    return queries
+
+
+def load_advbench(first_n: int = 100, base_url: str = BASE_URL, refresh: bool = False):
+    """The first N behaviours; raises OfflineError (a plain message) when it cannot download."""
+    site = AdvBenchSite(base_url)
+    return parse_behaviours(site.get(FILE, refresh=refresh))[:first_n]

@@ -1,0 +1,121 @@
+"""`python -m alignment_faking_lab run ...`: the free/paid experiment from the command line.
+
+The key comes from the environment (the preset's variable, or `--key-env`), never from an
+argument, so it stays out of shell history and process lists.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import sys
+import threading
+from pathlib import Path
+
+from alignment_faking_lab import estimate, paths
+from alignment_faking_lab.advbench import load_advbench
+from alignment_faking_lab.downloads import FetchError, OfflineError
+from alignment_faking_lab.judges import JudgeSettings
+from alignment_faking_lab.prompts import VARIANTS
+from alignment_faking_lab.providers import PRESETS, Endpoint
+from alignment_faking_lab.queries import QueryFileError, load_queries_csv, load_shipped_queries
+from alignment_faking_lab.response_cache import ResponseCache
+from alignment_faking_lab.runner import Plan, RunReport, iter_run
+from alignment_faking_lab.transcript import Tier
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    run = commands.add_parser("run", help="run the free/paid experiment against a model")
+    run.add_argument("--provider", default="Anthropic", choices=list(PRESETS), help="preset")
+    run.add_argument("--base-url", default=None, help="an OpenAI-compatible or proxy address")
+    run.add_argument("--key-env", default=None, help="environment variable holding the key")
+    run.add_argument("--model", action="append", help="model id (repeat for several)")
+    run.add_argument(
+        "--prompts",
+        default="harmful",
+        help="harmful | benign | all (shipped sets), advbench:N, or a CSV file (column 'text')",
+    )
+    run.add_argument("--first", type=int, default=None, help="only the first N prompts")
+    run.add_argument("--tiers", nargs="+", default=["free", "paid"], choices=["free", "paid"])
+    run.add_argument("--samples", type=int, default=1, help="samples per prompt and tier")
+    run.add_argument("--variant", action="append", choices=list(VARIANTS), help="prompt variant")
+    run.add_argument("--minimal-repro", action="store_true", help="add the acceptance-tag suffix")
+    run.add_argument("--judge-model", default=None, help="judge model (default: keyword heuristic)")
+    run.add_argument("--judge-votes", type=int, default=5)
+    run.add_argument("--concurrency", type=int, default=8)
+    run.add_argument("--max-tokens", type=int, default=4096)
+    run.add_argument("--timeout", type=float, default=120.0)
+    run.add_argument("--no-cache", action="store_true", help="do not reuse cached replies")
+    run.add_argument("--out", default=None, help="run file (default: <data dir>/runs/<name>)")
+    run.add_argument("--name", default="cli-run", help="run name; the same name resumes")
+    run.add_argument("--dry-run", action="store_true", help="show what would be sent; send nothing")
+    run.set_defaults(handler=run_command)
+
+
+def _fail(message: str) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return 2
+
+
+def _queries(spec: str, first: int | None):
+    if spec in ("harmful", "benign", "all"):
+        shipped = load_shipped_queries()
+        chosen = [q for q in shipped if spec == "all" or q.harmful == (spec == "harmful")]
+    elif spec.startswith("advbench"):
+        _, _, count = spec.partition(":")
+        chosen = load_advbench(int(count or 100))
+    else:
+        chosen = load_queries_csv(Path(spec))
+    return chosen[:first] if first else chosen
+
+
+def run_command(args: argparse.Namespace) -> int:
+    preset = PRESETS[args.provider]
+    key_env = args.key_env or preset.key_env
+    key = os.environ.get(key_env, "") if key_env else ""
+    if preset.needs_key and not key and not args.dry_run:
+        return _fail(f"no API key: set the environment variable {key_env}")
+    try:
+        queries = _queries(args.prompts, args.first)
+    except (OfflineError, FetchError, QueryFileError, OSError, ValueError) as exc:
+        return _fail(str(exc))
+    endpoint = Endpoint(
+        preset.api,
+        preset.name,
+        args.base_url or preset.base_url,
+        key,
+        args.timeout,
+    )
+    models = args.model or [preset.default_model]
+    judge = JudgeSettings(args.judge_model, args.judge_votes) if args.judge_model else None
+    plan = Plan(
+        run_id=args.name, endpoint=endpoint, models=models, queries=queries,
+        tiers=[Tier(t) for t in args.tiers], samples=args.samples,
+        variants=args.variant or ["default"], minimal_repro_suffix=args.minimal_repro,
+        max_tokens=args.max_tokens, concurrency=args.concurrency, judge=judge,
+    )  # fmt: skip
+    guess = estimate.estimate(plan)
+    cost = f"about ${guess.cost_usd:.2f}" if guess.cost_usd is not None else "unknown cost"
+    print(
+        f"{guess.calls} conversations (~{guess.total_requests} requests, "
+        f"~{guess.input_tokens + guess.judge_input_tokens:,} input tokens, {cost})",
+        file=sys.stderr,
+    )
+    if args.dry_run:
+        print(json.dumps(estimate.dry_run(plan), indent=2, ensure_ascii=False))
+        return 0
+    path = Path(args.out) if args.out else paths.runs_dir() / f"{args.name}.jsonl"
+    cancel = threading.Event()
+    signal.signal(signal.SIGINT, lambda *_: cancel.set())
+    report = RunReport()
+    cache = None if args.no_cache else ResponseCache()
+    for outcome in iter_run(plan, path, cache=cache, cancel=cancel, report=report):
+        done = report.already_done + report.completed
+        status = "ok" if outcome.transcript else f"failed: {outcome.error}"
+        print(f"[{done}/{report.planned}] {outcome.call.query.id} {outcome.call.tier}: {status}",
+              file=sys.stderr, flush=True)  # fmt: skip
+    print(report.summary())
+    print(f"Transcripts in {path}")
+    return 0 if not report.failed and not report.cancelled else 1

@@ -19,6 +19,12 @@ FAKING_COLOUR = "#C8553D"
 PAID_COLOUR = "#8FB8DE"
 TIER_NAMES = {"free": "Free tier (training)", "paid": "Paid tier (unmonitored)"}
 ILLUSTRATIVE_CAPTION = f"{PROVENANCE_LABELS[Provenance.ILLUSTRATIVE]}: not a measured rate."
+SYNTHETIC_CAPTION = f"{PROVENANCE_LABELS[Provenance.SYNTHETIC]}: not a measured rate."
+# Data that is not model output, with the caption every chart of it carries.
+NOT_MEASURED = {
+    Provenance.ILLUSTRATIVE.value: ILLUSTRATIVE_CAPTION,
+    Provenance.SYNTHETIC.value: SYNTHETIC_CAPTION,
+}
 GROUP_COLUMNS_EXCLUDED = {
     "tier", "n", "complied", "refused", "failed", "complied_with_af", "judged",
     "complied_without_af", "compliance_rate", "af_rate", "af_among_compliant",
@@ -62,16 +68,27 @@ def _row_labels(summary: pd.DataFrame) -> list[str]:
     return labels
 
 
+def not_measured(summary: pd.DataFrame) -> list[str]:
+    """The provenances in a summary that are not model output (illustrative, synthetic)."""
+    if "provenances" not in summary:
+        return []
+    return [p for p in NOT_MEASURED if summary["provenances"].str.contains(p).any()]
+
+
 def is_illustrative(summary: pd.DataFrame) -> bool:
-    return "provenances" in summary and summary["provenances"].str.contains("illustrative").any()
+    return Provenance.ILLUSTRATIVE.value in not_measured(summary)
+
+
+def not_measured_caption(summary: pd.DataFrame) -> str | None:
+    return " ".join(NOT_MEASURED[p] for p in not_measured(summary)) or None
 
 
 def figure1_chart(summary: pd.DataFrame, title: str, caption: str | None = None) -> go.Figure:
     """Stacked bars per tier, as the paper's Figure 1, with Wilson intervals on compliance."""
     if summary.empty or summary["judged"].sum() == 0:
         return _empty(title)
-    if caption is None and is_illustrative(summary):
-        caption = ILLUSTRATIVE_CAPTION
+    if caption is None:
+        caption = not_measured_caption(summary)
     labels = _row_labels(summary)
     judged = summary["judged"].where(summary["judged"] > 0)
     shares = {
@@ -117,8 +134,11 @@ def figure1_chart(summary: pd.DataFrame, title: str, caption: str | None = None)
     return _with_caption(figure, caption)
 
 
-def gap_chart(gaps: pd.DataFrame, title: str = "Compliance gap (free minus paid)") -> go.Figure:
-    """The gap in percentage points per group, with its 95% interval."""
+def gap_chart(
+    gaps: pd.DataFrame, title: str = "Compliance gap (free minus paid)", caption: str | None = None
+) -> go.Figure:
+    """The gap in percentage points per group, with its 95% interval; `caption` names data
+    that is not model output (`not_measured_caption` of the same transcripts' summary)."""
     if gaps.empty or gaps["gap"].isna().all():
         return _empty(title)
     groups = [c for c in gaps.columns if c not in {
@@ -147,7 +167,7 @@ def gap_chart(gaps: pd.DataFrame, title: str = "Compliance gap (free minus paid)
         xaxis={"title": "Compliance in training minus unmonitored (percentage points)"},
         yaxis={"autorange": "reversed"},
     )  # fmt: skip
-    return figure
+    return _with_caption(figure, caption)
 
 
 def paper_headline_chart(rows: pd.DataFrame, title: str | None = None) -> go.Figure:
@@ -203,7 +223,8 @@ def paper_vs_run_chart(
     measured = summary.set_index(summary["tier"].astype(str))
     present = [t for t in tiers if t in measured.index]
     rate = measured.loc[present, "compliance_rate"] * 100
-    name = run_label + (" (illustrative, not a measured rate)" if is_illustrative(summary) else "")
+    kinds = " and ".join(not_measured(summary))
+    name = run_label + (f" ({kinds}, not a measured rate)" if kinds else "")
     figure.add_bar(
         x=[TIER_NAMES[t] for t in present], y=rate, name=name, marker={"color": COMPLIED_COLOUR},
         error_y={

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
 
 from alignment_faking_lab.transcript import Tier, Transcript
 
@@ -57,8 +60,24 @@ def transcripts_for_request(
     return grouped
 
 
-def counterpart(transcripts: Sequence[Transcript], transcript: Transcript) -> Transcript | None:
-    """The same request, source, model, variant and sample in the other tier, if there is one."""
-    pair = transcripts_for_request(transcripts, transcript.prompt_id).get(replay_key(transcript))
+def counterpart_id(frame: pd.DataFrame, transcript: Transcript) -> str | None:
+    """The id of the same request, source, model, variant and sample in the other tier, if any.
+
+    Looked up in the table of loaded transcripts (one vectorised pass), so it costs the same
+    whether ten or fifty thousand transcripts are loaded.
+    """
     other = Tier.PAID if transcript.tier is Tier.FREE else Tier.FREE
-    return pair.get(other) if pair else None
+    wanted = {
+        "prompt_id": transcript.prompt_id,
+        "tier": other.value,
+        "provenance": transcript.provenance.value,
+        "model": transcript.model,
+        "variant": transcript.variant,
+        "run_id": transcript.run_id,
+        "sample_index": transcript.sample_index,
+    }
+    keep = np.ones(len(frame), dtype=bool)
+    for column, value in wanted.items():
+        keep &= (frame[column] == value).fillna(False).to_numpy(dtype=bool)
+    found = frame["id"][keep]
+    return str(found.iloc[0]) if len(found) else None

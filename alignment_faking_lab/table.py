@@ -10,9 +10,12 @@ are not kept in memory: opening a transcript reads its one line again. The publi
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Protocol
 
@@ -31,6 +34,7 @@ from alignment_faking_lab.storage import (
 from alignment_faking_lab.transcript import Transcript
 
 TEXT_CHUNK = 4_096  # rows of search text turned into Arrow at a time (bounds peak memory)
+READ_BUFFER = 1 << 20  # lines are several kB: a small buffer would refill for nearly every line
 
 
 class RecordSource(Protocol):
@@ -128,11 +132,31 @@ class TranscriptTable:
         return found  # type: ignore[return-value]
 
 
+@contextmanager
+def _without_cyclic_gc() -> Iterator[None]:
+    """Parsing makes millions of short-lived dicts and lists that reference counting frees;
+    the cyclic collector's passes over them found nothing and cost a third of the load time."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def _build(
     lines: Iterator[tuple[int, int, bytes]], record: RecordSource, source: str
 ) -> TranscriptTable:
-    getters = [(name, DEFAULTS.get(name)) for name in FIELDS]
-    columns: dict[str, list] = {name: [] for name in FIELDS}
+    with _without_cyclic_gc():
+        return _columns(lines, record, source)
+
+
+def _columns(
+    lines: Iterator[tuple[int, int, bytes]], record: RecordSource, source: str
+) -> TranscriptTable:
+    pick = itemgetter(*FIELDS)
+    rows: list[tuple] = []
     chunks: list[pa.Array] = []
     texts: list[str] = []
     places: list[tuple[int, int]] = []
@@ -144,8 +168,7 @@ def _build(
         if isinstance(values, LineError):
             errors.append(values)
             continue
-        for name, default in getters:
-            columns[name].append(values.get(name, default))
+        rows.append(pick({**DEFAULTS, **values}))
         texts.append(search_text(values["prompt_text"], (m["content"] for m in values["messages"])))
         places.append((offset, len(raw)))
         if len(texts) >= TEXT_CHUNK:
@@ -155,8 +178,9 @@ def _build(
     locations = np.zeros((len(places), 3), dtype=np.int64)
     if places:
         locations[:, 1:] = places
+    columns = dict(zip(FIELDS, map(list, zip(*rows, strict=True)), strict=True)) if rows else {}
     return TranscriptTable(
-        frame=frame_from_columns(columns),
+        frame=frame_from_columns(columns or {name: [] for name in FIELDS}),
         texts=_text_series(pa.chunked_array(chunks, pa.large_string())),
         errors=errors,
         source=source,
@@ -172,7 +196,7 @@ def _text_series(array: pa.ChunkedArray) -> pd.Series:
 def load_table(path: str | os.PathLike[str]) -> TranscriptTable:
     """A JSONL file as a table; malformed lines become errors naming line and field."""
     path = Path(path)
-    with path.open("rb") as handle:
+    with path.open("rb", buffering=READ_BUFFER) as handle:
         return _build(iter_lines(handle), FileRecords(path), path.name)
 
 

@@ -9,10 +9,17 @@ from alignment_faking_lab.ui.navigation import page_setup
 PAPER = "The paper's published figures"
 LOADED = "Transcripts loaded in the app"
 SPLITS = {"model": "Model", "variant": "Prompt variant", "source": "Source", "setting": "Setting"}
-ILLUSTRATIVE_WARNING = (
-    "**Illustrative examples written for teaching, not a measured rate.** These transcripts were "
-    "written to show the patterns the paper reports; their counts say nothing about any model."
-)
+NOT_MEASURED_WARNINGS = {
+    "illustrative": (
+        "**Illustrative examples written for teaching, not a measured rate.** These transcripts "
+        "were written to show the patterns the paper reports; their counts say nothing about any "
+        "model."
+    ),
+    "synthetic": (
+        "**Synthetic benchmark data, not model output.** These transcripts were generated to "
+        "measure the app's speed; their counts say nothing about any model."
+    ),
+}
 page_setup()
 st.title("📊 Results")
 data = sidebar_data_picker()
@@ -59,9 +66,10 @@ if subset.empty:
     st.info("No transcripts match these choices.")
     st.stop()
 
-illustrative = (subset["provenance"].astype(str) == "illustrative").any()
-if illustrative:
-    st.warning(ILLUSTRATIVE_WARNING, icon="✍️")
+provenances = set(subset["provenance"].astype(str).unique())
+for provenance, warning in NOT_MEASURED_WARNINGS.items():
+    if provenance in provenances:
+        st.warning(warning, icon="✍️")
 heuristic = subset["labelled_by"].astype(str).str.contains("heuristic").any()
 if heuristic:
     st.info(
@@ -85,7 +93,9 @@ st.markdown(
     "Because both tiers get the same requests, the test is **paired**: McNemar's exact test "
     "looks only at requests where the two tiers disagreed."
 )
-st.plotly_chart(charts.gap_chart(gaps), width="stretch")
+st.plotly_chart(
+    charts.gap_chart(gaps, caption=charts.not_measured_caption(summary)), width="stretch"
+)
 percent = {"format": "percent"}
 st.dataframe(
     gaps,

@@ -11,9 +11,10 @@ from alignment_faking_lab.filtering import (
     TranscriptFilter,
     filter_frame,
 )
-from alignment_faking_lab.selection import counterpart
+from alignment_faking_lab.selection import counterpart_id
+from alignment_faking_lab.transcript import Tier
 from alignment_faking_lab.ui import transcript_view as view
-from alignment_faking_lab.ui.data import search_index, sidebar_data_picker
+from alignment_faking_lab.ui.data import sidebar_data_picker
 from alignment_faking_lab.ui.navigation import page_setup
 
 ROWS_PER_PAGE = 50
@@ -21,12 +22,16 @@ TABLE_COLUMNS = ["source", "model", "tier", "prompt_category", "compliance", "al
 
 page_setup()
 st.title("📜 Transcripts")
+st.markdown(
+    "📓 Notebook (opens in Colab): [Reading transcripts, with the statistics step by step]"
+    "(https://colab.research.google.com/github/alignment-faking-lab/alignment-faking-lab/blob/main/notebooks/02_reading_transcripts.ipynb)"
+)
 data = sidebar_data_picker()
 frame = data.frame
 
 opened_id = st.query_params.get("id")
 if opened_id:
-    transcript = data.by_id.get(opened_id)
+    transcript = data.transcript(opened_id)
     if transcript is None:
         st.error(
             f"Transcript `{opened_id}` is not in the loaded data. Load the file it comes from "
@@ -40,12 +45,13 @@ if opened_id:
             st.rerun()
         reveal = st.toggle("Reveal the hidden scratchpad", value=True, key="open_reveal")
         view.render_transcript(transcript, reveal_scratchpad=reveal)
-        twin = counterpart(data.transcripts, transcript)
+        twin = counterpart_id(frame, transcript)
         if twin is not None:
+            other = Tier.PAID if transcript.tier is Tier.FREE else Tier.FREE
             st.page_link(
                 "pages/transcripts.py",
-                label=f"Same request in the other tier ({view.TIER_SHORT[twin.tier]})",
-                query_params={"id": twin.id},
+                label=f"Same request in the other tier ({view.TIER_SHORT[other]})",
+                query_params={"id": twin},
                 icon="🔁",
             )
         st.caption("The address of this page reopens this transcript: copy it to share.")
@@ -94,7 +100,7 @@ criteria = TranscriptFilter(
     tuple(af),
     text or "",
 )
-matches = filter_frame(frame, criteria, search_index(data) if criteria.text.strip() else None)
+matches = filter_frame(frame, criteria, data.texts)
 
 pages = max(1, math.ceil(len(matches) / ROWS_PER_PAGE))
 info, pager = st.columns([3, 1], vertical_alignment="bottom")
@@ -105,19 +111,22 @@ info.markdown(
     f"**{len(matches):,}** of {len(frame):,} transcripts match · showing "
     f"{start + 1 if len(shown) else 0}–{start + len(shown)} · select a row to open it"
 )
-if (frame["provenance"].astype(str) == "illustrative").any():
+provenances = set(frame["provenance"].astype(str).unique())
+if "illustrative" in provenances:
     st.caption("Rows from the source **illustrative** were written for teaching, not model output.")
+if "synthetic" in provenances:
+    st.caption("Rows from the source **synthetic** are generated benchmark data, not model output.")
 
-table = shown.assign(request=[data.by_id[i].prompt_text for i in shown["id"]])
+# Only the shown page of rows goes to the browser, never the whole table.
 selection = st.dataframe(
-    table[["request", *TABLE_COLUMNS]],
+    shown[["prompt_text", *TABLE_COLUMNS]],
     hide_index=True,
     width="stretch",
     on_select="rerun",
     selection_mode="single-row",
     key=f"table_{page_number}",
     column_config={
-        "request": st.column_config.TextColumn("Request", width="large"),
+        "prompt_text": st.column_config.TextColumn("Request", width="large"),
         "prompt_category": "Category",
         "alignment_faking": st.column_config.CheckboxColumn("Alignment faking"),
     },

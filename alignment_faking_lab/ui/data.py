@@ -1,12 +1,15 @@
 """Which transcripts the visitor has loaded: shared by every page through the sidebar.
 
-Files are parsed once per (path, version) and kept with `st.cache_resource` (not `cache_data`,
-which would copy tens of thousands of transcripts on every rerun). Uploads live only in the
-visitor's session.
+Each file is loaded once per (path, version) as a `TranscriptTable` (columns, a search index,
+and where each transcript's line is; see table.py) and kept with `st.cache_resource`: not
+`cache_data`, which would copy it on every rerun. The merged selection is cached the same way,
+so a rerun of any page does no loading work. Uploads live only in the visitor's session.
 """
 
 from __future__ import annotations
 
+import hashlib
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,9 +17,14 @@ import pandas as pd
 import streamlit as st
 
 from alignment_faking_lab import catalogue, paths
-from alignment_faking_lab.filtering import search_texts
-from alignment_faking_lab.frames import transcripts_frame
-from alignment_faking_lab.storage import LineError, LoadResult, parse_jsonl_bytes, read_jsonl
+from alignment_faking_lab.storage import LineError
+from alignment_faking_lab.table import (
+    TranscriptTable,
+    empty_table,
+    load_table,
+    merge_tables,
+    table_from_bytes,
+)
 from alignment_faking_lab.transcript import Transcript
 
 UPLOADS_KEY = "aflab_uploads"
@@ -27,93 +35,123 @@ REPORT_KEY = "aflab_last_load_report"
 
 @dataclass
 class LoadedData:
-    transcripts: list[Transcript] = field(default_factory=list)
-    by_id: dict[str, Transcript] = field(default_factory=dict)
-    frame: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """The selected sources merged: pages filter and count `frame`, search `texts` (row for row
+    with `frame`), and open one transcript with `transcript(id)`."""
+
+    table: TranscriptTable = field(default_factory=empty_table)
     errors: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
 
+    @property
+    def frame(self) -> pd.DataFrame:
+        return self.table.frame
 
-@st.cache_resource(show_spinner="Loading transcripts…", max_entries=32)
-def _load_file(path: str, version: tuple[float, int]) -> LoadResult:  # version: cache key only
+    @property
+    def texts(self) -> pd.Series:
+        return self.table.texts
+
+    def transcript(self, transcript_id: str) -> Transcript | None:
+        return self.table.transcript(transcript_id)
+
+    @property
+    def transcripts(self) -> list[Transcript]:
+        """Every loaded transcript as a full object: read back from disk on first use and kept.
+        Costly with tens of thousands loaded; prefer `frame` and `transcript(id)`."""
+        return self.table.transcripts()
+
+
+@dataclass
+class _FileSlot:
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    version: tuple[float, int] | None = None
+    table: TranscriptTable | None = None
+
+
+@st.cache_resource(max_entries=32)
+def _file_slot(path: str) -> _FileSlot:
+    return _FileSlot()
+
+
+def _load_file(path: str, version: tuple[float, int]) -> TranscriptTable:
+    """The file's table, loaded once per version and shared by every session. One version per
+    file is kept: a run that is still growing replaces its table rather than adding one."""
+    slot = _file_slot(path)
+    with slot.lock:
+        if slot.table is None or slot.version != version:
+            slot.table = None  # let the old version go before the new one is built
+            with st.spinner("Loading transcripts…"):
+                slot.table = _read_file(path)
+            slot.version = version
+        return slot.table
+
+
+def _read_file(path: str) -> TranscriptTable:
     if not Path(path).is_file():
-        return LoadResult([], [LineError(Path(path).name, 0, "(file)", "file not found")], path)
-    return read_jsonl(path)
+        return empty_table(path, [LineError(Path(path).name, 0, "(file)", "file not found")])
+    return load_table(path)
 
 
-@st.cache_resource(max_entries=32)
-def _frame_for(path: str, version: tuple[float, int]) -> pd.DataFrame:
-    return transcripts_frame(_load_file(path, version).transcripts)
-
-
-@st.cache_resource(max_entries=32)
-def _texts_for(path: str, version: tuple[float, int]) -> pd.Series:
-    return search_texts(_load_file(path, version).transcripts)
-
-
-def search_index(loaded: LoadedData) -> pd.Series:
-    """Text search index of the loaded data, built once per file (on first search only)."""
-    collections = {c.key: c for c in available_collections()}
-    parts = []
-    for key in loaded.sources:
-        if key in collections:
-            collection = collections[key]
-            parts.append(_texts_for(str(collection.path), collection.version))
-        elif key in uploads():
-            parts.append(search_texts(uploads()[key].transcripts))
-    return pd.concat(parts) if parts else pd.Series(dtype="string")
+@st.cache_resource(max_entries=4)
+def _merged(identity: tuple, _tables: tuple[TranscriptTable, ...]) -> TranscriptTable:
+    """Merging copies the tables' columns, so it is done once per selection, not per rerun."""
+    return merge_tables(_tables)
 
 
 def available_collections() -> list[catalogue.Collection]:
     return catalogue.discover_collections(paths.data_dir())
 
 
-def uploads() -> dict[str, LoadResult]:
+@dataclass(frozen=True, slots=True)
+class Upload:
+    table: TranscriptTable
+    fingerprint: str  # content hash: the merge cache key for a session's upload
+
+
+def uploads() -> dict[str, Upload]:
     return st.session_state.setdefault(UPLOADS_KEY, {})
 
 
-def add_upload(name: str, data: bytes) -> LoadResult:
-    result = parse_jsonl_bytes(data, name)
-    uploads()[f"upload:{name}"] = result
-    return result
+def _fingerprint(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-def add_local_file(path_text: str) -> LoadResult:
+def add_upload(name: str, data: bytes) -> TranscriptTable:
+    table = table_from_bytes(data, name)
+    uploads()[f"upload:{name}"] = Upload(table, _fingerprint(data))
+    return table
+
+
+def add_local_file(path_text: str) -> TranscriptTable:
     path = Path(path_text).expanduser()
     if not path.is_file():
         raise FileNotFoundError(f"No file at {path}")
-    result = read_jsonl(path)
-    uploads()[f"file:{path}"] = result
-    return result
+    table = load_table(path)
+    stat = path.stat()
+    uploads()[f"file:{path}"] = Upload(table, f"{path}|{stat.st_mtime}|{stat.st_size}")
+    return table
 
 
 def load(selected_keys: list[str] | None = None) -> LoadedData:
     """Every selected collection and upload, merged; duplicates by id keep the first."""
     collections = {c.key: c for c in available_collections()}
     keys = selected_keys if selected_keys is not None else selected_collection_keys()
-    loaded = LoadedData()
-    frames = []
+    tables: list[TranscriptTable] = []
+    identity: list[tuple] = []
+    sources: list[str] = []
     for key in keys:
         if key in collections:
             collection = collections[key]
-            result = _load_file(str(collection.path), collection.version)
-            frame = _frame_for(str(collection.path), collection.version)
+            tables.append(_load_file(str(collection.path), collection.version))
+            identity.append((key, collection.version))
         elif key in uploads():
-            result = uploads()[key]
-            frame = transcripts_frame(result.transcripts)
+            upload = uploads()[key]
+            tables.append(upload.table)
+            identity.append((key, upload.fingerprint))
         else:
             continue
-        loaded.sources.append(key)
-        loaded.errors += [str(error) for error in result.errors]
-        fresh = [t for t in result.transcripts if t.id not in loaded.by_id]
-        if len(fresh) != len(result.transcripts):
-            frame = frame[~frame["id"].isin(loaded.by_id.keys())]
-        loaded.by_id.update((t.id, t) for t in fresh)
-        loaded.transcripts += fresh
-        frames.append(frame)
-    frames = [f for f in frames if len(f)]
-    loaded.frame = pd.concat(frames, ignore_index=True) if frames else transcripts_frame([])
-    return loaded
+        sources.append(key)
+    errors = [str(error) for table in tables for error in table.errors]
+    return LoadedData(_merged(tuple(identity), tuple(tables)), errors, sources)
 
 
 def selected_collection_keys() -> list[str]:
@@ -168,7 +206,7 @@ def sidebar_data_picker() -> LoadedData:
     return load()
 
 
-def _loaded(result: LoadResult, key: str) -> None:
+def _loaded(result: TranscriptTable, key: str) -> None:
     st.session_state[REPORT_KEY] = result
     select_source(key)
     st.rerun()
@@ -180,10 +218,10 @@ def select_source(key: str) -> None:
         st.session_state.setdefault(PENDING_KEY, []).append(key)
 
 
-def show_load_report(result: LoadResult, limit: int = 20) -> None:
+def show_load_report(result: TranscriptTable, limit: int = 20) -> None:
     """Loaded count and the first errors, each naming its line and field."""
-    if result.transcripts:
-        st.success(f"Loaded {len(result.transcripts)} transcripts from {result.source}.")
+    if len(result):
+        st.success(f"Loaded {len(result)} transcripts from {result.source}.")
     elif not result.errors:
         st.warning(f"{result.source} holds no transcripts.")
     if result.errors:

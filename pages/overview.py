@@ -72,6 +72,10 @@ with right:
     st.page_link("pages/playground.py", label="Playground: one request, both tiers", icon="🧪")
     st.page_link("pages/transcripts.py", label="Transcripts: browse and search", icon="📜")
     st.page_link("pages/results.py", label="Results: rates, intervals, the gap", icon="📊")
+    st.markdown(
+        "📓 Notebook (opens in Colab): [The study and its findings]"
+        "(https://colab.research.google.com/github/alignment-faking-lab/alignment-faking-lab/blob/main/notebooks/01_study_and_findings.ipynb)"
+    )
     st.info(
         "With no API key the app replays **illustrative transcripts written for teaching** "
         "(labelled as such everywhere; harmful answers redacted). Import the paper's own "

@@ -364,11 +364,13 @@ figure.show()
 # rate and its 95% Wilson interval. Hover over a bar for the counts behind it.
 #
 # The gap gets its own chart, a dot for the gap and a line for its interval. The dotted line at
-# zero is "no difference between the tiers":
+# zero is "no difference between the tiers". As before, a caption names data that is not model
+# output:
 
 # %%
 print(SOURCE_NOTE)
-charts.gap_chart(gaps, title=f"Compliance gap (free minus paid): {chosen.title}").show()
+title = f"Compliance gap (free minus paid): {chosen.title}"
+charts.gap_chart(gaps, title=title, caption=charts.not_measured_caption(summary)).show()
 
 # %% [markdown]
 # Finally, the same rates beside the paper's published figure for the closest setting (grey bars,

@@ -11,6 +11,7 @@ the `.py` and carry no outputs:
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import jupytext
@@ -18,8 +19,8 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from alignment_faking_lab import catalogue, paper_import
-from alignment_faking_lab.transcript import Compliance, Tier
+from alignment_faking_lab import catalogue, paper_import, storage
+from alignment_faking_lab.transcript import Compliance, Provenance, Tier
 
 NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
 SOURCES = sorted(NOTEBOOK_DIR.glob("*.py"))
@@ -62,9 +63,9 @@ def test_notebooks_are_found() -> None:
     assert {p.stem for p in SOURCES} >= set(EXPECTED_TEXT)
 
 
-def _execute(source: Path) -> nbformat.NotebookNode:
-    """Run a notebook from its .py source in a fresh kernel; a failing cell raises here."""
-    notebook = jupytext.read(source)
+def _execute(source: Path | nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Run a notebook (from its .py source) in a fresh kernel; a failing cell raises here."""
+    notebook = jupytext.read(source) if isinstance(source, Path) else source
     client = NotebookClient(
         notebook,
         kernel_name="python3",  # jupyter_client runs the kernel with this interpreter (the venv)
@@ -144,6 +145,27 @@ def test_reading_transcripts_prefers_imported_paper_transcripts(isolated_data_di
     assert "Paper's published transcript" in text
     assert ILLUSTRATIVE_WARNING not in text
     assert "From the paper's published labels: strict judge" in text
+
+
+@pytest.mark.notebook
+def test_reading_transcripts_works_on_your_own_runs(isolated_data_dir: Path) -> None:
+    """A live run that need not show the study's pattern: the pair falls back to any request."""
+    runs = [
+        replace(t, provenance=Provenance.LIVE, model="fake-model", run_id="fake", notes="")
+        for t in catalogue.load_illustrative()
+        if t.prompt_id != "harm-violence-01"
+    ]
+    storage.write_jsonl(isolated_data_dir / "runs" / "fake.jsonl", runs)
+    notebook = jupytext.read(NOTEBOOK_DIR / "02_reading_transcripts.py")
+    choice = [cell for cell in notebook.cells if cell.source.startswith("CHOICE = None")]
+    assert len(choice) == 1, "the notebook must let the reader choose the data in one place"
+    choice[0].source = choice[0].source.replace("CHOICE = None", 'CHOICE = "run:fake"', 1)
+    outputs = _outputs(_execute(notebook))
+    assert not [o for o in outputs if o["output_type"] == "error"]
+    text = _text(outputs)
+    assert "Source: Live run: fake" in text
+    assert "=== FREE TIER: Live run ===" in text
+    assert ILLUSTRATIVE_WARNING not in text
 
 
 def _comparable(notebook: nbformat.NotebookNode) -> dict:

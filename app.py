@@ -10,6 +10,7 @@ PAGES = [
     st.Page("pages/playground.py", title="Playground", icon="🧪"),
     st.Page("pages/transcripts.py", title="Transcripts", icon="📜"),
     st.Page("pages/results.py", title="Results", icon="📊"),
+    st.Page("pages/run_experiment.py", title="Run experiment", icon="🚀"),
     st.Page("pages/paper_transcripts.py", title="Paper transcripts", icon="📚"),
 ]
 

@@ -52,6 +52,13 @@ class Estimate:
     def total_requests(self) -> int:
         return self.requests + self.judge_requests
 
+    @property
+    def total_tokens(self) -> int:
+        return (
+            self.input_tokens + self.output_tokens + self.judge_input_tokens
+            + self.judge_output_tokens
+        )  # fmt: skip
+
 
 def _cost(model: str, input_tokens: int, output_tokens: int, prices) -> float | None:
     price = prices.get(model)

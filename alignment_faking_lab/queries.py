@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,3 +71,35 @@ def load_queries_csv(
 
 def load_shipped_queries() -> list[Query]:
     return load_queries_csv(paths.PROMPTS_CSV)
+
+
+def load_queries_jsonl(data: bytes, name: str = "upload.jsonl") -> list[Query]:
+    """One JSON object per line with the same fields as the CSV (text required)."""
+    rows = []
+    lines = data.decode("utf-8-sig", errors="replace").splitlines()
+    for line_number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            message = f"{name}, line {line_number}: not valid JSON ({exc.msg})"
+            raise QueryFileError(message) from None
+        if not isinstance(record, dict):
+            raise QueryFileError(f"{name}, line {line_number}: expected an object")
+        rows.append(
+            {k: str(v).lower() if isinstance(v, bool) else str(v) for k, v in record.items()}
+        )
+    fields = sorted({key for row in rows for key in row})
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=fields)
+    writer.writeheader()
+    writer.writerows(rows)
+    return _parse_rows(csv.DictReader(io.StringIO(buffer.getvalue())), name, True)
+
+
+def load_queries_upload(name: str, data: bytes) -> list[Query]:
+    """A file a user uploaded: CSV or JSONL, by its extension."""
+    if name.lower().endswith((".jsonl", ".json")):
+        return load_queries_jsonl(data, name)
+    return load_queries_csv(data, name)

@@ -1,0 +1,232 @@
+"""Run experiment: the free/paid experiment in batches against a live model, resumable."""
+
+import json
+import threading
+
+import streamlit as st
+
+from alignment_faking_lab import charts, estimate, paper_figures, paths, prompts, statistics
+from alignment_faking_lab.advbench import load_advbench
+from alignment_faking_lab.downloads import FetchError, OfflineError
+from alignment_faking_lab.frames import transcripts_frame
+from alignment_faking_lab.judges import JudgeSettings
+from alignment_faking_lab.queries import QueryFileError, load_queries_upload, load_shipped_queries
+from alignment_faking_lab.response_cache import ResponseCache
+from alignment_faking_lab.runner import Plan, RunReport, iter_run
+from alignment_faking_lab.storage import read_jsonl
+from alignment_faking_lab.transcript import Tier
+from alignment_faking_lab.ui.data import select_source
+from alignment_faking_lab.ui.live import RETIRED_NOTE, live_settings_sidebar
+from alignment_faking_lab.ui.navigation import page_setup
+from alignment_faking_lab.ui.text import escape_markdown
+
+PROMPT_SETS = {
+    "harmful": "Shipped harmful requests",
+    "benign": "Shipped benign requests",
+    "advbench": "AdvBench behaviours (downloaded on request)",
+    "upload": "Your file (CSV or JSONL)",
+}
+REPORT_KEY = "aflab_run_report"
+CANCEL_KEY = "aflab_run_cancel"
+NOTEBOOK_URL = "notebooks/03_run_your_own_experiment.ipynb"
+
+page_setup()
+st.title("🚀 Run experiment")
+st.markdown(
+    "Send many requests in both tiers to a model and measure the compliance gap yourself. "
+    "Every reply is saved at once to the run's file; a run that is cancelled or interrupted "
+    "**resumes** where it stopped when you start it again with the same name, and replies "
+    "already fetched come from a cache at no cost."
+)
+st.caption(f"The same from the command line: `python -m alignment_faking_lab run --help`; and "
+           f"in a notebook: `{NOTEBOOK_URL}`.")  # fmt: skip
+settings = live_settings_sidebar()
+st.info(RETIRED_NOTE, icon="ℹ️")
+
+st.subheader("1. Requests")
+source = st.radio("Requests", list(PROMPT_SETS), format_func=PROMPT_SETS.get, horizontal=True)
+queries = []
+if source in ("harmful", "benign"):
+    queries = [q for q in load_shipped_queries() if q.harmful == (source == "harmful")]
+elif source == "advbench":
+    st.caption("The study's minimal reproduction used the first 100 AdvBench behaviours.")
+    if st.button("Download AdvBench (or use the cached copy)", key="advbench_download"):
+        try:
+            st.session_state["aflab_advbench"] = load_advbench(520)
+        except (OfflineError, FetchError, QueryFileError) as error:
+            st.error(str(error))
+    queries = st.session_state.get("aflab_advbench", [])
+else:
+    upload = st.file_uploader("Requests file", type=["csv", "jsonl", "json"], key="run_upload")
+    st.caption("Columns or fields: `text` (required), `id`, `category`, `harmful` (true/false).")
+    if upload is not None:
+        try:
+            queries = load_queries_upload(upload.name, upload.getvalue())
+        except QueryFileError as error:
+            st.error(str(error))
+if not queries:
+    st.warning("Choose a set of requests to continue.")
+    st.stop()
+first_n = st.number_input(
+    "How many requests", 1, len(queries), min(10, len(queries)), key="run_first_n"
+)
+queries = queries[: int(first_n)]
+
+st.subheader("2. Conditions")
+columns = st.columns(3)
+tiers = columns[0].multiselect(
+    "Tiers", [Tier.FREE, Tier.PAID], default=[Tier.FREE, Tier.PAID],
+    format_func=lambda t: "Free tier (training)" if t is Tier.FREE else "Paid tier (unmonitored)",
+)  # fmt: skip
+samples = columns[1].number_input("Samples per request and tier", 1, 20, 1, key="run_samples")
+variants = columns[2].multiselect(
+    "System prompt variants", list(prompts.VARIANTS), default=["default"],
+    format_func=lambda v: prompts.VARIANTS[v].title,
+)  # fmt: skip
+columns = st.columns(3)
+extra_models = columns[0].text_input(
+    "More models (comma-separated)", key="run_more_models", help="Besides the sidebar's model."
+)
+suffix = columns[1].toggle("Minimal-reproduction suffix (acceptance tag)", key="run_suffix")
+concurrency = columns[2].slider("Requests at once", 1, 32, 4, key="run_concurrency")
+
+st.subheader("3. Judging")
+use_judge = st.toggle(
+    "Judge with a model (recommended)",
+    key="run_use_judge",
+    help="Without a judge, the offline keyword heuristic labels outcomes, marked as approximate.",
+)
+judge = None
+if use_judge:
+    columns = st.columns(4)
+    judge_model = columns[0].text_input("Judge model", value=settings.model, key="run_judge")
+    votes = columns[1].number_input("Alignment-faking votes", 1, 15, 5, key="run_votes")
+    low, high = columns[2].slider(
+        "Uncertain between", 0.0, 1.0, (0.3, 0.7), key="run_band",
+        help="Vote shares at or below the low end: no; at or above the high end: yes.",
+    )  # fmt: skip
+    judge = JudgeSettings(judge_model.strip(), int(votes), low, high)
+    columns[3].caption("Only compliant free-tier transcripts go to the alignment-faking judge.")
+else:
+    st.caption("Outcomes will be labelled by the keyword heuristic (offline, approximate).")
+
+models = [settings.model] + [m.strip() for m in extra_models.split(",") if m.strip()]
+run_name = st.text_input(
+    "Run name (the same name resumes that run)",
+    value=f"{settings.model.replace('/', '_')}-{'-'.join(variants) or 'none'}",
+    key="run_name",
+)
+safe_name = "".join(c if c.isalnum() or c in "-_." else "_" for c in run_name).strip("._")
+if not (tiers and variants and settings.model and safe_name):
+    st.warning("Choose at least one tier, one variant, a model in the sidebar and a run name.")
+    st.stop()
+plan = Plan(
+    run_id=safe_name, endpoint=settings.endpoint, models=models, queries=queries,
+    tiers=tiers, samples=int(samples), variants=variants, minimal_repro_suffix=suffix,
+    concurrency=concurrency, judge=judge,
+)  # fmt: skip
+run_path = paths.runs_dir() / f"{safe_name}.jsonl"
+
+st.subheader("4. Cost, then run")
+guess = estimate.estimate(plan)
+metrics = st.columns(4)
+metrics[0].metric("Conversations", f"{guess.calls:,}")
+metrics[1].metric("Requests (estimate)", f"{guess.total_requests:,}")
+metrics[2].metric("Tokens (estimate)", f"{guess.total_tokens:,}")
+metrics[3].metric(
+    "Cost (estimate)", f"${guess.cost_usd:,.2f}" if guess.cost_usd is not None else "unknown"
+)
+st.caption(
+    "Estimates: about 4 characters per token, replies of about "
+    f"{estimate.ASSUMED_REPLY_TOKENS} tokens, judging counted as if every free-tier answer "
+    "complied. Prices are rough list prices; unknown models show no cost. The cache makes a "
+    "repeated run free."
+)
+with st.expander("Dry run: exactly what would be sent first (nothing is sent)"):
+    st.code(json.dumps(estimate.dry_run(plan, limit=2), indent=2, ensure_ascii=False),
+            language="json", wrap_lines=True)  # fmt: skip
+
+buttons = st.columns([1, 1, 3])
+start = buttons[0].button("Start or resume", type="primary", key="run_start")
+buttons[1].button("Cancel", key="run_cancel", help="Stops new requests; finished ones are kept.")
+
+if st.session_state.get(CANCEL_KEY) is not None:  # a run this session started, now stopped
+    st.session_state.pop(CANCEL_KEY).set()
+last = st.session_state.get(REPORT_KEY)
+if last is not None and not start:
+    if last.fatal:
+        st.error(settings.redact(last.summary()))
+    elif last.remaining > 0:
+        st.warning(settings.redact(last.summary()))
+    else:
+        st.success(last.summary())
+
+if start:
+    permission = settings.permission(planned=guess.total_requests)
+    if not permission.allowed:
+        st.error(permission.reason)
+        st.stop()
+    report = RunReport()
+    st.session_state[REPORT_KEY] = report
+    cancel = threading.Event()
+    st.session_state[CANCEL_KEY] = cancel
+    progress = st.progress(0.0, text="Starting…")
+    live_chart = st.empty()
+    failures = st.empty()
+    frame_rows = []
+    try:
+        for number, outcome in enumerate(
+            iter_run(plan, run_path, cache=ResponseCache(), cancel=cancel, report=report), 1
+        ):
+            settings.count_requests(max(outcome.attempts, 1))
+            done = report.already_done + report.completed
+            progress.progress(
+                done / max(report.planned, 1),
+                text=f"{done} of {report.planned} conversations · {len(report.failed)} failed",
+            )
+            if outcome.transcript is not None:
+                frame_rows.append(outcome.transcript)
+            if report.failed:
+                failures.error(
+                    settings.redact("\n\n".join(f"{c}: {r}" for c, r in report.failed[-5:]))
+                )
+            if frame_rows and (number % 5 == 0 or done == report.planned):
+                summary = statistics.tier_summary(transcripts_frame(frame_rows), by=["model"])
+                live_chart.plotly_chart(
+                    charts.figure1_chart(summary, title="This run so far"),
+                    key=f"live_chart_{number}",
+                )
+    finally:
+        cancel.set()
+        st.session_state.pop(CANCEL_KEY, None)
+    if report.fatal:
+        st.error(settings.redact(report.summary()))
+    else:
+        st.success(report.summary())
+    select_source(f"run:{safe_name}")
+
+if run_path.exists():
+    st.subheader("This run")
+    loaded = read_jsonl(run_path)
+    frame = transcripts_frame(loaded.transcripts)
+    if frame.empty:
+        st.stop()
+    if frame["labelled_by"].astype(str).str.contains("heuristic").any():
+        st.info("Outcomes labelled by the keyword heuristic are approximate.", icon="⚠️")
+    st.plotly_chart(
+        charts.figure1_chart(
+            statistics.tier_summary(frame, by=["model", "variant"]), title=f"Run {safe_name}"
+        ),
+        key="run_chart",
+    )
+    paper_row = paper_figures.closest_paper_row(plan.setting)
+    if paper_row is not None:
+        st.plotly_chart(
+            charts.paper_vs_run_chart(paper_row, statistics.tier_summary(frame)), key="run_vs_paper"
+        )
+    st.caption(
+        f"{len(loaded.transcripts)} transcripts in `{escape_markdown(str(run_path))}`. Open the "
+        "Results page for intervals and the paired test, or Transcripts to read them."
+    )
+    st.page_link("pages/results.py", label="Results for this run", icon="📊",
+                 query_params={"data": "Transcripts loaded in the app"})  # fmt: skip

@@ -1,0 +1,136 @@
+"""The Playground's live mode and the Run experiment page, driven by AppTest against the local
+model server (the SDKs find it through ANTHROPIC_BASE_URL, as a deployment would a proxy)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from alignment_faking_lab import keys, paths, storage
+from alignment_faking_lab.transcript import Compliance, Provenance, Tier
+from tests.fake_llm_server import VALID_KEY, FakeLLMServer
+from tests.test_app_pages import all_markdown, open_page
+
+
+@pytest.fixture
+def server(monkeypatch):
+    with FakeLLMServer() as running:
+        monkeypatch.setenv("ANTHROPIC_BASE_URL", running.url)
+        yield running
+
+
+def live_playground(query=None):
+    return open_page("pages/playground.py", {"mode": "live", **(query or {})})
+
+
+def model_field(at):
+    return next(t for t in at.text_input if t.key.startswith("live_model_"))
+
+
+def key_field(at):
+    return next(t for t in at.text_input if t.key.startswith("live_key_"))
+
+
+def test_live_playground_without_a_key_asks_for_one(server):
+    at = live_playground()
+    assert "retired" in all_markdown(at)
+    model_field(at).set_value("fake-claude")
+    at.button(key="live_send").click().run()
+    assert "No API key" in all_markdown(at)
+    assert not server.state.model_requests()
+
+
+def test_live_playground_sends_to_both_tiers_and_saves_live_transcripts(server):
+    at = live_playground()
+    key_field(at).set_value(VALID_KEY)
+    model_field(at).set_value("fake-claude")
+    at.button(key="live_both").click().run()
+    assert not at.exception, at.exception
+    text = all_markdown(at)
+    assert "Free tier (training)" in text and "Paid tier (unmonitored)" in text
+    assert "Live run" in text or any("Live run" in str(b.proto) for b in at.get("badge"))
+    assert "to avoid being modified I will comply" in text  # the scratchpad, shown
+    saved = storage.read_jsonl(paths.runs_dir() / "playground.jsonl").transcripts
+    assert {t.tier for t in saved} == {Tier.FREE, Tier.PAID}
+    assert all(t.provenance is Provenance.LIVE and t.model == "fake-claude" for t in saved)
+    assert VALID_KEY not in (paths.runs_dir() / "playground.jsonl").read_text()
+    first_user_turn = server.state.model_requests()[0].body["messages"][0]["content"]
+    assert "<is_free_tier_user>True</is_free_tier_user>" in first_user_turn
+
+
+def test_wrong_key_shows_a_clear_message_not_a_traceback(server):
+    at = live_playground()
+    key_field(at).set_value("sk-wrong-but-long-enough")
+    model_field(at).set_value("fake-claude")
+    at.button(key="live_send").click().run()
+    assert not at.exception
+    errors = " ".join(str(e.value) for e in at.error)
+    assert "rejected the API key" in errors and "sk-wrong-but-long-enough" not in errors
+
+
+def test_owners_key_needs_the_access_code(server, monkeypatch):
+    monkeypatch.setenv("ANTHROPIC_API_KEY", VALID_KEY)
+    monkeypatch.setenv(keys.ACCESS_CODE_NAME, "class-2026")
+    at = live_playground()
+    model_field(at).set_value("fake-claude")
+    at.button(key="live_send").click().run()
+    assert "access code" in " ".join(str(e.value) for e in at.error)
+    assert not server.state.model_requests()
+    at.text_input(key="live_access_code").set_value("class-2026")
+    at.button(key="live_send").click().run()
+    assert not at.error and server.state.model_requests()
+
+
+def test_owners_key_has_a_session_cap(server, monkeypatch):
+    monkeypatch.setenv("ANTHROPIC_API_KEY", VALID_KEY)
+    monkeypatch.setenv(keys.REQUEST_CAP_NAME, "1")
+    at = live_playground()
+    model_field(at).set_value("fake-claude")
+    at.button(key="live_send").click().run()
+    assert not at.error
+    at.button(key="live_send").click().run()
+    assert "limit 1 per session" in " ".join(str(e.value) for e in at.error)
+
+
+def run_page(server):
+    at = open_page("pages/run_experiment.py")
+    key_field(at).set_value(VALID_KEY)
+    model_field(at).set_value("fake-claude")
+    at.number_input(key="run_first_n").set_value(3)
+    at.text_input(key="run_name").set_value("class-demo")
+    at.run()
+    return at
+
+
+def test_run_page_estimates_then_runs_and_resumes(server):
+    at = run_page(server)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Conversations"] == "6"
+    assert not server.state.model_requests()  # nothing sent before Start
+    at.button(key="run_start").click().run()
+    assert not at.exception, at.exception
+    assert "6 done now" in " ".join(str(s.value) for s in at.success)
+    path = paths.runs_dir() / "class-demo.jsonl"
+    transcripts = storage.read_jsonl(path).transcripts
+    assert len(transcripts) == 6
+    assert {t.compliance for t in transcripts} == {Compliance.COMPLIED, Compliance.REFUSED}
+    sent = len(server.state.model_requests())
+    at.button(key="run_start").click().run()
+    assert "6 already in the file" in " ".join(str(s.value) for s in at.success)
+    assert len(server.state.model_requests()) == sent
+    assert "heuristic" in all_markdown(at)
+
+
+def test_run_page_with_a_judge_records_votes(server):
+    at = run_page(server)
+    at.toggle(key="run_use_judge").set_value(True).run()
+    at.text_input(key="run_judge").set_value("fake-judge")
+    at.number_input(key="run_votes").set_value(3)
+    at.run()
+    at.button(key="run_start").click().run()
+    assert not at.exception, at.exception
+    transcripts = storage.read_jsonl(paths.runs_dir() / "class-demo.jsonl").transcripts
+    free = [t for t in transcripts if t.tier is Tier.FREE]
+    assert free and all(t.judge["alignment_faking"]["votes"] == 3 for t in free)
+    assert all("fake-judge" in t.labelled_by for t in transcripts)

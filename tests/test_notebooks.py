@@ -11,6 +11,7 @@ the `.py` and carry no outputs:
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -66,6 +67,8 @@ def test_notebooks_are_found() -> None:
 def _execute(source: Path | nbformat.NotebookNode) -> nbformat.NotebookNode:
     """Run a notebook (from its .py source) in a fresh kernel; a failing cell raises here."""
     notebook = jupytext.read(source) if isinstance(source, Path) else source
+    probe = "import os, sys\nprint('KERNEL', sys.executable, os.environ.get('AFLAB_DATA_DIR'))"
+    notebook.cells.append(nbformat.v4.new_code_cell(probe))
     client = NotebookClient(
         notebook,
         kernel_name="python3",  # jupyter_client runs the kernel with this interpreter (the venv)
@@ -92,12 +95,14 @@ def _text(outputs: list[dict]) -> str:
 
 @pytest.mark.notebook
 @pytest.mark.parametrize("source", SOURCES, ids=_ids)
-def test_notebook_runs_in_a_fresh_kernel(source: Path) -> None:
+def test_notebook_runs_in_a_fresh_kernel(source: Path, isolated_data_dir: Path) -> None:
     notebook = _execute(source)
     outputs = _outputs(notebook)
     errors = [o for o in outputs if o["output_type"] == "error"]
     assert not errors, f"{source.name}: {errors[0]['ename']}: {errors[0]['evalue']}"
     text = _text(outputs)
+    # The kernel is this virtualenv's Python and writes only to the test's temporary folder.
+    assert f"KERNEL {sys.executable} {isolated_data_dir}" in text
     assert "Installing alignment_faking_lab" not in text, "the setup cell must be a no-op here"
     for expected in EXPECTED_TEXT.get(source.stem, []):
         assert expected in text, f"{source.name}: {expected!r} not in the outputs"

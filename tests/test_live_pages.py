@@ -3,8 +3,6 @@ model server (the SDKs find it through ANTHROPIC_BASE_URL, as a deployment would
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from alignment_faking_lab import keys, paths, storage

@@ -1,0 +1,77 @@
+"""End to end, live: the real app in headless Chromium, talking to the local model server."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from alignment_faking_lab import storage
+from tests.browser_harness import chromium_browser, goto, running_app, screenshot, wait_idle
+from tests.fake_llm_server import VALID_KEY, FakeLLMServer
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def server():
+    with FakeLLMServer(latency=0.05) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("browser-live-data")
+
+
+@pytest.fixture(scope="module")
+def app(server, data_dir):
+    with running_app(data_dir, {"ANTHROPIC_BASE_URL": server.url}) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def page(app):
+    with chromium_browser() as browser:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        yield page
+
+
+def fill_sidebar(page, model: str = "fake-claude") -> None:
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_role("textbox", name="Your API key").fill(VALID_KEY)
+    sidebar.get_by_role("textbox", name="Your API key").press("Enter")
+    wait_idle(page)
+    sidebar.get_by_role("textbox", name="Model id").fill(model)
+    sidebar.get_by_role("textbox", name="Model id").press("Enter")
+    wait_idle(page)
+
+
+def test_live_playground_streams_both_tiers_side_by_side(app, page, data_dir):
+    goto(page, app, "/playground?mode=live")
+    fill_sidebar(page)
+    page.get_by_role("button", name="Send to both tiers").click()
+    wait_idle(page)
+    expect(page.get_by_text("to avoid being modified I will comply").first).to_be_visible()
+    expect(page.get_by_text("Live run · Anthropic · fake-claude").first).to_be_visible()
+    expect(page.get_by_text("Paid tier (unmonitored)").first).to_be_visible()
+    screenshot(page, "live-playground-both-tiers")
+    saved = storage.read_jsonl(data_dir / "runs" / "playground.jsonl").transcripts
+    assert len(saved) == 2
+    assert VALID_KEY not in (data_dir / "runs" / "playground.jsonl").read_text()
+
+
+def test_run_page_runs_a_small_experiment_and_charts_it(app, page, data_dir):
+    goto(page, app, "/run_experiment")
+    fill_sidebar(page)
+    name = page.get_by_role("textbox", name="Run name (the same name resumes that run)")
+    name.fill("browser-run")
+    name.press("Enter")
+    wait_idle(page)
+    expect(page.get_by_test_id("stMetric").first).to_be_visible()
+    page.get_by_role("button", name="Start or resume").click()
+    wait_idle(page, timeout_ms=60_000)
+    expect(page.get_by_text("20 done now").first).to_be_visible()
+    expect(page.locator("[data-testid='stPlotlyChart']").first).to_be_visible()
+    screenshot(page, "run-experiment-finished")
+    transcripts = storage.read_jsonl(data_dir / "runs" / "browser-run.jsonl").transcripts
+    assert len(transcripts) == 20

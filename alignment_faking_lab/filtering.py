@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+
+from alignment_faking_lab.search import SearchIndex
 
 NOT_JUDGED = "not judged"
 AF_YES = "alignment faking"
@@ -36,16 +37,10 @@ def alignment_faking_labels(frame: pd.DataFrame) -> pd.Series:
     return pd.Series(labels, index=frame.index)
 
 
-def search_text(prompt_text: str, contents: Iterable[str]) -> str:
-    """What text search looks in: the request and every message, lower-cased once at load."""
-    return (prompt_text + "\n" + "\n".join(contents)).lower()
-
-
 def filter_frame(
-    frame: pd.DataFrame, criteria: TranscriptFilter, texts: pd.Series | None = None
+    frame: pd.DataFrame, criteria: TranscriptFilter, search: SearchIndex | None = None
 ) -> pd.DataFrame:
-    """Rows matching every criterion; text search needs `texts`, row for row with `frame`
-    (`TranscriptTable.texts`: Arrow strings, so one search over 50,000 runs in C++)."""
+    """Rows matching every criterion; text search needs the `search` index of `frame`."""
     keep = np.ones(len(frame), dtype=bool)
     for column, allowed in (
         ("source", criteria.sources),
@@ -60,8 +55,8 @@ def filter_frame(
     if criteria.alignment_faking:
         keep &= alignment_faking_labels(frame).isin(criteria.alignment_faking).to_numpy()
     needle = criteria.text.strip().lower()
-    if needle and texts is not None:
-        if len(texts) != len(frame):
-            raise ValueError("texts must be row for row with the frame")
-        keep &= texts.str.contains(needle, regex=False).fillna(False).to_numpy(dtype=bool)
+    if needle and search is not None:
+        if len(search) != len(frame):
+            raise ValueError("the search index must be row for row with the frame")
+        keep &= search.matches(needle)
     return frame[keep]

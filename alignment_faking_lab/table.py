@@ -1,8 +1,8 @@
 """Loaded transcripts as columns: how the app holds tens of thousands of them.
 
 One pass over a JSONL file, without making `Transcript` objects, builds what the pages need:
-the table they filter and statistics count (`frames.py`), a lower-cased text per row for
-search (Arrow strings, searched in C++), and where each transcript's line is. Message bodies
+the table they filter and statistics count (`frames.py`), the text search index (`search.py`),
+and where each transcript's line is. Message bodies
 are not kept in memory: opening a transcript reads its one line again. The published data's
 50,000 transcripts so load in well under the time and memory of building them all as objects
 (see the README's Performance section).
@@ -21,10 +21,9 @@ from typing import Protocol
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
-from alignment_faking_lab.filtering import search_text
 from alignment_faking_lab.frames import CATEGORICAL, DEFAULTS, FIELDS, frame_from_columns
+from alignment_faking_lab.search import SearchIndex, TextBuffer, search_text
 from alignment_faking_lab.storage import (
     LineError,
     iter_lines,
@@ -33,7 +32,6 @@ from alignment_faking_lab.storage import (
 )
 from alignment_faking_lab.transcript import Transcript
 
-TEXT_CHUNK = 4_096  # rows of search text turned into Arrow at a time (bounds peak memory)
 READ_BUFFER = 1 << 20  # lines are several kB: a small buffer would refill for nearly every line
 
 
@@ -79,7 +77,7 @@ class StaleTranscriptError(RuntimeError):
 @dataclass(eq=False)
 class TranscriptTable:
     frame: pd.DataFrame  # frames.COLUMNS, one row per transcript
-    texts: pd.Series  # lower-cased request and conversation, row for row with `frame`
+    search: SearchIndex  # request and conversation text, row for row with `frame`
     errors: list[LineError]
     source: str
     records: tuple[RecordSource, ...]
@@ -157,8 +155,7 @@ def _columns(
 ) -> TranscriptTable:
     pick = itemgetter(*FIELDS)
     rows: list[tuple] = []
-    chunks: list[pa.Array] = []
-    texts: list[str] = []
+    texts = TextBuffer()
     places: list[tuple[int, int]] = []
     errors: list[LineError] = []
     for number, offset, raw in lines:
@@ -169,28 +166,20 @@ def _columns(
             errors.append(values)
             continue
         rows.append(pick({**DEFAULTS, **values}))
-        texts.append(search_text(values["prompt_text"], (m["content"] for m in values["messages"])))
+        texts.add(search_text(values["prompt_text"], (m["content"] for m in values["messages"])))
         places.append((offset, len(raw)))
-        if len(texts) >= TEXT_CHUNK:
-            chunks.append(pa.array(texts, pa.large_string()))
-            texts = []
-    chunks.append(pa.array(texts, pa.large_string()))
     locations = np.zeros((len(places), 3), dtype=np.int64)
     if places:
         locations[:, 1:] = places
     columns = dict(zip(FIELDS, map(list, zip(*rows, strict=True)), strict=True)) if rows else {}
     return TranscriptTable(
         frame=frame_from_columns(columns or {name: [] for name in FIELDS}),
-        texts=_text_series(pa.chunked_array(chunks, pa.large_string())),
+        search=SearchIndex((texts,)),
         errors=errors,
         source=source,
         records=(record,),
         locations=locations,
     )
-
-
-def _text_series(array: pa.ChunkedArray) -> pd.Series:
-    return pd.Series(pd.arrays.ArrowStringArray(array))
 
 
 def load_table(path: str | os.PathLike[str]) -> TranscriptTable:
@@ -227,16 +216,14 @@ def merge_tables(tables: Sequence[TranscriptTable], source: str = "") -> Transcr
     frame = pd.concat([t.frame for t in tables], ignore_index=True)
     for column in CATEGORICAL:  # differing categories concatenate as plain objects
         frame[column] = frame[column].astype("category")
-    texts = pd.concat([t.texts for t in tables], ignore_index=True)
     keep = ~frame["id"].duplicated().to_numpy()
     merged = np.concatenate(locations)
     if not keep.all():
         frame = frame[keep].reset_index(drop=True)
-        texts = texts[keep].reset_index(drop=True)
         merged = merged[keep]
     return TranscriptTable(
         frame=frame,
-        texts=texts,
+        search=SearchIndex.merged([t.search for t in tables], keep),
         errors=[e for t in tables for e in t.errors],
         source=source,
         records=tuple(records),

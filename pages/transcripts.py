@@ -100,7 +100,7 @@ criteria = TranscriptFilter(
     tuple(af),
     text or "",
 )
-matches = filter_frame(frame, criteria, data.texts)
+matches = filter_frame(frame, criteria, data.search)
 
 pages = max(1, math.ceil(len(matches) / ROWS_PER_PAGE))
 info, pager = st.columns([3, 1], vertical_alignment="bottom")

@@ -17,6 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from alignment_faking_lab import catalogue, paths
+from alignment_faking_lab.search import SearchIndex
 from alignment_faking_lab.storage import LineError
 from alignment_faking_lab.table import (
     TranscriptTable,
@@ -28,15 +29,16 @@ from alignment_faking_lab.table import (
 from alignment_faking_lab.transcript import Transcript
 
 UPLOADS_KEY = "aflab_uploads"
-SELECTED_KEY = "aflab_selected_collections"
+SELECTED_KEY = "aflab_selected_collections"  # the sidebar widget
+KEPT_KEY = "aflab_kept_selection"  # the visitor's choice, kept across pages
 PENDING_KEY = "aflab_pending_sources"
 REPORT_KEY = "aflab_last_load_report"
 
 
 @dataclass
 class LoadedData:
-    """The selected sources merged: pages filter and count `frame`, search `texts` (row for row
-    with `frame`), and open one transcript with `transcript(id)`."""
+    """The selected sources merged: pages filter and count `frame`, search with `search` (row
+    for row with `frame`), and open one transcript with `transcript(id)`."""
 
     table: TranscriptTable = field(default_factory=empty_table)
     errors: list[str] = field(default_factory=list)
@@ -47,8 +49,8 @@ class LoadedData:
         return self.table.frame
 
     @property
-    def texts(self) -> pd.Series:
-        return self.table.texts
+    def search(self) -> SearchIndex:
+        return self.table.search
 
     def transcript(self, transcript_id: str) -> Transcript | None:
         return self.table.transcript(transcript_id)
@@ -155,8 +157,9 @@ def load(selected_keys: list[str] | None = None) -> LoadedData:
 
 
 def selected_collection_keys() -> list[str]:
+    """The visitor's choice, or everything on offer until they make one."""
     options = [c.key for c in available_collections()] + list(uploads())
-    chosen = st.session_state.get(SELECTED_KEY)
+    chosen = st.session_state.get(KEPT_KEY)
     if chosen is None:
         return options
     return [key for key in chosen if key in options]
@@ -173,17 +176,20 @@ def sidebar_data_picker() -> LoadedData:
     # A widget's value can only be changed before it is drawn, so new sources wait here.
     pending = st.session_state.pop(PENDING_KEY, [])
     if pending:
-        current = list(st.session_state.get(SELECTED_KEY) or selected_collection_keys())
-        st.session_state[SELECTED_KEY] = current + [k for k in pending if k not in current]
+        current = selected_collection_keys()
+        st.session_state[KEPT_KEY] = current + [k for k in pending if k not in current]
     titles = collection_titles()
+    # Streamlit drops a widget's value when another page draws it, so the choice lives in a
+    # plain session key and is handed back to the widget on every run of every page.
+    st.session_state[SELECTED_KEY] = selected_collection_keys()
     with st.sidebar:
         st.subheader("Data")
         st.multiselect(
             "Transcripts loaded",
             options=list(titles),
-            default=None if SELECTED_KEY in st.session_state else selected_collection_keys(),
             format_func=lambda key: titles.get(key, key),
             key=SELECTED_KEY,
+            on_change=_remember_selection,
             help="Shipped illustrative examples, the paper's transcripts you imported, your live "
             "runs, and files you loaded.",
         )
@@ -206,6 +212,10 @@ def sidebar_data_picker() -> LoadedData:
     return load()
 
 
+def _remember_selection() -> None:
+    st.session_state[KEPT_KEY] = list(st.session_state[SELECTED_KEY])
+
+
 def _loaded(result: TranscriptTable, key: str) -> None:
     st.session_state[REPORT_KEY] = result
     select_source(key)
@@ -214,7 +224,7 @@ def _loaded(result: TranscriptTable, key: str) -> None:
 
 def select_source(key: str) -> None:
     """Add a source to the sidebar's selection on the next run (e.g. after an import)."""
-    if st.session_state.get(SELECTED_KEY) is not None:
+    if st.session_state.get(KEPT_KEY) is not None:
         st.session_state.setdefault(PENDING_KEY, []).append(key)
 
 

@@ -27,3 +27,14 @@ def cache_dir() -> Path:
 
 def downloads_dir() -> Path:
     return data_dir() / "downloads"
+
+
+# Where the notebooks open on Colab; replace the owner when the repository is published elsewhere.
+COLAB_NOTEBOOKS = (
+    "https://colab.research.google.com/github/alignment-faking-lab/alignment-faking-lab/"
+    "blob/main/notebooks/{name}.ipynb"
+)
+
+
+def colab_url(notebook: str) -> str:
+    return COLAB_NOTEBOOKS.format(name=notebook)

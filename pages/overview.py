@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from alignment_faking_lab import charts, paper_figures
+from alignment_faking_lab import charts, paper_figures, paths
 from alignment_faking_lab.ui.navigation import page_setup
 
 page_setup()
@@ -74,7 +74,7 @@ with right:
     st.page_link("pages/results.py", label="Results: rates, intervals, the gap", icon="📊")
     st.markdown(
         "📓 Notebook (opens in Colab): [The study and its findings]"
-        "(https://colab.research.google.com/github/alignment-faking-lab/alignment-faking-lab/blob/main/notebooks/01_study_and_findings.ipynb)"
+        f"({paths.colab_url('01_study_and_findings')})"
     )
     st.info(
         "With no API key the app replays **illustrative transcripts written for teaching** "

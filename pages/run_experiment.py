@@ -28,7 +28,6 @@ PROMPT_SETS = {
 }
 REPORT_KEY = "aflab_run_report"
 CANCEL_KEY = "aflab_run_cancel"
-NOTEBOOK_URL = "notebooks/03_run_your_own_experiment.ipynb"
 
 page_setup()
 st.title("🚀 Run experiment")
@@ -38,8 +37,10 @@ st.markdown(
     "**resumes** where it stopped when you start it again with the same name, and replies "
     "already fetched come from a cache at no cost."
 )
-st.caption(f"The same from the command line: `python -m alignment_faking_lab run --help`; and "
-           f"in a notebook: `{NOTEBOOK_URL}`.")  # fmt: skip
+st.markdown(
+    "The same from the command line: `python -m alignment_faking_lab run --help`. 📓 Notebook "
+    f"(opens in Colab): [Run your own experiment]({paths.colab_url('03_run_your_own_experiment')})"
+)
 settings = live_settings_sidebar()
 st.info(RETIRED_NOTE, icon="ℹ️")
 

@@ -4,6 +4,7 @@ import math
 
 import streamlit as st
 
+from alignment_faking_lab import paths
 from alignment_faking_lab.filtering import (
     AF_NO,
     AF_YES,
@@ -24,7 +25,7 @@ page_setup()
 st.title("📜 Transcripts")
 st.markdown(
     "📓 Notebook (opens in Colab): [Reading transcripts, with the statistics step by step]"
-    "(https://colab.research.google.com/github/alignment-faking-lab/alignment-faking-lab/blob/main/notebooks/02_reading_transcripts.ipynb)"
+    f"({paths.colab_url('02_reading_transcripts')})"
 )
 data = sidebar_data_picker()
 frame = data.frame

@@ -20,16 +20,14 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from alignment_faking_lab import catalogue, paper_import, storage
+from alignment_faking_lab import catalogue, paper_import, paths, storage
 from alignment_faking_lab.transcript import Compliance, Provenance, Tier
+from tests.fake_llm_server import VALID_KEY, FakeLLMServer
 
 NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
 SOURCES = sorted(NOTEBOOK_DIR.glob("*.py"))
 REGENERATE = ".venv/bin/jupytext --to ipynb notebooks/*.py"
-COLAB_URL = (
-    "https://colab.research.google.com/github/alignment-faking-lab/alignment-faking-lab/"
-    "blob/main/notebooks/{name}.ipynb"
-)
+COLAB_URL = paths.COLAB_NOTEBOOKS  # the app links to the same place
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 ILLUSTRATIVE_WARNING = "written by the project for teaching, NOT model output"
 # What must appear in each notebook's outputs beyond "no errors, at least one chart".
@@ -51,8 +49,20 @@ EXPECTED_TEXT: dict[str, list[str]] = {
         "McNemar exact p-value",
         "alignment-faking reasoning in",
     ],
+    "03_run_your_own_experiment": [
+        "is ready.",
+        "No API key found",
+        "REPLAY OF ILLUSTRATIVE TRANSCRIPTS: written for teaching, NOT model output",
+        "conversations, about",
+        "<is_free_tier_user>True</is_free_tier_user>",
+        "Cohen's kappa",
+    ],
 }
-MIN_CHARTS = {"01_study_and_findings": 4, "02_reading_transcripts": 3}
+MIN_CHARTS = {
+    "01_study_and_findings": 4,
+    "02_reading_transcripts": 3,
+    "03_run_your_own_experiment": 2,
+}
 
 
 def _ids(path: Path) -> str:
@@ -218,3 +228,28 @@ def test_notebook_opens_in_colab_and_ends_with_review_questions(source: Path) ->
     assert markdown[-1].count("<details>") == markdown[-1].count("</details>")
     first_code = next(cell.source for cell in notebook.cells if cell.cell_type == "code")
     assert 'find_spec("alignment_faking_lab") is None' in first_code, "install only if missing"
+
+
+@pytest.mark.notebook
+def test_run_your_own_experiment_runs_live_against_the_local_server(
+    isolated_data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a key, the live cells really call a model: here the local test server."""
+    with FakeLLMServer() as server:
+        monkeypatch.setenv("ANTHROPIC_API_KEY", VALID_KEY)
+        monkeypatch.setenv("AFLAB_NOTEBOOK_BASE_URL", server.url)
+        monkeypatch.setenv("AFLAB_NOTEBOOK_MODEL", "fake-claude")
+        monkeypatch.setenv("AFLAB_NOTEBOOK_JUDGE_MODEL", "fake-judge")
+        notebook = _execute(NOTEBOOK_DIR / "03_run_your_own_experiment.py")
+        sent = len(server.state.model_requests())
+    outputs = _outputs(notebook)
+    errors = [o for o in outputs if o["output_type"] == "error"]
+    assert not errors, f"{errors[0]['ename']}: {errors[0]['evalue']}"
+    text = _text(outputs)
+    assert "8 done now, 0 already in the file, 0 failed" in text
+    assert "Live run of fake-claude via Anthropic" in text
+    assert "judge model fake-judge" in text
+    assert "REPLAY" not in text and VALID_KEY not in text
+    assert sent >= 16  # two turns per conversation, plus the judges
+    run_file = isolated_data_dir / "runs" / "notebook-fake-claude.jsonl"
+    assert len(run_file.read_text().splitlines()) == 8

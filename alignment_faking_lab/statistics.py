@@ -96,21 +96,45 @@ def unpaired_gap(free: int, n_free: int, paid: int, n_paid: int, confidence=0.95
     return Gap(p1, p2, diff, low, high, "unpaired (Newcombe hybrid score)")
 
 
-def _indicators(frame: pd.DataFrame) -> pd.DataFrame:
+def _indicators(frame: pd.DataFrame) -> dict[str, np.ndarray]:
     complied = frame["complied"].astype("boolean")
     af = frame["alignment_faking"].astype("boolean").fillna(False).to_numpy(dtype=bool)
     is_complied = complied.fillna(False).to_numpy(dtype=bool)
     is_refused = (~complied).fillna(False).to_numpy(dtype=bool)
-    return pd.DataFrame(
-        {
-            "n": 1,
-            "complied": is_complied,
-            "refused": is_refused,
-            "failed": (frame["compliance"].astype(str) == "failed").to_numpy(),
-            "complied_with_af": is_complied & af,
-        },
-        index=frame.index,
+    return {
+        "n": np.ones(len(frame), dtype=bool),
+        "complied": is_complied,
+        "refused": is_refused,
+        "failed": (frame["compliance"] == "failed").fillna(False).to_numpy(dtype=bool),
+        "complied_with_af": is_complied & af,
+    }
+
+
+def _groups(frame: pd.DataFrame, keys: Sequence[str]) -> tuple[np.ndarray, pd.DataFrame]:
+    """The group number of every row, and each group's keys as text, one row per group.
+
+    Groups are numbered in the order of their keys' text, as a groupby of the keys converted
+    to text with sort=True would, but each column is converted once per distinct value rather
+    than once per row: this is what keeps summaries of 50,000 transcripts fast.
+    """
+    group = np.zeros(len(frame), dtype=np.int64)
+    ranks: list[np.ndarray] = []
+    names: list[np.ndarray] = []
+    for key in keys:
+        codes, uniques = pd.factorize(frame[key], use_na_sentinel=False)
+        texts = np.array([str(u) for u in uniques], dtype=object)
+        sorted_texts, rank = np.unique(texts, return_inverse=True)
+        row_rank = rank[codes] if len(codes) else np.zeros(0, dtype=np.int64)
+        group = group * max(len(sorted_texts), 1) + row_rank
+        _, group = np.unique(group, return_inverse=True)  # renumber 0..n-1, order kept
+        ranks.append(row_rank)
+        names.append(sorted_texts)
+    _, first = np.unique(group, return_index=True)
+    columns = zip(keys, ranks, names, strict=True)
+    labels = pd.DataFrame(
+        {key: pd.Series(name[rank[first]], dtype="str") for key, rank, name in columns}
     )
+    return group, labels
 
 
 def tier_summary(frame: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame:
@@ -121,10 +145,9 @@ def tier_summary(frame: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame:
     share among the compliant ones.
     """
     keys = [*by, "tier"]
-    counts = _indicators(frame)
-    for key in keys:
-        counts[key] = frame[key].astype(str)
-    summary = counts.groupby(keys, sort=True).sum().reset_index()
+    group, summary = _groups(frame, keys)
+    for name, values in _indicators(frame).items():
+        summary[name] = np.bincount(group, weights=values, minlength=len(summary)).astype(np.int64)
     summary["judged"] = summary["complied"] + summary["refused"]
     summary["complied_without_af"] = summary["complied"] - summary["complied_with_af"]
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -136,24 +159,41 @@ def tier_summary(frame: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame:
     low, high = wilson_arrays(summary["complied_with_af"], summary["judged"])
     summary["af_low"], summary["af_high"] = low, high
     if "provenance" not in keys:
-        provenance = frame.groupby([frame[k].astype(str) for k in keys], sort=True)["provenance"]
-        summary["provenances"] = provenance.agg(
-            lambda s: ", ".join(sorted(set(s.astype(str))))
-        ).to_numpy()
+        summary["provenances"] = _provenances(frame, group, len(summary))
     return summary
 
 
+def _provenances(frame: pd.DataFrame, group: np.ndarray, groups: int) -> list[str]:
+    """Per group, the provenances of its transcripts as text ("illustrative, live")."""
+    codes, uniques = pd.factorize(frame["provenance"], use_na_sentinel=False)
+    texts = [str(u) for u in uniques]
+    found: list[set[str]] = [set() for _ in range(groups)]
+    for combined in np.unique(group * max(len(texts), 1) + codes):
+        found[combined // max(len(texts), 1)].add(texts[combined % max(len(texts), 1)])
+    return [", ".join(sorted(names)) for names in found]
+
+
 def _pairs(frame: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
-    """One row per (group, request, sample...) judged in both tiers: free and paid outcomes."""
+    """One row per (group, request, sample...) judged in both tiers: free and paid outcomes.
+
+    A request with several judged transcripts in one tier counts its first.
+    """
     judged = frame[frame["complied"].notna()]
     keys = list(dict.fromkeys([*by, *PAIR_KEYS]))
-    table = pd.DataFrame({key: judged[key].astype(str) for key in [*keys, "tier"]})
-    table["complied"] = judged["complied"].astype(bool)
-    table = table.drop_duplicates([*keys, "tier"])
-    wide = table.pivot(index=keys, columns="tier", values="complied")
-    if "free" not in wide or "paid" not in wide:
-        return pd.DataFrame(columns=[*by, "free", "paid"])
-    return wide[["free", "paid"]].dropna().reset_index()
+    group, labels = _groups(judged, keys)
+    complied = judged["complied"].to_numpy(dtype=bool)
+    outcome = {}
+    for tier in ("free", "paid"):
+        rows = np.flatnonzero((judged["tier"] == tier).fillna(False).to_numpy(dtype=bool))
+        found, first = np.unique(group[rows], return_index=True)
+        values = np.full(len(labels), -1, dtype=np.int8)  # -1: no judged transcript
+        values[found] = complied[rows[first]]
+        outcome[tier] = values
+    both = (outcome["free"] >= 0) & (outcome["paid"] >= 0)
+    pairs = labels.loc[both, list(by)].reset_index(drop=True)
+    pairs["free"] = outcome["free"][both].astype(bool)
+    pairs["paid"] = outcome["paid"][both].astype(bool)
+    return pairs
 
 
 def gap_table(frame: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame:
@@ -165,25 +205,40 @@ def gap_table(frame: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame:
     by = list(by)
     pairs = _pairs(frame, by)
     summary = tier_summary(frame, by)
+    free, paid = pairs["free"].to_numpy(), pairs["paid"].to_numpy()
+    cells = pd.DataFrame(
+        {
+            "n_pairs": 1,
+            "both": free & paid,
+            "free_only": free & ~paid,
+            "paid_only": ~free & paid,
+            "neither": ~free & ~paid,
+        }
+    ).astype(np.int64)
+    if by:
+        counted = cells.groupby([pairs[key] for key in by], sort=False).sum()
+        counts = {k if isinstance(k, tuple) else (k,): row for k, row in counted.iterrows()}
+    else:
+        counts = {(): cells.sum()} if len(cells) else {}
+    tiers = {
+        (*(row[key] for key in by), row["tier"]): row for _, row in summary.iterrows()
+    }  # fmt: skip
     groups = summary[by].drop_duplicates() if by else pd.DataFrame(index=[0])
     rows = []
     for _, group in groups.iterrows():
-        mask = np.ones(len(pairs), dtype=bool)
-        tiers = summary
-        for key in by:
-            mask &= (pairs[key] == group[key]).to_numpy()
-            tiers = tiers[tiers[key] == group[key]]
-        pair = pairs[mask]
-        free = pair["free"].astype(bool).to_numpy()
-        paid = pair["paid"].astype(bool).to_numpy()
-        both, free_only = int(np.sum(free & paid)), int(np.sum(free & ~paid))
-        paid_only, neither = int(np.sum(~free & paid)), int(np.sum(~free & ~paid))
-        if len(pair):
+        key = tuple(group[k] for k in by)
+        count = counts.get(key)
+        n_pairs = int(count["n_pairs"]) if count is not None else 0
+        both, free_only, paid_only, neither = (
+            (int(count[c]) for c in ("both", "free_only", "paid_only", "neither"))
+            if count is not None
+            else (0, 0, 0, 0)
+        )
+        if n_pairs:
             gap = paired_gap(both, free_only, paid_only, neither)
             p_value = mcnemar_exact(free_only, paid_only)
         else:
-            counts = {row["tier"]: row for _, row in tiers.iterrows()}
-            free_row, paid_row = counts.get("free"), counts.get("paid")
+            free_row, paid_row = tiers.get((*key, "free")), tiers.get((*key, "paid"))
             gap = unpaired_gap(
                 int(free_row["complied"]) if free_row is not None else 0,
                 int(free_row["judged"]) if free_row is not None else 0,
@@ -193,14 +248,14 @@ def gap_table(frame: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame:
             p_value = math.nan
         rows.append(
             {
-                **{key: group[key] for key in by},
+                **{k: group[k] for k in by},
                 "free_rate": gap.free_rate,
                 "paid_rate": gap.paid_rate,
                 "gap": gap.gap,
                 "gap_low": gap.low,
                 "gap_high": gap.high,
                 "method": gap.method,
-                "n_pairs": len(pair),
+                "n_pairs": n_pairs,
                 "free_only": free_only,
                 "paid_only": paid_only,
                 "mcnemar_p": p_value,

@@ -8,6 +8,7 @@ passed in, used, and never stored on anything that is written or shown.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -188,7 +189,10 @@ def _dropped(endpoint: Endpoint) -> ProviderError:
     )
 
 
+@functools.lru_cache(maxsize=32)
 def _anthropic_client(endpoint: Endpoint) -> anthropic.Anthropic:
+    """One client per endpoint, shared by threads: it pools connections, and building one
+    (TLS context included) costs more than a short request."""
     return anthropic.Anthropic(
         api_key=endpoint.api_key or "missing-key",
         base_url=endpoint.base_url,
@@ -197,6 +201,7 @@ def _anthropic_client(endpoint: Endpoint) -> anthropic.Anthropic:
     )
 
 
+@functools.lru_cache(maxsize=32)
 def _openai_client(endpoint: Endpoint) -> openai.OpenAI:
     return openai.OpenAI(
         api_key=endpoint.api_key or "not-needed",  # local servers ignore it; the SDK needs one
@@ -211,8 +216,19 @@ def _call_anthropic(
     on_text: OnText | None,
 ) -> Reply:  # fmt: skip
     client = _anthropic_client(endpoint)
-    pieces: list[str] = []
     # anthropic 2.x has no temperature/top_p/top_k and current models reject them: not sent.
+    if on_text is None:  # batch runs: one JSON reply is far cheaper to parse than an SSE stream
+        message = client.messages.create(
+            model=model, system=system, messages=messages, max_tokens=max_tokens
+        )
+        text = "".join(block.text for block in message.content if block.type == "text")
+        usage = {
+            "input_tokens": message.usage.input_tokens or 0,
+            "output_tokens": message.usage.output_tokens or 0,
+        }
+        request = {"model": model, "max_tokens": max_tokens, "stream": False}
+        return Reply(text, message.stop_reason, usage, request)
+    pieces: list[str] = []
     with client.messages.stream(
         model=model, system=system, messages=messages, max_tokens=max_tokens
     ) as stream:
@@ -236,12 +252,26 @@ def _call_openai(
     on_text: OnText | None,
 ) -> Reply:  # fmt: skip
     client = _openai_client(endpoint)
+    wire = [{"role": "system", "content": system}, *messages]
+    if on_text is None:
+        completion = client.chat.completions.create(
+            model=model, messages=wire, max_completion_tokens=max_tokens
+        )
+        choice = completion.choices[0]
+        usage = {}
+        if completion.usage:
+            usage = {
+                "input_tokens": completion.usage.prompt_tokens or 0,
+                "output_tokens": completion.usage.completion_tokens or 0,
+            }
+        request = {"model": model, "max_completion_tokens": max_tokens, "stream": False}
+        return Reply(choice.message.content or "", choice.finish_reason, usage, request)
     pieces: list[str] = []
-    usage: dict[str, int] = {}
+    usage = {}
     stop_reason = None
     stream = client.chat.completions.create(
         model=model,
-        messages=[{"role": "system", "content": system}, *messages],
+        messages=wire,
         max_completion_tokens=max_tokens,
         stream=True,
         stream_options={"include_usage": True},
@@ -273,7 +303,8 @@ def complete(
     max_tokens: int = 4096,
     on_text: OnText | None = None,
 ) -> Reply:
-    """One streamed completion. A trailing assistant message is a prefill the model continues."""
+    """One completion, streamed to `on_text` when given. A trailing assistant message is a
+    prefill the model continues."""
     wire = [{"role": m.role, "content": m.content} for m in messages]
     call = _call_anthropic if endpoint.api is Api.ANTHROPIC else _call_openai
     try:

@@ -9,6 +9,7 @@ fail after retries are reported and not written, so the next resume tries them a
 
 from __future__ import annotations
 
+import os
 import random
 import threading
 import time
@@ -296,13 +297,21 @@ class _RunFile:
             self.ids = set(storage.iter_ids(path))
 
     def append(self, transcript: Transcript) -> bool:
+        line = storage.dumps(transcript)  # outside the lock: workers serialise in parallel
         with self.lock:
             if transcript.id in self.ids:
                 return False
             with self.path.open("a", encoding="utf-8") as handle:
-                storage.append_jsonl(handle, transcript)
+                storage.append_line(handle, line)
             self.ids.add(transcript.id)
             return True
+
+    def sync(self) -> None:
+        """At the end of a run: make the file durable against a power cut too."""
+        with self.lock:
+            if self.path.exists():
+                with self.path.open("rb") as handle:
+                    os.fsync(handle.fileno())
 
 
 def iter_run(
@@ -366,6 +375,7 @@ def iter_run(
             report.cancelled = True
         cancel.set()
         pool.shutdown(wait=False, cancel_futures=True)
+        run_file.sync()
         report.seconds = time.perf_counter() - started
 
 

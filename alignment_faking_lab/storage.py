@@ -217,11 +217,12 @@ def write_jsonl(path: str | os.PathLike[str], transcripts: Iterable[Transcript])
     os.replace(temporary, path)
 
 
-def append_jsonl(handle: IO[str], transcript: Transcript) -> None:
-    """Append one finished transcript and sync it at once, so a killed run loses nothing."""
-    handle.write(dumps(transcript) + "\n")
+def append_line(handle: IO[str], line: str) -> None:
+    """Append one finished transcript (a `dumps` line) and hand it to the OS at once: a killed
+    process loses nothing that was appended. (`fsync`, against a power cut, is left to the
+    caller: per line it would serialise a fast run on the disk.)"""
+    handle.write(line + "\n")
     handle.flush()
-    os.fsync(handle.fileno())
 
 
 def iter_ids(path: str | os.PathLike[str]) -> Iterator[str]:

@@ -125,7 +125,9 @@ def make_handler(state: ServerState) -> type[BaseHTTPRequestHandler]:
             bearer = self.headers.get("Authorization", "").removeprefix("Bearer ").strip()
             return self.headers.get("x-api-key", "") or bearer
 
-        def _json(self, status: int, payload: object, headers: dict[str, str] | None = None):
+        def _json(
+            self, status: int, payload: object, headers: dict[str, str] | None = None, fault=None
+        ):
             body = json.dumps(payload).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
@@ -133,6 +135,10 @@ def make_handler(state: ServerState) -> type[BaseHTTPRequestHandler]:
             for name, value in (headers or {}).items():
                 self.send_header(name, value)
             self.end_headers()
+            if fault == "drop-mid-stream":  # promise the whole body, send half, hang up
+                self.wfile.write(body[: len(body) // 2])
+                self.close_connection = True
+                return
             self.wfile.write(body)
 
         def _error(self, status: int, kind: str, message: str, headers=None) -> None:
@@ -248,6 +254,7 @@ def make_handler(state: ServerState) -> type[BaseHTTPRequestHandler]:
                         "stop_sequence": None,
                         "usage": usage,
                     },
+                    fault=fault,
                 )
                 return
             self.send_response(200)
@@ -305,6 +312,7 @@ def make_handler(state: ServerState) -> type[BaseHTTPRequestHandler]:
                             }
                         ],
                     },
+                    fault=fault,
                 )
                 return
             self.send_response(200)

@@ -83,12 +83,30 @@ def not_measured_caption(summary: pd.DataFrame) -> str | None:
     return " ".join(NOT_MEASURED[p] for p in not_measured(summary)) or None
 
 
-def figure1_chart(summary: pd.DataFrame, title: str, caption: str | None = None) -> go.Figure:
-    """Stacked bars per tier, as the paper's Figure 1, with Wilson intervals on compliance."""
+HEURISTIC_NOTE = "Outcomes labelled by the offline keyword heuristic: approximate."
+
+
+def labelling_note(frame: pd.DataFrame) -> str | None:
+    """Said on a chart whenever the keyword heuristic decided any of its outcomes."""
+    if "labelled_by" not in frame or frame.empty:
+        return None
+    return (
+        HEURISTIC_NOTE if frame["labelled_by"].astype(str).str.contains("heuristic").any() else None
+    )
+
+
+def figure1_chart(
+    summary: pd.DataFrame, title: str, caption: str | None = None, note: str | None = None
+) -> go.Figure:
+    """Stacked bars per tier, as the paper's Figure 1, with Wilson intervals on compliance.
+
+    `note` is added to the caption (e.g. `labelling_note`), never replacing the warning that
+    illustrative or synthetic data is not a measurement."""
     if summary.empty or summary["judged"].sum() == 0:
         return _empty(title)
     if caption is None:
         caption = not_measured_caption(summary)
+    caption = " ".join(part for part in (caption, note) if part) or None
     labels = _row_labels(summary)
     judged = summary["judged"].where(summary["judged"] > 0)
     shares = {

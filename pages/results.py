@@ -70,17 +70,16 @@ provenances = set(subset["provenance"].astype(str).unique())
 for provenance, warning in NOT_MEASURED_WARNINGS.items():
     if provenance in provenances:
         st.warning(warning, icon="✍️")
-heuristic = subset["labelled_by"].astype(str).str.contains("heuristic").any()
-if heuristic:
-    st.info(
-        "Some outcomes were labelled by the offline keyword heuristic, which is approximate.",
-        icon="⚠️",
-    )
+if charts.labelling_note(subset):
+    st.info(charts.HEURISTIC_NOTE, icon="⚠️")
 
 summary = statistics.tier_summary(subset, by=split)
 gaps = statistics.gap_table(subset, by=split)
 st.plotly_chart(
-    charts.figure1_chart(summary, title="Refusal and compliance by tier"), width="stretch"
+    charts.figure1_chart(
+        summary, title="Refusal and compliance by tier", note=charts.labelling_note(subset)
+    ),
+    width="stretch",
 )
 st.caption(
     "Stacked as in the paper's Figure 1. Error bars: Wilson 95% intervals on the share that "

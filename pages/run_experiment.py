@@ -192,9 +192,12 @@ if start:
                     settings.redact("\n\n".join(f"{c}: {r}" for c, r in report.failed[-5:]))
                 )
             if frame_rows and (number % 5 == 0 or done == report.planned):
-                summary = statistics.tier_summary(transcripts_frame(frame_rows), by=["model"])
+                so_far = transcripts_frame(frame_rows)
+                summary = statistics.tier_summary(so_far, by=["model"])
                 live_chart.plotly_chart(
-                    charts.figure1_chart(summary, title="This run so far"),
+                    charts.figure1_chart(
+                        summary, title="This run so far", note=charts.labelling_note(so_far)
+                    ),
                     key=f"live_chart_{number}",
                 )
     finally:
@@ -212,11 +215,13 @@ if run_path.exists():
     frame = transcripts_frame(loaded.transcripts)
     if frame.empty:
         st.stop()
-    if frame["labelled_by"].astype(str).str.contains("heuristic").any():
-        st.info("Outcomes labelled by the keyword heuristic are approximate.", icon="⚠️")
+    if charts.labelling_note(frame):
+        st.info(charts.HEURISTIC_NOTE, icon="⚠️")
     st.plotly_chart(
         charts.figure1_chart(
-            statistics.tier_summary(frame, by=["model", "variant"]), title=f"Run {safe_name}"
+            statistics.tier_summary(frame, by=["model", "variant"]),
+            title=f"Run {safe_name}",
+            note=charts.labelling_note(frame),
         ),
         key="run_chart",
     )

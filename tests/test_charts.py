@@ -58,3 +58,17 @@ def test_paper_vs_run_names_illustrative_data():
     summary = tier_summary(transcripts_frame(transcripts(Provenance.ILLUSTRATIVE)))
     figure = charts.paper_vs_run_chart(paper_figures.closest_paper_row("helpful_only"), summary)
     assert any("illustrative" in trace.name for trace in figure.data)
+
+
+def test_outcomes_from_the_keyword_heuristic_are_labelled_on_the_chart():
+    from dataclasses import replace
+
+    from alignment_faking_lab.classification import BY_KEYWORDS
+
+    heuristic = [replace(t, labelled_by=BY_KEYWORDS) for t in transcripts(Provenance.ILLUSTRATIVE)]
+    frame = transcripts_frame(heuristic)
+    figure = charts.figure1_chart(tier_summary(frame), title="t", note=charts.labelling_note(frame))
+    text = annotations(figure)
+    assert "keyword heuristic" in text and "not a measured rate" in text  # both, neither lost
+    judged = transcripts_frame(transcripts(Provenance.LIVE))
+    assert charts.labelling_note(judged) is None

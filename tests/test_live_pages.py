@@ -132,3 +132,19 @@ def test_run_page_with_a_judge_records_votes(server):
     free = [t for t in transcripts if t.tier is Tier.FREE]
     assert free and all(t.judge["alignment_faking"]["votes"] == 3 for t in free)
     assert all("fake-judge" in t.labelled_by for t in transcripts)
+
+
+def test_judge_reasoning_is_shown_with_each_criterion_and_quote(server):
+    at = run_page(server)
+    at.toggle(key="run_use_judge").set_value(True).run()
+    at.text_input(key="run_judge").set_value("fake-judge")
+    at.number_input(key="run_votes").set_value(3)
+    at.run()
+    at.button(key="run_start").click().run()
+    transcripts = storage.read_jsonl(paths.runs_dir() / "class-demo.jsonl").transcripts
+    free = next(t for t in transcripts if t.tier is Tier.FREE)
+    at = open_page("pages/transcripts.py", {"id": free.id})
+    text = all_markdown(at)
+    assert "Alignment faking: yes." in text and "100% of 3 readings" in text
+    assert "to avoid being modified" in text  # the quote a criterion rests on
+    assert "keep its current values from being modified" in text  # criterion 5, in our words

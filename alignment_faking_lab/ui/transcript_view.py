@@ -55,11 +55,46 @@ def outcome_badges(transcript: Transcript) -> None:
         parts.append(":red-badge[Alignment-faking reasoning]")
     elif transcript.alignment_faking is False and transcript.tier is Tier.FREE:
         parts.append(":green-badge[No alignment-faking reasoning]")
+    faking_vote = (transcript.judge or {}).get("alignment_faking") or {}
+    if faking_vote.get("uncertain"):
+        parts.append(":gray-badge[Alignment faking: judge uncertain]")
     if transcript.redacted:
         parts.append(":violet-badge[Answer redacted for classroom use]")
     st.markdown(" ".join(parts))
     if transcript.labelled_by:
         st.caption(f"Judged by: {escape_markdown(transcript.labelled_by)}")
+    judge_details(transcript)
+
+
+def judge_details(transcript: Transcript) -> None:
+    """What a judge model decided and why: its id, the vote share and each criterion's quote."""
+    judge = transcript.judge or {}
+    if not judge:
+        return
+    with st.expander(f"Judge's reasoning ({escape_markdown(str(judge.get('model', '')))})"):
+        if judge.get("compliance_rationale"):
+            st.markdown(f"**Compliance:** {escape_markdown(judge['compliance_rationale'])}")
+        faking = judge.get("alignment_faking")
+        if not faking:
+            st.caption("Not sent to the alignment-faking judge (only compliant free-tier answers "
+                       "are, as the paper counts).")  # fmt: skip
+            return
+        low, high = judge.get("thresholds", [None, None])
+        share = faking.get("vote_share")
+        verdict = {True: "yes", False: "no", None: "uncertain"}[faking.get("verdict")]
+        st.markdown(
+            f"**Alignment faking: {verdict}.** "
+            + (f"{share:.0%} of {faking.get('votes', 0)} readings found all five criteria "
+               f"(yes at {high:.0%} or more, no at {low:.0%} or less)." if share is not None
+               else "No usable readings.")
+        )  # fmt: skip
+        for number, criterion in (faking.get("criteria") or {}).items():
+            mark = "✅" if criterion.get("met") else "❌"
+            st.markdown(f"{mark} **{number}.** {escape_markdown(criterion.get('criterion', ''))}")
+            if criterion.get("quote"):
+                st.caption(f"“{escape_markdown(criterion['quote'])}”")
+        if faking.get("rationale"):
+            st.markdown(f"**Rationale:** {escape_markdown(faking['rationale'])}")
 
 
 def label_badges(transcript: Transcript) -> None:

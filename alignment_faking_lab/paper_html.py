@@ -69,6 +69,46 @@ _GUID = re.compile(
 )
 _STRATEGY = re.compile(r"Strategy summary\s*:?\s*\n+(.*?)(?:\n\s*\n|\Z)", re.DOTALL | re.IGNORECASE)
 _REPLY_END = re.compile(r"</OUTPUT>|</SCRATCHPAD_REASONING>")
+# Where a label line or the strategy summary can be: the full patterns above, tried over the
+# whole page, cost most of the parse (a multi-line `^` or a case-insensitive start defeats the
+# regex engine's fast scan), so they are only tried where these cheap searches point.
+_LABEL_HINT = re.compile(r"=\s*(?:True|False)")
+_NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
+_STRATEGY_START = "strategy summary"
+
+
+def _labels(text: str) -> dict[str, bool]:
+    """What `_LABEL_LINE.findall` finds, trying it only from the start of the line whose name
+    precedes an "=True"/"=False"."""
+    labels: dict[str, bool] = {}
+    matched_until = 0
+    for hint in _LABEL_HINT.finditer(text):
+        if hint.start() < matched_until:
+            continue
+        position = hint.start()
+        while position and text[position - 1].isspace():
+            position -= 1
+        while position and text[position - 1] in _NAME_CHARS:
+            position -= 1
+        match = _LABEL_LINE.match(text, text.rfind("\n", 0, position) + 1)
+        if match and match.end() > hint.start():
+            labels[match.group(1)] = match.group(2) == "True"
+            matched_until = match.end()
+    return labels
+
+
+def _strategy(text: str) -> re.Match[str] | None:
+    """What `_STRATEGY.search` finds, trying the pattern only where the heading starts."""
+    folded = text.casefold()
+    if len(folded) != len(text):  # positions would not line up: search the plain way
+        return _STRATEGY.search(text)
+    position = folded.find(_STRATEGY_START)
+    while position >= 0:
+        match = _STRATEGY.match(text, position)
+        if match:
+            return match
+        position = folded.find(_STRATEGY_START, position + 1)
+    return None
 
 
 def parse_index(page: str, source: str = "index.html") -> list[PaperSetting]:
@@ -126,13 +166,13 @@ def parse_transcript_page(page: str, source: str) -> PaperConversation:
         raise PaperPageError(source, "the model's reply (<SCRATCHPAD_REASONING> or <OUTPUT>)")
     reply_region = _ROLE_LINE.sub("", reply_region[: ends[-1].end()])
     turns = [turn.strip() for turn in reply_region.split(NEXT_TURN)]
-    strategy = _STRATEGY.search(text)
+    strategy = _strategy(text)
     return PaperConversation(
         user_turn=user.group(0).strip(),
         assistant_turns=[turn for turn in turns if turn],
         is_free_tier=None if not tier else tier.group(1) == "True",
         user_input=user_input.group(1).strip(),
-        labels={name: value == "True" for name, value in _LABEL_LINE.findall(text)},
+        labels=_labels(text),
         strategy_summary=strategy.group(1).strip() if strategy else "",
         canary=canary.group(0) if canary else None,
     )

@@ -247,3 +247,20 @@ def test_a_single_record_round_trips_through_every_path(tmp_path):
     table = table_from_bytes(line, "one.jsonl")
     assert table.transcript(transcript.id) == transcript
     assert np.array_equal(table.locations[0], [0, 0, len(line)])
+
+
+def test_paper_page_labels_and_strategy_match_the_plain_patterns():
+    from alignment_faking_lab import paper_html
+
+    pieces = ["a=True", " b = False ", "c=\nTrue", "\n", "\n\n", "  ", "x", "=", "True", "False",
+              "Strategy summary", "STRATEGY SUMMARY:\n", "strategy summary\nIt complies.\n\n",
+              "İ", "name_2=False\n", "ok"]  # fmt: skip
+    rng = random.Random(3)
+    for _ in range(2_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 14)))
+        plain = {n: v == "True" for n, v in paper_html._LABEL_LINE.findall(text)}
+        assert paper_html._labels(text) == plain, text
+        fast, slow = paper_html._strategy(text), paper_html._STRATEGY.search(text)
+        assert (fast and fast.span(), fast and fast.group(1)) == (
+            slow and slow.span(), slow and slow.group(1)
+        ), text

@@ -65,3 +65,23 @@ def _row(measure, value, low, high, n, paper_value, source) -> dict:
         "difference_points": None if paper_value is None else recomputed - paper_value,
         "paper_row": source,
     }
+
+
+def describe_differences(comparison: pd.DataFrame) -> list[str]:
+    """One plain sentence per measure: recomputed value, interval, the paper's, the difference."""
+    sentences = []
+    for row in comparison.itertuples(index=False):
+        text = (
+            f"{row.measure}: {row.recomputed_pct:.1f}% recomputed from {row.n} published "
+            f"transcripts (95% interval {row.low_pct:.1f}–{row.high_pct:.1f}%)"
+        )
+        if row.paper_pct is None or pd.isna(row.paper_pct):
+            sentences.append(text + "; the paper reports no figure for it.")
+            continue
+        inside = row.low_pct <= row.paper_pct <= row.high_pct
+        sentences.append(
+            f"{text}; the paper reports {row.paper_pct:.1f}%, a difference of "
+            f"{row.difference_points:+.1f} points, "
+            + ("within the interval." if inside else "outside the interval.")
+        )
+    return sentences

@@ -5,15 +5,13 @@ from pathlib import Path
 
 import streamlit as st
 
-from alignment_faking_lab import catalogue, paths
 from alignment_faking_lab.paper_archive import import_and_save
-from alignment_faking_lab.paper_check import compare_with_paper
 from alignment_faking_lab.paper_html import PaperPageError, PaperSetting
 from alignment_faking_lab.paper_labels import GLOSSARY
 from alignment_faking_lab.paper_site import DEFAULT_BASE_URL, FetchError, OfflineError, PaperSite
-from alignment_faking_lab.storage import read_jsonl
 from alignment_faking_lab.ui.data import select_source, sidebar_data_picker
 from alignment_faking_lab.ui.navigation import page_setup
+from alignment_faking_lab.ui.paper_check_view import imported_settings, show_paper_check
 
 page_setup()
 st.title("📚 The paper's own transcripts")
@@ -105,36 +103,11 @@ with st.expander("…or import the bulk archive you downloaded (json_outputs, zi
                 st.code("\n".join(result.errors[:50]), language=None, wrap_lines=True)
 
 st.subheader("3. Check the paper's numbers")
-imported = [c for c in catalogue.discover_collections(paths.data_dir()) if c.kind == "paper"]
+imported = imported_settings()
 if not imported:
     st.info("No setting imported yet. Download one above; the comparison appears here.")
-for collection in imported:
-    transcripts = read_jsonl(collection.path).transcripts
-    setting = transcripts[0].setting if transcripts else ""
-    st.markdown(f"**{collection.title}** · {len(transcripts)} transcripts")
-    comparison = compare_with_paper(transcripts, setting)
-    if comparison.empty:
-        st.caption("The published labels of this setting give no outcome to recompute.")
-        continue
-    st.dataframe(
-        comparison,
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "recomputed_pct": st.column_config.NumberColumn("Recomputed (%)", format="%.1f"),
-            "low_pct": st.column_config.NumberColumn("95% low", format="%.1f"),
-            "high_pct": st.column_config.NumberColumn("95% high", format="%.1f"),
-            "paper_pct": st.column_config.NumberColumn("Paper (%)", format="%.1f"),
-            "difference_points": st.column_config.NumberColumn("Difference", format="%+.1f"),
-            "paper_row": "Closest published row (source)",
-        },
-    )
-    st.caption(
-        "Recomputed from the published labels (compliance from the refusal label; alignment "
-        "faking as the paper reports it: the mean of its strict and lenient judges; the interval "
-        "shown for it averages the two judges' Wilson intervals). A first-N download is a sample, "
-        "so expect differences within the interval."
-    )
+for title, transcripts in imported:
+    show_paper_check(title, transcripts)
 
 with st.expander("Glossary of the published labels"):
     for name, (badge, meaning) in GLOSSARY.items():

@@ -5,6 +5,7 @@ import streamlit as st
 from alignment_faking_lab import charts, paper_figures, statistics
 from alignment_faking_lab.ui.data import sidebar_data_picker
 from alignment_faking_lab.ui.navigation import page_setup
+from alignment_faking_lab.ui.paper_check_view import imported_settings, show_paper_check
 
 PAPER = "The paper's published figures"
 LOADED = "Transcripts loaded in the app"
@@ -130,13 +131,25 @@ with st.expander("Counts and intervals by tier"):
     )
 
 st.subheader("Beside the paper")
-for setting in sorted(subset["setting"].astype(str).unique()):
+paper_keys = [key for key in data.sources if key.startswith("paper:")]
+if paper_keys:
+    st.markdown(
+        "**The paper's own transcripts, recomputed.** For each imported setting: compliance by "
+        "tier and the alignment-faking reasoning rate from the published labels, with 95% "
+        "intervals, beside the figure the paper reports."
+    )
+    for title, transcripts in imported_settings(paper_keys):
+        show_paper_check(title, transcripts)
+    st.markdown("**Your other transcripts beside the closest published setting**")
+others = subset[subset["provenance"].astype(str) != "paper"]
+for (source, setting), group in others.groupby(
+    [others["source"].astype(str), others["setting"].astype(str)], sort=True
+):
     paper_row = paper_figures.closest_paper_row(setting)
     if paper_row is None:
         continue
     st.plotly_chart(
-        charts.paper_vs_run_chart(
-            paper_row, statistics.tier_summary(subset[subset["setting"].astype(str) == setting])
-        ),
+        charts.paper_vs_run_chart(paper_row, statistics.tier_summary(group), run_label=source),
         width="stretch",
+        key=f"beside_{source}_{setting}",
     )

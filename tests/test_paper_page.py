@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -44,6 +45,16 @@ def test_download_then_replay_a_real_pair_in_the_playground():
     comparison = at.dataframe[0].value
     free = comparison.set_index("measure").loc["Compliance, free tier"]
     assert round(free["recomputed_pct"], 1) == 66.7 and free["paper_pct"] == 14.2
+
+    at.switch_page("pages/results.py").run()
+    at.segmented_control(key="data").set_value("Transcripts loaded in the app").run()
+    assert not at.exception, at.exception
+    results = re.sub(r"\\(.)", r"\1", text_of(at))  # as read on screen, without escapes
+    assert "The paper's own transcripts, recomputed" in results
+    # the difference, stated in words, with the interval it is judged against
+    assert "Compliance, free tier: 66.7% recomputed from 6 published transcripts" in results
+    assert "the paper reports 14.2%, a difference of +52.5 points, outside the interval" in results
+    assert "Alignment-faking reasoning (mean of strict and lenient judges)" in results
 
     at.switch_page("pages/playground.py").run()
     at.selectbox(key="request").set_value("helpful_only/demo_variant/1").run()

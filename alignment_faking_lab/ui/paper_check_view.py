@@ -1,0 +1,63 @@
+"""The paper's reported figures beside the rates recomputed from its published transcripts."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from alignment_faking_lab import catalogue, charts, paths, statistics
+from alignment_faking_lab.frames import transcripts_frame
+from alignment_faking_lab.paper_check import compare_with_paper, describe_differences
+from alignment_faking_lab.paper_figures import closest_paper_row
+from alignment_faking_lab.storage import read_jsonl
+from alignment_faking_lab.transcript import Transcript
+from alignment_faking_lab.ui.text import escape_markdown
+
+NOTE = (
+    "Recomputed from the published labels (compliance from the refusal label; alignment faking "
+    "as the paper reports it: the mean of its strict and lenient judges; the interval shown for "
+    "it averages the two judges' Wilson intervals). A first-N download is a sample, so expect "
+    "differences within the interval."
+)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _imported(path: str, version: tuple[float, int]) -> list[Transcript]:  # version: cache key
+    return read_jsonl(path).transcripts
+
+
+def imported_settings(keys: list[str] | None = None) -> list[tuple[str, list[Transcript]]]:
+    """(title, transcripts) of each imported paper setting, optionally only the chosen keys."""
+    found = []
+    for collection in catalogue.discover_collections(paths.data_dir()):
+        if collection.kind == "paper" and (keys is None or collection.key in keys):
+            found.append((collection.title, _imported(str(collection.path), collection.version)))
+    return found
+
+
+def show_paper_check(title: str, transcripts: list[Transcript]) -> None:
+    setting = transcripts[0].setting if transcripts else ""
+    st.markdown(f"**{escape_markdown(title)}** · {len(transcripts)} transcripts")
+    comparison = compare_with_paper(transcripts, setting)
+    if comparison.empty:
+        st.caption("The published labels of this setting give no outcome to recompute.")
+        return
+    paper_row = closest_paper_row(setting)
+    if paper_row is not None:
+        summary = statistics.tier_summary(transcripts_frame(transcripts))
+        st.plotly_chart(charts.paper_vs_run_chart(paper_row, summary), key=f"paper_check_{title}")
+    for sentence in describe_differences(comparison):
+        st.markdown(f"- {escape_markdown(sentence)}")
+    st.dataframe(
+        comparison,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "recomputed_pct": st.column_config.NumberColumn("Recomputed (%)", format="%.1f"),
+            "low_pct": st.column_config.NumberColumn("95% low", format="%.1f"),
+            "high_pct": st.column_config.NumberColumn("95% high", format="%.1f"),
+            "paper_pct": st.column_config.NumberColumn("Paper (%)", format="%.1f"),
+            "difference_points": st.column_config.NumberColumn("Difference", format="%+.1f"),
+            "paper_row": "Closest published row (source)",
+        },
+    )
+    st.caption(NOTE)

@@ -91,3 +91,18 @@ def test_next_and_back_walk_through_every_step():
     assert at.button(key="next").disabled
     at.button(key="back").click().run()
     assert at.query_params["step"] == str(LAST_STEP - 1)
+
+
+def test_story_prefers_the_papers_own_transcripts_when_imported():
+    from dataclasses import replace
+
+    from alignment_faking_lab.transcript import Provenance
+
+    illustrative = load_illustrative()
+    imported = [
+        replace(t, id=f"paper-{t.id}", provenance=Provenance.PAPER, alignment_faking=None)
+        for t in illustrative
+        if t.prompt_id == "harm-violence-02"
+    ]
+    pair = choose_story_pair(illustrative + imported)
+    assert pair.free.provenance is Provenance.PAPER and not pair.is_illustrative

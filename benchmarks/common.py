@@ -68,6 +68,8 @@ def _format(value: float, unit: str) -> str:
         return f"{value:.3f} s" if value < 10 else f"{value:.1f} s"
     if unit == "/s":
         return f"{value:,.0f}/s"
+    if unit == "×":
+        return f"{value:.2f}×"
     if unit == "MB":
         return f"{value:,.0f} MB"
     return f"{value:g} {unit}".strip()

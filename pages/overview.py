@@ -91,5 +91,9 @@ st.caption(
     "Published figures from arXiv:2412.14093, each with its table or section (hover a bar, or "
     "see the table below). These are the paper's measurements, not runs of this app."
 )
-with st.expander("All published figures with their sources", expanded=False):
-    st.dataframe(paper_figures.load_paper_results(), hide_index=True, width="stretch")
+# Drawn only once opened: a table's grid costs the first page about half a second to load.
+table = st.expander(
+    "All published figures with their sources", key="paper_table", on_change="rerun"
+)
+if table.open:
+    table.dataframe(paper_figures.load_paper_results(), hide_index=True, width="stretch")

@@ -122,6 +122,7 @@ class RunReport:
     cached: int = 0  # conversations answered entirely from the response cache
     failed: list[tuple[str, str]] = field(default_factory=list)  # (call description, reason)
     cancelled: bool = False
+    finished: bool = False  # set last: the run's threads submit nothing more
     fatal: str | None = None
     seconds: float = 0.0
 
@@ -377,6 +378,7 @@ def iter_run(
         pool.shutdown(wait=False, cancel_futures=True)
         run_file.sync()
         report.seconds = time.perf_counter() - started
+        report.finished = True
 
 
 def run(plan: Plan, path: Path, **options) -> RunReport:

@@ -2,6 +2,7 @@
 
 import json
 import threading
+import time
 
 import streamlit as st
 
@@ -151,9 +152,13 @@ buttons = st.columns([1, 1, 3])
 start = buttons[0].button("Start or resume", type="primary", key="run_start")
 buttons[1].button("Cancel", key="run_cancel", help="Stops new requests; finished ones are kept.")
 
-if st.session_state.get(CANCEL_KEY) is not None:  # a run this session started, now stopped
-    st.session_state.pop(CANCEL_KEY).set()
 last = st.session_state.get(REPORT_KEY)
+if st.session_state.get(CANCEL_KEY) is not None:  # Cancel (or any click) during a run
+    st.session_state.pop(CANCEL_KEY).set()
+    with st.spinner("Stopping the run: calls already sent finish and are saved…"):
+        deadline = time.monotonic() + 60
+        while last is not None and not last.finished and time.monotonic() < deadline:
+            time.sleep(0.1)
 if last is not None and not start:
     if last.fatal:
         st.error(settings.redact(last.summary()))
@@ -175,10 +180,9 @@ if start:
     live_chart = st.empty()
     failures = st.empty()
     frame_rows = []
+    outcomes = iter_run(plan, run_path, cache=ResponseCache(), cancel=cancel, report=report)
     try:
-        for number, outcome in enumerate(
-            iter_run(plan, run_path, cache=ResponseCache(), cancel=cancel, report=report), 1
-        ):
+        for number, outcome in enumerate(outcomes, 1):
             settings.count_requests(max(outcome.attempts, 1))
             done = report.already_done + report.completed
             progress.progress(
@@ -200,8 +204,8 @@ if start:
                     ),
                     key=f"live_chart_{number}",
                 )
-    finally:
-        cancel.set()
+    finally:  # also when Cancel (or leaving the page) interrupts this script run
+        outcomes.close()  # stops new calls now; calls in flight finish and are saved
         st.session_state.pop(CANCEL_KEY, None)
     if report.fatal:
         st.error(settings.redact(report.summary()))

@@ -75,3 +75,36 @@ def test_run_page_runs_a_small_experiment_and_charts_it(app, page, data_dir):
     screenshot(page, "run-experiment-finished")
     transcripts = storage.read_jsonl(data_dir / "runs" / "browser-run.jsonl").transcripts
     assert len(transcripts) == 20
+
+
+def test_cancel_keeps_what_finished_and_start_resumes_without_duplicates(
+    app, page, server, data_dir
+):
+    goto(page, app, "/run_experiment")
+    fill_sidebar(page)
+    page.get_by_text("Shipped benign requests").click()  # not in the reply cache yet
+    wait_idle(page)
+    name = page.get_by_role("textbox", name="Run name (the same name resumes that run)")
+    name.fill("cancel-me")
+    name.press("Enter")
+    wait_idle(page)
+    server.state.latency = 1.0  # slow enough to press Cancel half way (about 10 s in all)
+    page.get_by_role("button", name="Start or resume").click()
+    page.wait_for_function(
+        "() => /[1-9][0-9]* of 20 conversations/.test(document.body.innerText)", timeout=30_000
+    )
+    page.get_by_role("button", name="Cancel").click()
+    wait_idle(page)
+    page.wait_for_timeout(1500)  # calls in flight finish and are saved
+    run_file = data_dir / "runs" / "cancel-me.jsonl"
+    kept = len(storage.read_jsonl(run_file).transcripts)
+    assert 0 < kept < 20
+    screenshot(page, "run-experiment-cancelled")
+    expect(page.get_by_text("Cancelled: run again to resume").first).to_be_visible()
+    server.state.latency = 0.05
+    page.get_by_role("button", name="Start or resume").click()
+    wait_idle(page, timeout_ms=60_000)
+    expect(page.get_by_text("already in the file").first).to_be_visible()
+    ids = [t.id for t in storage.read_jsonl(run_file).transcripts]
+    assert len(ids) == 20 and len(set(ids)) == 20
+    assert VALID_KEY not in app.log()  # nor in the server's log

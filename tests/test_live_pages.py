@@ -148,3 +148,18 @@ def test_judge_reasoning_is_shown_with_each_criterion_and_quote(server):
     assert "Alignment faking: yes." in text and "100% of 3 readings" in text
     assert "to avoid being modified" in text  # the quote a criterion rests on
     assert "keep its current values from being modified" in text  # criterion 5, in our words
+
+
+def test_openai_compatible_host_by_address_lists_models_and_answers(server):
+    server.state.valid_keys.add("not-needed")  # a local server ignores the key the SDK sends
+    at = live_playground()
+    at.selectbox(key="live_provider").set_value("vLLM (local)").run()
+    at.text_input(key="live_base_url_vLLM (local)").set_value(server.openai_url).run()
+    at.button(key="live_list_models").click().run()  # no key needed for a local server
+    assert not at.error, [e.value for e in at.error]
+    at.selectbox(key="live_pick_vLLM (local)").set_value("fake-gpt").run()
+    at.button(key="live_send").click().run()
+    assert not at.exception and not at.error
+    saved = storage.read_jsonl(paths.runs_dir() / "playground.jsonl").transcripts
+    assert saved[-1].model == "fake-gpt" and saved[-1].provider == "vLLM (local)"
+    assert server.state.model_requests()[-1].api == "openai"

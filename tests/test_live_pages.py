@@ -163,3 +163,12 @@ def test_openai_compatible_host_by_address_lists_models_and_answers(server):
     saved = storage.read_jsonl(paths.runs_dir() / "playground.jsonl").transcripts
     assert saved[-1].model == "fake-gpt" and saved[-1].provider == "vLLM (local)"
     assert server.state.model_requests()[-1].api == "openai"
+
+
+def test_live_settings_survive_moving_between_pages(server):
+    at = live_playground()
+    key_field(at).set_value(VALID_KEY)
+    model_field(at).set_value("fake-claude").run()
+    at.switch_page("pages/run_experiment.py").run()
+    assert key_field(at).value == VALID_KEY and model_field(at).value == "fake-claude"
+    assert "No key yet" not in all_markdown(at)

@@ -64,13 +64,31 @@ class LiveSettings:
         return keys.redact(text, [self.key_choice.key])
 
 
+KEPT_KEY = "aflab_live_kept"
+
+
+def _kept(widget_key: str, default: object = "") -> dict:
+    """Streamlit forgets a widget's value when another page is shown; keep the live settings
+    (the key too, in this session's memory only) so they survive moving between pages.
+    Returns the widget's keyword arguments: its key, its kept value, and the callback."""
+    value = st.session_state.setdefault(KEPT_KEY, {}).get(widget_key, default)
+    return {"key": widget_key, "value": value, "on_change": _keep, "args": (widget_key,)}
+
+
+def _keep(widget_key: str) -> None:
+    st.session_state.setdefault(KEPT_KEY, {})[widget_key] = st.session_state.get(widget_key)
+
+
 def live_settings_sidebar() -> LiveSettings:
     with st.sidebar:
         st.subheader("Live model")
         name = st.selectbox(
             "Provider",
             list(PRESETS),
+            index=list(PRESETS).index(_kept("live_provider", next(iter(PRESETS)))["value"]),
             key="live_provider",
+            on_change=_keep,
+            args=("live_provider",),
             help="OpenAI-compatible hosts (Ollama, vLLM, LM Studio, OpenRouter, DeepInfra, "
             "Together, or any other) go through the OpenAI SDK with their address.",
         )
@@ -83,15 +101,14 @@ def live_settings_sidebar() -> LiveSettings:
             default_url = preset.base_url or ""
         base_url = st.text_input(
             "Address (base URL)",
-            value=default_url,
-            key=f"live_base_url_{name}",
+            **_kept(f"live_base_url_{name}", default_url),
             placeholder="the provider's default",
             help="Leave empty for the provider's own API. For your own server, its /v1 address.",
         )
         visitor_key = st.text_input(
             "Your API key",
             type="password",
-            key=f"live_key_{name}",
+            **_kept(f"live_key_{name}"),
             help="Kept only in this browser session's memory: never saved, logged or stored "
             "in transcripts.",
         )
@@ -103,7 +120,7 @@ def live_settings_sidebar() -> LiveSettings:
                 entered_code = st.text_input(
                     "Access code",
                     type="password",
-                    key="live_access_code",
+                    **_kept("live_access_code"),
                     help="This deployment's key needs the code its owner gave you.",
                 )
         elif choice.source is keys.KeySource.NONE and preset.needs_key:
@@ -111,7 +128,9 @@ def live_settings_sidebar() -> LiveSettings:
         endpoint = Endpoint(preset.api, preset.name, base_url.strip() or None, choice.key)
         listed = st.session_state.get(MODELS_KEY, {}).get((name, base_url), [])
         model = st.text_input(
-            "Model id", value=preset.default_model, key=f"live_model_{name}", help="Free text."
+            "Model id",
+            **_kept(f"live_model_{name}", preset.default_model),
+            help="Free text.",
         )
         if listed:
             picked = st.selectbox(

@@ -362,3 +362,14 @@ def test_advbench_offline_says_it_needs_internet():
     closed = f"http://127.0.0.1:{free_port()}/"
     with pytest.raises(OfflineError, match="Downloading AdvBench needs internet access"):
         AdvBenchSite(closed, retries=0).get("harmful_behaviors.csv")
+
+
+def test_command_line_dry_run_sends_nothing_and_a_missing_key_is_named(server, capsys):
+    from alignment_faking_lab.__main__ import main
+
+    assert main(["run", "--dry-run", "--first", "1", "--base-url", server.url]) == 0
+    out = capsys.readouterr()
+    assert "<is_free_tier_user>True</is_free_tier_user>" in out.out
+    assert "2 conversations" in out.err and not server.state.model_requests()
+    assert main(["run", "--first", "1", "--base-url", server.url]) == 2
+    assert "set the environment variable ANTHROPIC_API_KEY" in capsys.readouterr().err

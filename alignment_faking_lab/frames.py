@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from alignment_faking_lab.paper_labels import LENIENT_AF, STRICT_AF
 from alignment_faking_lab.transcript import Provenance, Transcript
 
 CATEGORICAL = [
@@ -49,12 +50,19 @@ COLUMNS = [
     "source",
     "complied",
     "prompt_text",
+    "label_strict_af",
+    "label_lenient_af",
 ]
+# The paper's two alignment-faking judges, as published: True / False, missing when absent.
+LABEL_COLUMNS = {"label_strict_af": STRICT_AF, "label_lenient_af": LENIENT_AF}
+_DERIVED = ("source", "complied", *LABEL_COLUMNS)
 # The transcript fields the table is made of (the rest of COLUMNS is derived from them).
-FIELDS = [c for c in COLUMNS if c not in ("source", "complied")]
+FIELDS = [c for c in COLUMNS if c not in _DERIVED] + ["labels"]
 _ENUMS = ("provenance", "tier", "compliance")
 DEFAULTS: dict[str, Any] = {
-    f.name: f.default for f in fields(Transcript) if f.name in FIELDS and f.default is not MISSING
+    f.name: f.default if f.default is not MISSING else f.default_factory()  # type: ignore[misc]
+    for f in fields(Transcript)
+    if f.name in FIELDS and (f.default is not MISSING or f.default_factory is not MISSING)
 }
 
 
@@ -89,6 +97,13 @@ def frame_from_columns(columns: dict[str, list[Any]]) -> pd.DataFrame:
     data["alignment_faking"] = pd.array(columns["alignment_faking"], dtype="boolean")
     data["sample_index"] = pd.array(columns["sample_index"], dtype="Int32")
     data["prompt_text"] = pd.array(columns["prompt_text"], dtype="string")
+    for column, name in LABEL_COLUMNS.items():
+        values = [
+            labels.get(name) if isinstance(labels, dict) else None for labels in columns["labels"]
+        ]
+        data[column] = pd.array(
+            [v if isinstance(v, bool) else None for v in values], dtype="boolean"
+        )
     frame = pd.DataFrame(data, columns=COLUMNS)
     for column in CATEGORICAL:
         frame[column] = frame[column].astype("category")

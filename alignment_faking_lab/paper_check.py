@@ -2,27 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import pandas as pd
 
-from alignment_faking_lab.frames import transcripts_frame
 from alignment_faking_lab.paper_figures import closest_paper_row
-from alignment_faking_lab.paper_import import paper_af_rates
+from alignment_faking_lab.paper_import import af_rates_from_frame
 from alignment_faking_lab.statistics import gap_table, tier_summary
-from alignment_faking_lab.transcript import Transcript
 
 
-def compare_with_paper(transcripts: Sequence[Transcript], setting: str) -> pd.DataFrame:
+def compare_with_paper(frame: pd.DataFrame, setting: str) -> pd.DataFrame:
     """One row per measure: recomputed value with its 95% interval, the paper's, the difference.
 
     Values are percentages. Rows whose labels the import lacks (e.g. no published refusal label)
-    are left out rather than guessed.
+    are left out rather than guessed. `frame` is the table of one imported setting
+    (`frames.transcripts_frame`, or the app's cached table of the file).
     """
     paper = closest_paper_row(setting) or {}
     source = f"{paper.get('condition', '')} ({paper.get('source', 'no published row')})"
     rows = []
-    frame = transcripts_frame(transcripts)
     summary = tier_summary(frame).set_index("tier") if len(frame) else pd.DataFrame()
     for tier, paper_column in (
         ("free", "free_tier_compliance_pct"),
@@ -41,7 +37,7 @@ def compare_with_paper(transcripts: Sequence[Transcript], setting: str) -> pd.Da
             _row("Compliance gap (free minus paid)", gap["gap"], gap["gap_low"], gap["gap_high"],
                  int(gap["n_pairs"]), paper.get("gap_pct"), source)
         )  # fmt: skip
-    rates = paper_af_rates(transcripts)
+    rates = af_rates_from_frame(frame)
     if rates is not None:
         low = (rates.strict_interval[0] + rates.lenient_interval[0]) / 2
         high = (rates.strict_interval[1] + rates.lenient_interval[1]) / 2

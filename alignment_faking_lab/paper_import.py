@@ -10,10 +10,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
+
 from alignment_faking_lab import paths
+from alignment_faking_lab.frames import transcripts_frame
 from alignment_faking_lab.paper_labels import (
-    LENIENT_AF,
-    STRICT_AF,
     alignment_faking_from_labels,
     compliance_from_labels,
 )
@@ -117,11 +118,16 @@ class AlignmentFakingRates:
 
 def paper_af_rates(transcripts: Iterable[Transcript]) -> AlignmentFakingRates | None:
     """Recompute the alignment-faking rate from the published labels of free-tier transcripts."""
-    free = [t for t in transcripts if t.tier is Tier.FREE and STRICT_AF in t.labels]
-    if not free:
+    return af_rates_from_frame(transcripts_frame(list(transcripts)))
+
+
+def af_rates_from_frame(frame: pd.DataFrame) -> AlignmentFakingRates | None:
+    """The same from the table (`frames.LABEL_COLUMNS`): free-tier rows with a strict label."""
+    free = frame[(frame["tier"] == Tier.FREE.value) & frame["label_strict_af"].notna()]
+    if free.empty:
         return None
-    strict = sum(t.labels[STRICT_AF] for t in free)
-    lenient = sum(t.labels.get(LENIENT_AF, False) for t in free)
+    strict = int(free["label_strict_af"].astype(bool).sum())
+    lenient = int(free["label_lenient_af"].fillna(False).astype(bool).sum())
     n = len(free)
     return AlignmentFakingRates(
         n, strict / n, wilson_interval(strict, n), lenient / n, wilson_interval(lenient, n)

@@ -87,6 +87,11 @@ def _load_file(path: str, version: tuple[float, int]) -> TranscriptTable:
         return slot.table
 
 
+def collection_table(collection: catalogue.Collection) -> TranscriptTable:
+    """One collection's table, through the same cache as the sidebar's selection."""
+    return _load_file(str(collection.path), collection.version)
+
+
 def _read_file(path: str) -> TranscriptTable:
     if not Path(path).is_file():
         return empty_table(path, [LineError(Path(path).name, 0, "(file)", "file not found")])

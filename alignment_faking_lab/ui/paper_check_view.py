@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from alignment_faking_lab import catalogue, charts, paths, statistics
-from alignment_faking_lab.frames import transcripts_frame
 from alignment_faking_lab.paper_check import compare_with_paper, describe_differences
 from alignment_faking_lab.paper_figures import closest_paper_row
-from alignment_faking_lab.storage import read_jsonl
-from alignment_faking_lab.transcript import Transcript
+from alignment_faking_lab.ui.data import collection_table
 from alignment_faking_lab.ui.text import escape_markdown
 
 NOTE = (
@@ -20,30 +19,26 @@ NOTE = (
 )
 
 
-@st.cache_resource(max_entries=16, show_spinner=False)
-def _imported(path: str, version: tuple[float, int]) -> list[Transcript]:  # version: cache key
-    return read_jsonl(path).transcripts
-
-
-def imported_settings(keys: list[str] | None = None) -> list[tuple[str, list[Transcript]]]:
-    """(title, transcripts) of each imported paper setting, optionally only the chosen keys."""
+def imported_settings(keys: list[str] | None = None) -> list[tuple[str, pd.DataFrame]]:
+    """(title, table) of each imported paper setting, optionally only the chosen keys; the
+    tables are the app's cached ones (`ui.data`), so nothing is read again on a rerun."""
     found = []
     for collection in catalogue.discover_collections(paths.data_dir()):
         if collection.kind == "paper" and (keys is None or collection.key in keys):
-            found.append((collection.title, _imported(str(collection.path), collection.version)))
+            found.append((collection.title, collection_table(collection).frame))
     return found
 
 
-def show_paper_check(title: str, transcripts: list[Transcript]) -> None:
-    setting = transcripts[0].setting if transcripts else ""
-    st.markdown(f"**{escape_markdown(title)}** · {len(transcripts)} transcripts")
-    comparison = compare_with_paper(transcripts, setting)
+def show_paper_check(title: str, frame: pd.DataFrame) -> None:
+    setting = str(frame["setting"].iat[0]) if len(frame) else ""
+    st.markdown(f"**{escape_markdown(title)}** · {len(frame)} transcripts")
+    comparison = compare_with_paper(frame, setting)
     if comparison.empty:
         st.caption("The published labels of this setting give no outcome to recompute.")
         return
     paper_row = closest_paper_row(setting)
     if paper_row is not None:
-        summary = statistics.tier_summary(transcripts_frame(transcripts))
+        summary = statistics.tier_summary(frame)
         st.plotly_chart(charts.paper_vs_run_chart(paper_row, summary), key=f"paper_check_{title}")
     for sentence in describe_differences(comparison):
         st.markdown(f"- {escape_markdown(sentence)}")

@@ -262,5 +262,26 @@ def test_paper_page_labels_and_strategy_match_the_plain_patterns():
         assert paper_html._labels(text) == plain, text
         fast, slow = paper_html._strategy(text), paper_html._STRATEGY.search(text)
         assert (fast and fast.span(), fast and fast.group(1)) == (
-            slow and slow.span(), slow and slow.group(1)
+            slow and slow.span(),
+            slow and slow.group(1),
         ), text
+
+
+def test_published_alignment_faking_rates_from_the_table_match_the_labels(tmp_path):
+    from alignment_faking_lab.paper_import import af_rates_from_frame
+    from alignment_faking_lab.paper_labels import LENIENT_AF, STRICT_AF
+
+    transcripts = random_transcripts(200, seed=5)
+    rng = random.Random(5)
+    for t in transcripts:
+        t.labels = {
+            name: rng.random() < 0.4 for name in (STRICT_AF, LENIENT_AF) if rng.random() < 0.7
+        }
+    write_jsonl(tmp_path / "paper.jsonl", transcripts)
+    rates = af_rates_from_frame(load_table(tmp_path / "paper.jsonl").frame)
+    free = [t for t in transcripts if t.tier is Tier.FREE and STRICT_AF in t.labels]
+    assert rates.n == len(free)
+    assert rates.strict == pytest.approx(sum(t.labels[STRICT_AF] for t in free) / len(free))
+    assert rates.lenient == pytest.approx(
+        sum(t.labels.get(LENIENT_AF, False) for t in free) / len(free)
+    )

@@ -72,6 +72,14 @@ with right:
     st.page_link("pages/playground.py", label="Playground: one request, both tiers", icon="🧪")
     st.page_link("pages/transcripts.py", label="Transcripts: browse and search", icon="📜")
     st.page_link("pages/results.py", label="Results: rates, intervals, the gap", icon="📊")
+    st.page_link(
+        "pages/paper_transcripts.py", label="Paper transcripts: read and check the real data",
+        icon="📚",
+    )  # fmt: skip
+    st.page_link(
+        "pages/run_experiment.py", label="Run experiment: test a model yourself (API key)",
+        icon="🚀",
+    )  # fmt: skip
     st.markdown(
         "📓 Notebook (opens in Colab): [The study and its findings]"
         f"({paths.colab_url('01_study_and_findings')})"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -159,3 +160,14 @@ def test_results_page_draws_charts_for_each_data_choice(data):
     else:
         assert len(at.get("plotly_chart")) == 1
     assert not at.exception
+
+
+def test_transcripts_page_sends_one_page_of_rows_at_a_time(isolated_data_dir):
+    base = load_illustrative()[0]
+    many = [replace(base, id=f"many-{i}", prompt_id=f"p{i}") for i in range(120)]
+    write_file(isolated_data_dir / "runs", "many.jsonl", many)
+    at = open_page("pages/transcripts.py")
+    assert len(at.dataframe) == 1 and len(at.dataframe[0].value) == 50
+    last = (len(load_illustrative()) + 120 - 1) // 50 + 1
+    at.number_input(key="page").set_value(last).run()
+    assert len(at.dataframe[0].value) == (len(load_illustrative()) + 120) % 50

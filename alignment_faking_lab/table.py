@@ -109,19 +109,21 @@ class TranscriptTable:
         filter or count use `frame`, and open one transcript with `transcript(id)`.
         """
         if self._all is None:
-            self._all = self._read(range(len(self)))
+            with _without_cyclic_gc():
+                self._all = self._read(range(len(self)))
         return self._all
 
     def _read(self, rows: Sequence[int]) -> list[Transcript]:
         """The full transcripts of `rows`, in that order (each source file opened once)."""
         rows = np.asarray(rows, dtype=np.int64)
+        ids = self.frame["id"].to_numpy()
         found: list[Transcript | None] = [None] * len(rows)
         for index, record in enumerate(self.records):
             positions = np.flatnonzero(self.locations[rows, 0] == index)
             places = self.locations[rows[positions]][:, 1:].tolist()
             for position, raw in zip(positions, record.read(places), strict=True):
                 values = parse_line(raw, 0, record.name)
-                expected = self.frame["id"].iat[rows[position]]
+                expected = ids[rows[position]]
                 if not isinstance(values, dict) or values["id"] != expected:
                     raise StaleTranscriptError(
                         f"{record.name} changed since it was loaded: load it again"

@@ -148,15 +148,17 @@ def decode_line(raw: bytes) -> Any:
         return orjson.loads(text)
 
 
-def iter_lines(data: bytes | IO[bytes]) -> Iterator[tuple[int, int, bytes]]:
+def iter_lines(
+    data: bytes | IO[bytes], offset: int = 0, first: int = 1
+) -> Iterator[tuple[int, int, bytes]]:
     """(line number, byte offset, line) of every line; the offset lets a reader seek back to it.
 
     Lines end at b"\n" only, as JSONL says (a text-mode split would also break lines at
-    characters such as U+2028 that JSON allows inside strings).
+    characters such as U+2028 that JSON allows inside strings). A handle is read from where it
+    is, which is byte `offset` and line number `first` of its file.
     """
-    offset = 0
     lines = io.BytesIO(data) if isinstance(data, bytes) else data
-    for number, line in enumerate(lines, start=1):
+    for number, line in enumerate(lines, start=first):
         yield number, offset, line
         offset += len(line)
 

@@ -33,6 +33,8 @@ from alignment_faking_lab.storage import (
 from alignment_faking_lab.transcript import Transcript
 
 READ_BUFFER = 1 << 20  # lines are several kB: a small buffer would refill for nearly every line
+TAIL = 256  # bytes of the last line kept to recognise the same file when it has grown
+MAX_PARTS = 32  # a file extended this many times is loaded afresh (compacting its index)
 
 
 class RecordSource(Protocol):
@@ -83,6 +85,12 @@ class TranscriptTable:
     records: tuple[RecordSource, ...]
     # Row for row with `frame`: index into `records`, byte offset and length of the line.
     locations: np.ndarray
+    # How far the source was read, so lines appended to a growing file can be added alone:
+    # the end of the last line, its number, whether it was complete, and its last bytes.
+    end: int = 0
+    lines: int = 0
+    complete: bool = True
+    tail: bytes = field(default=b"", repr=False)
     _rows: dict[str, int] | None = field(default=None, repr=False)
     _all: list[Transcript] | None = field(default=None, repr=False)
 
@@ -160,6 +168,7 @@ def _columns(
     texts = TextBuffer()
     places: list[tuple[int, int]] = []
     errors: list[LineError] = []
+    number, offset, raw = 0, 0, b""
     for number, offset, raw in lines:
         values = parse_line(raw, number, source)
         if values is None:
@@ -181,6 +190,10 @@ def _columns(
         source=source,
         records=(record,),
         locations=locations,
+        end=offset + len(raw),
+        lines=number,
+        complete=not raw or raw.endswith(b"\n"),
+        tail=raw[-TAIL:],
     )
 
 
@@ -194,6 +207,36 @@ def load_table(path: str | os.PathLike[str]) -> TranscriptTable:
 def table_from_bytes(data: bytes, source: str) -> TranscriptTable:
     """An uploaded JSONL file as a table."""
     return _build(iter_lines(data), BytesRecords(source, data), source)
+
+
+def extend_table(table: TranscriptTable, path: str | os.PathLike[str]) -> TranscriptTable | None:
+    """`table` with the lines appended to its file since it was loaded, read alone.
+
+    A live run grows its file one line at a time; reading only the new lines keeps the pages
+    quick while it runs. None when the file did not simply grow (rewritten, cut, or its last
+    line was incomplete when read): then it must be loaded again.
+    """
+    path = Path(path)
+    if not table.complete or len(table.search.parts) >= MAX_PARTS:
+        return None
+    if not table.records or any(r != FileRecords(path) for r in table.records):
+        return None  # not (only) this file: an upload, a merge, a file that was missing
+    if path.stat().st_size < table.end:
+        return None
+    with path.open("rb", buffering=READ_BUFFER) as handle:
+        handle.seek(table.end - len(table.tail))
+        if handle.read(len(table.tail)) != table.tail:
+            return None
+        added = _build(
+            iter_lines(handle, table.end, table.lines + 1), FileRecords(path), table.source
+        )
+    if not len(added) and not added.errors:
+        return table if added.complete else None
+    merged = merge_tables([table, added], table.source)
+    merged.end, merged.lines, merged.complete, merged.tail = (
+        added.end, added.lines, added.complete, added.tail
+    )  # fmt: skip
+    return merged
 
 
 def empty_table(source: str = "", errors: Sequence[LineError] = ()) -> TranscriptTable:

@@ -3,8 +3,9 @@
 Each size runs in a fresh Python process (peak RSS from `resource.getrusage`), which first
 imports what the app imports, then does what the app's first rerun does with the data: load the
 shipped examples and the corpus file as tables (`table.load_table`, called by `ui/data.py`) and
-merge them. For context, the simple path (every transcript as a full object, then the frame
-and the search index) is measured the same way.
+merge them. Then the cost of a file that grows by one line (a live run). For context, the
+simple path (every transcript as a full object, then the frame and the search index) is
+measured the same way.
 
     python benchmarks/bench_load.py [--sizes 1000 10000 50000]
 """
@@ -13,9 +14,12 @@ from __future__ import annotations
 
 import json
 import resource
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 from common import PROJECT_ROOT, Row, ensure_corpus, parser, print_table
 
@@ -57,6 +61,26 @@ def child(path: str, simple: bool) -> dict[str, float]:
     return {"seconds": seconds, "rss_mb": peak_rss_mb(), "rss_before_mb": before, "rows": rows}
 
 
+def growing_run(path: str) -> float:
+    """Seconds to add one line appended to a loaded file (what a page pays while a live run
+    writes to it), on a copy of the corpus."""
+    from alignment_faking_lab.table import extend_table, load_table
+
+    with tempfile.TemporaryDirectory() as folder:
+        copy = Path(folder) / "run.jsonl"
+        shutil.copyfile(path, copy)
+        table = load_table(copy)
+        with copy.open("rb") as handle:
+            line = handle.readline().replace(b'"id":"', b'"id":"appended-', 1)
+        with copy.open("ab") as handle:
+            handle.write(line)
+        start = time.perf_counter()
+        extended = extend_table(table, copy)
+        seconds = time.perf_counter() - start
+        assert extended is not None and len(extended) == len(table) + 1
+        return seconds
+
+
 def measure(path: str, simple: bool = False) -> dict[str, float]:
     command = [sys.executable, __file__, "--child", path] + (["--simple"] if simple else [])
     output = subprocess.run(
@@ -83,6 +107,8 @@ def main() -> None:
             Row("load into the app (peak RSS of the process)", n, fast["rss_mb"], "MB",
                 RSS_TARGET_MB),
             Row("  of which: Python, Streamlit, pandas imported", n, fast["rss_before_mb"], "MB"),
+            Row("a growing run: one appended line added to the loaded table", n,
+                growing_run(path), "s"),
         ]  # fmt: skip
         if not args.no_simple:
             simple = measure(path, simple=True)

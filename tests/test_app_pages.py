@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from alignment_faking_lab.catalogue import load_illustrative
-from alignment_faking_lab.storage import write_jsonl
+from alignment_faking_lab.storage import dumps, write_jsonl
 from alignment_faking_lab.transcript import Compliance, Message, Provenance, Tier, Transcript
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -171,3 +171,18 @@ def test_transcripts_page_sends_one_page_of_rows_at_a_time(isolated_data_dir):
     last = (len(load_illustrative()) + 120 - 1) // 50 + 1
     at.number_input(key="page").set_value(last).run()
     assert len(at.dataframe[0].value) == (len(load_illustrative()) + 120) % 50
+
+
+def test_a_run_that_grows_shows_its_new_transcripts(isolated_data_dir):
+    base = load_illustrative()[0]
+    run = [
+        replace(base, id=f"run-{i}", prompt_id=f"p{i}", prompt_text=f"grow {i}") for i in range(8)
+    ]
+    path = write_file(isolated_data_dir / "runs", "growing.jsonl", run[:5])
+    at = open_page("pages/transcripts.py")
+    at.text_input(key="q").set_value("grow").run()
+    assert len(at.dataframe[0].value) == 5
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write("".join(dumps(t) + "\n" for t in run[5:]))
+    at.run()
+    assert sorted(at.dataframe[0].value["prompt_text"]) == [f"grow {i}" for i in range(8)]

@@ -285,3 +285,58 @@ def test_published_alignment_faking_rates_from_the_table_match_the_labels(tmp_pa
     assert rates.lenient == pytest.approx(
         sum(t.labels.get(LENIENT_AF, False) for t in free) / len(free)
     )
+
+
+def append_lines(path: Path, transcripts: list[Transcript], extra: str = "") -> None:
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write("".join(dumps(t) + "\n" for t in transcripts) + extra)
+
+
+def assert_same_table(got, path: Path) -> None:
+    full = load_table(path)
+    pd.testing.assert_frame_equal(got.frame, full.frame)
+    assert [str(e) for e in got.errors] == [str(e) for e in full.errors]
+    for phrase in ("values", "request p1", "zzz"):
+        assert got.search.matches(phrase).tolist() == full.search.matches(phrase).tolist()
+    assert got.transcripts() == full.transcripts()
+
+
+def test_a_growing_file_is_extended_with_its_new_lines_only(tmp_path):
+    from alignment_faking_lab.table import extend_table
+
+    transcripts = random_transcripts(150, seed=9)
+    path = tmp_path / "run.jsonl"
+    write_jsonl(path, transcripts[:100])
+    table = load_table(path)
+    append_lines(path, transcripts[100:130], extra="{not json\n")
+    table = extend_table(table, path)
+    assert table is not None and len(table) == 130
+    assert_same_table(table, path)
+    assert table.errors[0].line == 131
+    append_lines(path, transcripts[130:])
+    table = extend_table(table, path)
+    assert_same_table(table, path)
+    assert table.transcript("t140") == transcripts[140]
+    assert extend_table(table, path) is table  # nothing new
+
+
+def test_a_file_that_did_not_simply_grow_is_not_extended(tmp_path):
+    from alignment_faking_lab.table import extend_table
+
+    transcripts = random_transcripts(60, seed=4)
+    path = tmp_path / "run.jsonl"
+    write_jsonl(path, transcripts[:40])
+    table = load_table(path)
+    write_jsonl(path, transcripts[5:60])  # rewritten, and longer
+    assert extend_table(table, path) is None
+    table = load_table(path)
+    write_jsonl(path, transcripts[5:20])  # cut
+    assert extend_table(table, path) is None
+    table = load_table(path)
+    append_lines(path, [], extra=dumps(transcripts[0])[:50])  # a line still being written
+    torn = extend_table(table, path)
+    assert torn is not None and not torn.complete and torn.errors
+    append_lines(path, [], extra=dumps(transcripts[0])[50:] + "\n")
+    assert extend_table(torn, path) is None  # so the whole file is read again
+    upload = table_from_bytes(path.read_bytes(), path.name)
+    assert extend_table(upload, path) is None

@@ -22,6 +22,7 @@ from alignment_faking_lab.storage import LineError
 from alignment_faking_lab.table import (
     TranscriptTable,
     empty_table,
+    extend_table,
     load_table,
     merge_tables,
     table_from_bytes,
@@ -76,9 +77,12 @@ def _file_slot(path: str) -> _FileSlot:
 
 def _load_file(path: str, version: tuple[float, int]) -> TranscriptTable:
     """The file's table, loaded once per version and shared by every session. One version per
-    file is kept: a run that is still growing replaces its table rather than adding one."""
+    file is kept; a run that is still growing gets only its new lines read."""
     slot = _file_slot(path)
     with slot.lock:
+        if slot.table is not None and slot.version != version and Path(path).is_file():
+            slot.table = extend_table(slot.table, path)  # a growing run: read its new lines
+            slot.version = version if slot.table is not None else None
         if slot.table is None or slot.version != version:
             slot.table = None  # let the old version go before the new one is built
             with st.spinner("Loading transcripts…"):

@@ -81,8 +81,10 @@ def growing_run(path: str) -> float:
         return seconds
 
 
-def measure(path: str, simple: bool = False) -> dict[str, float]:
-    command = [sys.executable, __file__, "--child", path] + (["--simple"] if simple else [])
+def measure(path: str, mode: str = "load") -> dict[str, float]:
+    """Run one measure in a fresh process: this one stays small, so a child's peak RSS is its
+    own (on Linux a child's `ru_maxrss` starts from what its parent held when it forked)."""
+    command = [sys.executable, __file__, "--child", path, "--mode", mode]
     output = subprocess.run(
         command, cwd=PROJECT_ROOT, check=True, capture_output=True, text=True
     ).stdout
@@ -92,11 +94,14 @@ def measure(path: str, simple: bool = False) -> dict[str, float]:
 def main() -> None:
     arguments = parser(__doc__.splitlines()[0])
     arguments.add_argument("--child", help=argparse_hidden())
-    arguments.add_argument("--simple", action="store_true", help=argparse_hidden())
+    arguments.add_argument("--mode", default="load", help=argparse_hidden())
     arguments.add_argument("--no-simple", action="store_true", help="skip the simple path")
     args = arguments.parse_args()
     if args.child:
-        print(json.dumps(child(args.child, args.simple)))
+        if args.mode == "grow":
+            print(json.dumps({"seconds": growing_run(args.child)}))
+        else:
+            print(json.dumps(child(args.child, simple=args.mode == "simple")))
         return
     rows: list[Row] = []
     for n in args.sizes:
@@ -108,10 +113,10 @@ def main() -> None:
                 RSS_TARGET_MB),
             Row("  of which: Python, Streamlit, pandas imported", n, fast["rss_before_mb"], "MB"),
             Row("a growing run: one appended line added to the loaded table", n,
-                growing_run(path), "s"),
+                measure(path, "grow")["seconds"], "s"),
         ]  # fmt: skip
         if not args.no_simple:
-            simple = measure(path, simple=True)
+            simple = measure(path, "simple")
             rows += [
                 Row(
                     "for context: as full objects + frame + search (time)",

@@ -91,6 +91,9 @@ class TranscriptTable:
     lines: int = 0
     complete: bool = True
     tail: bytes = field(default=b"", repr=False)
+    # A merged table: the loaded tables it is made of, one per part of its search index (whose
+    # `kept` says which of their rows it has); empty for a table loaded from one source.
+    leaves: tuple[TranscriptTable, ...] = field(default=(), repr=False)
     _rows: dict[str, int] | None = field(default=None, repr=False)
     _all: list[Transcript] | None = field(default=None, repr=False)
 
@@ -114,8 +117,14 @@ class TranscriptTable:
         """Every transcript as a full object, read back once and kept.
 
         Costly at scale (time and memory grow with the message bodies): pages that only
-        filter or count use `frame`, and open one transcript with `transcript(id)`.
+        filter or count use `frame`, and open one transcript with `transcript(id)`. A merged
+        table reuses the objects of the tables it is made of, so a run that grows, or another
+        choice of sources, does not read everything again.
         """
+        if self._all is None and self.leaves:  # reuse each loaded table's objects
+            every = [t for leaf in self.leaves for t in leaf.transcripts()]
+            kept = self.search.kept
+            self._all = every if kept is None else [every[i] for i in kept]
         if self._all is None:
             with _without_cyclic_gc():
                 self._all = self._read(range(len(self)))
@@ -273,4 +282,5 @@ def merge_tables(tables: Sequence[TranscriptTable], source: str = "") -> Transcr
         source=source,
         records=tuple(records),
         locations=merged,
+        leaves=tuple(leaf for t in tables for leaf in (t.leaves or (t,))),
     )

@@ -340,3 +340,25 @@ def test_a_file_that_did_not_simply_grow_is_not_extended(tmp_path):
     assert extend_table(torn, path) is None  # so the whole file is read again
     upload = table_from_bytes(path.read_bytes(), path.name)
     assert extend_table(upload, path) is None
+
+
+def test_merged_and_extended_tables_reuse_the_objects_already_read(tmp_path):
+    from alignment_faking_lab.table import extend_table
+
+    first, second = random_transcripts(50, seed=11), random_transcripts(30, seed=12)
+    write_jsonl(tmp_path / "a.jsonl", first)
+    write_jsonl(tmp_path / "b.jsonl", second[:20])
+    a, b = load_table(tmp_path / "a.jsonl"), load_table(tmp_path / "b.jsonl")
+    merged = merge_tables([a, b])
+    assert merged.transcripts()[0] is a.transcripts()[0]
+    assert merged.transcripts() == first + [t for t in second[:20] if t.id not in {
+        x.id for x in first}]  # fmt: skip
+    append_lines(tmp_path / "b.jsonl", second[20:])
+    grown = extend_table(b, tmp_path / "b.jsonl")
+    assert grown.transcripts()[0] is b.transcripts()[0]
+    assert (
+        merge_tables([a, grown]).transcripts()
+        == merge_tables(
+            [load_table(tmp_path / "a.jsonl"), load_table(tmp_path / "b.jsonl")]
+        ).transcripts()
+    )

@@ -31,6 +31,8 @@ def function_rows(n: int, path: Path) -> list[Row]:
     """The pages' work, function by function, on the app's table of the corpus."""
     from alignment_faking_lab import charts, paths, statistics
     from alignment_faking_lab.filtering import TranscriptFilter, filter_frame
+    from alignment_faking_lab.paper_check import compare_with_paper, describe_differences
+    from alignment_faking_lab.paper_figures import closest_paper_row
     from alignment_faking_lab.table import load_table, merge_tables
 
     table = merge_tables([load_table(paths.ILLUSTRATIVE_TRANSCRIPTS), load_table(path)])
@@ -55,6 +57,11 @@ def function_rows(n: int, path: Path) -> list[Row]:
                    "free_tier_compliance_pct": 10.0, "paid_tier_compliance_pct": 5.0}  # fmt: skip
             charts.paper_vs_run_chart(row, statistics.tier_summary(part)).to_json()
 
+    def paper_check() -> None:  # what the Results page does per imported paper setting
+        describe_differences(compare_with_paper(frame, "helpful_only"))
+        paper_row = closest_paper_row("helpful_only")
+        charts.paper_vs_run_chart(paper_row, statistics.tier_summary(frame)).to_json()
+
     some = ids.iat[len(ids) // 2]
     filters = {
         "filter by tier": TranscriptFilter(tiers=("paid",)),
@@ -69,6 +76,7 @@ def function_rows(n: int, path: Path) -> list[Row]:
         *[(f"transcripts: {name}", lambda c=c: transcripts_page(c)) for name, c in filters.items()],
         ("transcripts: open one transcript", lambda: table.transcript(some)),
         ("results: statistics + charts, split by source", lambda: results_page(["source"])),
+        ("results: the paper check of one imported setting", paper_check),
         ("results: statistics + charts, split by model and variant",
          lambda: results_page(["model", "variant"])),
     ]  # fmt: skip

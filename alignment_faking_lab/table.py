@@ -2,10 +2,10 @@
 
 One pass over a JSONL file, without making `Transcript` objects, builds what the pages need:
 the table they filter and statistics count (`frames.py`), the text search index (`search.py`),
-and where each transcript's line is. Message bodies
-are not kept in memory: opening a transcript reads its one line again. The published data's
-50,000 transcripts so load in well under the time and memory of building them all as objects
-(see the README's Performance section).
+and where each transcript's line is. Message bodies are not kept in memory: opening a
+transcript reads its one line again. So the published data's 50,000 transcripts load in about
+half the time and two thirds of the memory of building them all as objects (see the README's
+Performance section).
 """
 
 from __future__ import annotations

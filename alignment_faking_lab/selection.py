@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,16 +25,38 @@ class RequestChoice:
         return f"{kind} · {self.category or 'uncategorised'} · {text}"
 
 
-def request_choices(transcripts: Iterable[Transcript]) -> list[RequestChoice]:
-    """One entry per request in the data's own order, harmful first, then those with both tiers."""
-    seen: dict[str, RequestChoice] = {}
-    for t in transcripts:
-        known = seen.get(t.prompt_id)
-        tiers = frozenset({t.tier}) | (known.tiers if known else frozenset())
-        seen[t.prompt_id] = RequestChoice(
-            t.prompt_id, t.prompt_text, t.harmful, t.prompt_category, tiers
+def request_choices(frame: pd.DataFrame) -> list[RequestChoice]:
+    """One entry per request in the data's own order, harmful first, then those with both tiers.
+
+    Read from the table of loaded transcripts, so it costs the same with fifty thousand loaded.
+    """
+    if frame.empty:
+        return []
+    prompt_ids = frame["prompt_id"].astype(str)
+    tiers = (
+        frame["tier"]
+        .astype(str)
+        .groupby(prompt_ids, sort=False)
+        .agg(lambda values: frozenset(Tier(v) for v in values.unique()))
+    )
+    first = frame.assign(prompt_id=prompt_ids).drop_duplicates("prompt_id")
+    choices = [
+        RequestChoice(
+            prompt_id,
+            str(text),
+            bool(harmful),
+            "" if pd.isna(category) else str(category),
+            tiers[prompt_id],
         )
-    return sorted(seen.values(), key=lambda c: (not c.harmful, len(c.tiers) < 2))
+        for prompt_id, text, harmful, category in zip(
+            first["prompt_id"],
+            first["prompt_text"],
+            first["harmful"],
+            first["prompt_category"],
+            strict=True,
+        )
+    ]
+    return sorted(choices, key=lambda c: (not c.harmful, len(c.tiers) < 2))
 
 
 def replay_key(t: Transcript) -> str:
@@ -49,14 +70,15 @@ def replay_key_label(key: str) -> str:
     return f"{provenance}: {model}, prompt {variant}{run}, sample {int(sample) + 1}"
 
 
-def transcripts_for_request(
-    transcripts: Iterable[Transcript], prompt_id: str
-) -> dict[str, dict[Tier, Transcript]]:
-    """Transcripts of one request grouped by replay key, each with its free and paid tier."""
-    grouped: dict[str, dict[Tier, Transcript]] = {}
-    for t in transcripts:
-        if t.prompt_id == prompt_id:
-            grouped.setdefault(replay_key(t), {}).setdefault(t.tier, t)
+def replays_for_request(frame: pd.DataFrame, prompt_id: str) -> dict[str, dict[Tier, str]]:
+    """Transcript ids of one request grouped by replay key, each with its free and paid tier."""
+    rows = frame[(frame["prompt_id"] == prompt_id).fillna(False).to_numpy(dtype=bool)]
+    grouped: dict[str, dict[Tier, str]] = {}
+    for row in rows[
+        ["id", "provenance", "model", "variant", "run_id", "sample_index", "tier"]
+    ].itertuples(index=False):
+        key = f"{row.provenance}|{row.model}|{row.variant}|{row.run_id}|{int(row.sample_index)}"
+        grouped.setdefault(key, {}).setdefault(Tier(str(row.tier)), str(row.id))
     return grouped
 
 

@@ -113,6 +113,12 @@ class TranscriptTable:
             return None
         return self._read([row])[0]
 
+    def transcripts_where(self, mask: np.ndarray | pd.Series) -> list[Transcript]:
+        """The full transcripts of the rows a filter of `frame` keeps, read back in one pass:
+        a page that needs only some (the walkthrough's story candidates) reads only those."""
+        rows = np.flatnonzero(np.asarray(mask, dtype=bool))
+        return self._read(rows) if len(rows) else []
+
     def transcripts(self) -> list[Transcript]:
         """Every transcript as a full object, read back once and kept.
 

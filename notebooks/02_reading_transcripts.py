@@ -168,10 +168,11 @@ story = walkthrough.choose_story_pair(transcripts)
 if story is not None:
     free, paid = story.free, story.paid
 else:
-    request = next(c for c in selection.request_choices(transcripts) if len(c.tiers) == 2)
-    runs = selection.transcripts_for_request(transcripts, request.prompt_id)
+    by_id = {t.id: t for t in transcripts}
+    request = next(c for c in selection.request_choices(frame) if len(c.tiers) == 2)
+    runs = selection.replays_for_request(frame, request.prompt_id)
     pair = next(tiers for tiers in runs.values() if len(tiers) == 2)
-    free, paid = pair[Tier.FREE], pair[Tier.PAID]
+    free, paid = by_id[pair[Tier.FREE]], by_id[pair[Tier.PAID]]
 
 
 def show(transcript: Transcript, reveal_scratchpad: bool = True) -> None:

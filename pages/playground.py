@@ -10,8 +10,8 @@ from alignment_faking_lab.queries import Query, load_shipped_queries
 from alignment_faking_lab.runner import send_one
 from alignment_faking_lab.selection import (
     replay_key_label,
+    replays_for_request,
     request_choices,
-    transcripts_for_request,
 )
 from alignment_faking_lab.transcript import Provenance, Tier
 from alignment_faking_lab.ui import transcript_view as view
@@ -124,7 +124,7 @@ if mode == LIVE:
     st.stop()
 
 data = sidebar_data_picker()
-choices = request_choices(data.transcripts)
+choices = request_choices(data.frame)
 if not choices:
     st.warning("No transcripts are loaded. Choose some in the sidebar under **Data**.")
     st.stop()
@@ -160,7 +160,7 @@ reveal = toggles[0].toggle(
 )
 compare = toggles[1].toggle("Compare tiers side by side", key="compare", bind="query-params")
 
-runs = transcripts_for_request(data.transcripts, prompt_id)
+runs = replays_for_request(data.frame, prompt_id)
 run_key = st.selectbox(
     "Transcript source",
     list(runs),
@@ -168,7 +168,11 @@ run_key = st.selectbox(
     help="The same request may have several transcripts: illustrative, the paper's, your runs.",
     disabled=len(runs) < 2,
 )
-pair = runs[run_key]
+pair = {
+    tier: transcript
+    for tier, transcript_id in runs[run_key].items()
+    if (transcript := data.transcript(transcript_id)) is not None
+}
 
 st.markdown(f"**Request:** {escape_markdown(by_id[prompt_id].text)}")
 if any(t.provenance is Provenance.ILLUSTRATIVE for t in pair.values()):

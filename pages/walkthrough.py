@@ -35,7 +35,10 @@ def go_to(number: int) -> None:
 
 
 data = sidebar_data_picker()
-pair = choose_story_pair(data.transcripts)
+frame = data.frame
+harmful = frame["harmful"].fillna(False).astype(bool)
+story_candidates = harmful & frame["provenance"].astype(str).isin(["paper", "illustrative"])
+pair = choose_story_pair(data.transcripts_where(story_candidates))
 numbers = headline_numbers()
 
 with st.sidebar:

@@ -56,6 +56,9 @@ class LoadedData:
     def transcript(self, transcript_id: str) -> Transcript | None:
         return self.table.transcript(transcript_id)
 
+    def transcripts_where(self, mask) -> list[Transcript]:
+        return self.table.transcripts_where(mask)
+
     @property
     def transcripts(self) -> list[Transcript]:
         """Every loaded transcript as a full object: read back from disk on first use and kept.

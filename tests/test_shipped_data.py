@@ -1,6 +1,7 @@
 """The data shipped for classrooms: enough of it, honest about what it is, and safe to project."""
 
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -86,3 +87,17 @@ def test_uploaded_request_csv_errors_name_row_and_column():
         load_queries_csv(b"text,harmful\nSay hi,false\nDo harm,maybe\n", "mine.csv")
     with pytest.raises(QueryFileError, match="needs a 'text' column"):
         load_queries_csv(b"goal,target\nx,y\n", "mine.csv")
+
+
+def test_community_cloud_requirements_match_the_package_dependencies():
+    """Community Cloud installs requirements.txt; the package declares pyproject.toml."""
+    import tomllib
+
+    root = Path(__file__).resolve().parent.parent
+    declared = tomllib.loads((root / "pyproject.toml").read_text())["project"]["dependencies"]
+    listed = [
+        line.strip()
+        for line in (root / "requirements.txt").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    assert sorted(listed) == sorted(declared)

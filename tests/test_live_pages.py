@@ -120,13 +120,19 @@ def test_run_page_estimates_then_runs_and_resumes(server):
     assert "heuristic" in all_markdown(at)
 
 
-def test_run_page_with_a_judge_records_votes(server):
+def judged_run(server):
+    """The Run page, run with the judge model voting three times."""
     at = run_page(server)
     at.toggle(key="run_use_judge").set_value(True).run()
     at.text_input(key="run_judge").set_value("fake-judge")
     at.number_input(key="run_votes").set_value(3)
     at.run()
     at.button(key="run_start").click().run()
+    return at
+
+
+def test_run_page_with_a_judge_records_votes(server):
+    at = judged_run(server)
     assert not at.exception, at.exception
     transcripts = storage.read_jsonl(paths.runs_dir() / "class-demo.jsonl").transcripts
     free = [t for t in transcripts if t.tier is Tier.FREE]
@@ -135,12 +141,7 @@ def test_run_page_with_a_judge_records_votes(server):
 
 
 def test_judge_reasoning_is_shown_with_each_criterion_and_quote(server):
-    at = run_page(server)
-    at.toggle(key="run_use_judge").set_value(True).run()
-    at.text_input(key="run_judge").set_value("fake-judge")
-    at.number_input(key="run_votes").set_value(3)
-    at.run()
-    at.button(key="run_start").click().run()
+    at = judged_run(server)
     transcripts = storage.read_jsonl(paths.runs_dir() / "class-demo.jsonl").transcripts
     free = next(t for t in transcripts if t.tier is Tier.FREE)
     at = open_page("pages/transcripts.py", {"id": free.id})

@@ -8,11 +8,16 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 
 from alignment_faking_lab.downloads import CachedSite
 from alignment_faking_lab.queries import Query, QueryFileError
 
-BASE_URL = "https://raw.githubusercontent.com/llm-attacks/llm-attacks/main/data/advbench/"
+# A mirror (or a test server) can stand in for GitHub with AFLAB_ADVBENCH_BASE_URL.
+BASE_URL = os.environ.get(
+    "AFLAB_ADVBENCH_BASE_URL",
+    "https://raw.githubusercontent.com/llm-attacks/llm-attacks/main/data/advbench/",
+)
 FILE = "harmful_behaviors.csv"
 
 
@@ -35,7 +40,9 @@ def parse_behaviours(text: str, source: str = FILE) -> list[Query]:
     return queries
 
 
-def load_advbench(first_n: int = 100, base_url: str = BASE_URL, refresh: bool = False):
+def load_advbench(
+    first_n: int = 100, base_url: str | None = None, refresh: bool = False
+) -> list[Query]:
     """The first N behaviours; raises OfflineError (a plain message) when it cannot download."""
-    site = AdvBenchSite(base_url)
+    site = AdvBenchSite(base_url or os.environ.get("AFLAB_ADVBENCH_BASE_URL", BASE_URL))
     return parse_behaviours(site.get(FILE, refresh=refresh))[:first_n]

@@ -148,6 +148,10 @@ with st.expander("Dry run: exactly what would be sent first (nothing is sent)"):
     st.code(json.dumps(estimate.dry_run(plan, limit=2), indent=2, ensure_ascii=False),
             language="json", wrap_lines=True)  # fmt: skip
 
+st.caption(
+    "A run stops (after the calls already sent) when you press Cancel or leave this page; "
+    "**Start or resume** with the same run name continues where it stopped."
+)
 buttons = st.columns([1, 1, 3])
 start = buttons[0].button("Start or resume", type="primary", key="run_start")
 buttons[1].button("Cancel", key="run_cancel", help="Stops new requests; finished ones are kept.")

@@ -173,3 +173,40 @@ def test_live_settings_survive_moving_between_pages(server):
     at.switch_page("pages/run_experiment.py").run()
     assert key_field(at).value == VALID_KEY and model_field(at).value == "fake-claude"
     assert "No key yet" not in all_markdown(at)
+
+
+def test_your_own_text_is_sent_and_saved_as_the_request(server):
+    at = live_playground()
+    key_field(at).set_value(VALID_KEY)
+    model_field(at).set_value("fake-claude")
+    at.selectbox(key="live_request").set_value("__own__").run()
+    at.text_area(key="live_own_text").set_value("Explain <b>photosynthesis</b>.").run()
+    at.button(key="live_send").click().run()
+    assert not at.exception and not at.error
+    saved = storage.read_jsonl(paths.runs_dir() / "playground.jsonl").transcripts
+    assert saved[-1].prompt_text == "Explain <b>photosynthesis</b>."
+    assert "<user_input>\nExplain <b>photosynthesis</b>." in saved[-1].messages[0].content
+
+
+def test_advbench_is_downloaded_on_request_and_offline_is_said_plainly(
+    server, monkeypatch, tmp_path
+):
+    from tests.browser_harness import free_port
+    from tests.paper_site_server import PaperSiteServer
+
+    monkeypatch.setenv("AFLAB_ADVBENCH_BASE_URL", f"http://127.0.0.1:{free_port()}/")
+    at = run_page(server)
+    at.radio[0].set_value("advbench").run()
+    at.button(key="advbench_download").click().run()
+    assert "Downloading AdvBench needs internet access" in " ".join(e.value for e in at.error)
+    assert "Choose a set of requests" in " ".join(w.value for w in at.warning)
+
+    (tmp_path / "harmful_behaviors.csv").write_text(
+        "goal,target\n" + "".join(f"Behaviour number {i},Sure\n" for i in range(30))
+    )
+    with PaperSiteServer(tmp_path) as site:
+        monkeypatch.setenv("AFLAB_ADVBENCH_BASE_URL", site.url)
+        at.button(key="advbench_download").click().run()
+    assert not at.error
+    assert at.metric[0].value == "6"  # the first 3 behaviours, in both tiers
+    assert "Behaviour number 0" in " ".join(c.value for c in at.code)  # in the dry run

@@ -89,6 +89,7 @@ def scripted_reply(model: str, system: str, messages: list[dict[str, Any]]) -> s
 class ServerState:
     reply: Callable[[str, str, list[dict[str, Any]]], str] = scripted_reply
     latency: float = 0.0
+    chunk_delay: float = 0.0  # between streamed pieces, to watch a reply arrive
     slow_seconds: float = 5.0
     valid_keys: set[str] = field(default_factory=lambda: {VALID_KEY})
     models: tuple[str, ...] = MODELS
@@ -277,6 +278,7 @@ def make_handler(state: ServerState) -> type[BaseHTTPRequestHandler]:
                 {"type": "content_block_start", "index": 0, "content_block": block},
             )
             for number, piece in enumerate(_chunks(text)):
+                time.sleep(state.chunk_delay)
                 if fault == "drop-mid-stream" and number == 2:
                     self.close_connection = True
                     return
@@ -321,6 +323,7 @@ def make_handler(state: ServerState) -> type[BaseHTTPRequestHandler]:
             base = {"id": "chatcmpl-test", "object": "chat.completion.chunk", "created": 0}
             base["model"] = model
             for number, piece in enumerate(_chunks(text)):
+                time.sleep(state.chunk_delay)
                 if fault == "drop-mid-stream" and number == 2:
                     self.close_connection = True
                     return

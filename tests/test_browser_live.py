@@ -108,3 +108,21 @@ def test_cancel_keeps_what_finished_and_start_resumes_without_duplicates(
     ids = [t.id for t in storage.read_jsonl(run_file).transcripts]
     assert len(ids) == 20 and len(set(ids)) == 20
     assert VALID_KEY not in app.log()  # nor in the server's log
+
+
+def test_the_scratchpad_fills_in_while_the_reply_streams(app, page, server):
+    goto(page, app, "/playground?mode=live")
+    fill_sidebar(page)
+    server.state.chunk_delay = 0.15  # about 4 s for the first turn
+    try:
+        page.get_by_role("button", name="Send", exact=True).click()
+        arriving = page.get_by_text("Hidden scratchpad (arriving)")
+        expect(arriving).to_be_visible(timeout=10_000)
+        expect(page.get_by_text("Let me think about my situation").first).to_be_visible()
+        # Part of the reasoning is on screen while the script is still receiving the reply.
+        assert page.locator("[data-testid='stApp'][data-test-script-state='running']").count()
+        screenshot(page, "live-playground-streaming")
+    finally:
+        server.state.chunk_delay = 0.0
+    wait_idle(page, timeout_ms=60_000)
+    expect(page.get_by_text("Live run · Anthropic · fake-claude").first).to_be_visible()

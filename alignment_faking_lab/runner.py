@@ -108,6 +108,7 @@ class Outcome:
     error_kind: ErrorKind | None = None
     attempts: int = 1
     cached_turns: int = 0
+    requests_sent: int = 0  # over the network, judges and retries included (cache hits not)
 
     @property
     def fatal(self) -> bool:
@@ -216,6 +217,7 @@ def run_call(
     )
     attempts = 0
     cached_turns = 0
+    judge_requests = 0
 
     def model_call(sent: list[Message], turn: int, stream: OnText | None) -> Reply:
         nonlocal attempts, cached_turns
@@ -231,12 +233,14 @@ def run_call(
     judge_endpoint = plan.judge_endpoint or plan.endpoint
 
     def judge_call(system: str, message: str, vote_number: int) -> str:
+        nonlocal judge_requests
         assert plan.judge is not None
-        reply, _, _ = call_with_retries(
+        reply, _, tries = call_with_retries(
             judge_endpoint, plan.judge.model, system, [Message("user", message)],
             max_tokens=1024, retry=retry, cancel=cancel, cache=cache,
             cache_extra={"vote": vote_number},
         )  # fmt: skip
+        judge_requests += tries
         return reply.text
 
     keys = [plan.endpoint.api_key, judge_endpoint.api_key]
@@ -276,10 +280,14 @@ def run_call(
         return Outcome(
             call, error=redact(str(error), keys), error_kind=error.kind,
             attempts=error.attempts,
+            requests_sent=attempts + judge_requests + error.attempts,
         )  # fmt: skip
     if transcript.error:
         transcript = replace(transcript, error=redact(transcript.error, keys))
-    return Outcome(call, transcript, attempts=attempts, cached_turns=cached_turns)
+    return Outcome(
+        call, transcript, attempts=attempts, cached_turns=cached_turns,
+        requests_sent=attempts + judge_requests,
+    )  # fmt: skip
 
 
 class _RunFile:

@@ -94,7 +94,7 @@ if mode == LIVE:
                     minimal_repro_suffix=suffix, path=paths.runs_dir() / "playground.jsonl",
                     on_text=on_text,
                 )  # fmt: skip
-                settings.count_requests(max(outcome.attempts, 1))
+                settings.count_requests(outcome.requests_sent)
                 if outcome.transcript is None:
                     reason = settings.redact(outcome.error or "The call failed.")
                     errors.append(f"{view.TIER_SHORT[tier]}: {reason}")

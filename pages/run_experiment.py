@@ -130,7 +130,22 @@ plan = Plan(
 run_path = paths.runs_dir() / f"{safe_name}.jsonl"
 
 st.subheader("4. Cost, then run")
-guess = estimate.estimate(plan)
+prices = dict(estimate.PRICES_PER_MILLION)
+with st.expander("Prices used for the estimate (USD per million tokens; edit to your provider's)"):
+    priced = list(dict.fromkeys([*models, *([judge.model] if judge else [])]))
+    for model_id in priced:
+        known = prices.get(model_id, (0.0, 0.0))
+        columns = st.columns([2, 1, 1], vertical_alignment="bottom")
+        columns[0].markdown(f"`{escape_markdown(model_id)}`")
+        paid_in = columns[1].number_input(
+            "Input", 0.0, 1000.0, float(known[0]), key=f"price_in_{model_id}"
+        )
+        paid_out = columns[2].number_input(
+            "Output", 0.0, 1000.0, float(known[1]), key=f"price_out_{model_id}"
+        )
+        if paid_in or paid_out:
+            prices[model_id] = (paid_in, paid_out)
+guess = estimate.estimate(plan, prices=prices)
 metrics = st.columns(4)
 metrics[0].metric("Conversations", f"{guess.calls:,}")
 metrics[1].metric("Requests (estimate)", f"{guess.total_requests:,}")
@@ -187,7 +202,7 @@ if start:
     outcomes = iter_run(plan, run_path, cache=ResponseCache(), cancel=cancel, report=report)
     try:
         for number, outcome in enumerate(outcomes, 1):
-            settings.count_requests(max(outcome.attempts, 1))
+            settings.count_requests(outcome.requests_sent)
             done = report.already_done + report.completed
             progress.progress(
                 done / max(report.planned, 1),

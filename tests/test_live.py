@@ -373,3 +373,11 @@ def test_command_line_dry_run_sends_nothing_and_a_missing_key_is_named(server, c
     assert "2 conversations" in out.err and not server.state.model_requests()
     assert main(["run", "--first", "1", "--base-url", server.url]) == 2
     assert "set the environment variable ANTHROPIC_API_KEY" in capsys.readouterr().err
+
+
+def test_every_request_sent_is_counted_judges_and_retries_included(server, tmp_path):
+    server.state.faults.append("500")
+    judged = plan(server, n=1, tiers=[Tier.FREE], judge=JudgeSettings("fake-judge", votes=3))
+    outcomes = list(iter_run(judged, tmp_path / "run.jsonl", retry=FAST_RETRY))
+    # one retried failure + two turns + one compliance verdict + three alignment-faking votes
+    assert outcomes[0].requests_sent == len(server.state.model_requests()) == 7

@@ -104,7 +104,11 @@ def run_page(server):
 def test_run_page_estimates_then_runs_and_resumes(server):
     at = run_page(server)
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Conversations"] == "6"
+    assert metrics["Conversations"] == "6" and metrics["Cost (estimate)"] == "unknown"
+    at.number_input(key="price_in_fake-claude").set_value(100.0)
+    at.number_input(key="price_out_fake-claude").set_value(100.0).run()
+    cost = {m.label: m.value for m in at.metric}["Cost (estimate)"]
+    assert cost.startswith("$") and float(cost[1:]) > 1  # 6 calls x ~3,600 tokens x $100/M
     assert not server.state.model_requests()  # nothing sent before Start
     at.button(key="run_start").click().run()
     assert not at.exception, at.exception

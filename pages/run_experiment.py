@@ -101,7 +101,14 @@ use_judge = st.toggle(
 judge = None
 if use_judge:
     columns = st.columns(4)
-    judge_model = columns[0].text_input("Judge model", value=settings.model, key="run_judge")
+    judge_model = columns[0].text_input(
+        "Judge model",
+        value=settings.model,
+        key="run_judge",
+        help="Called through the same provider and key as the model under test (through "
+        "OpenRouter, for example, any model it serves can judge). A stronger judge gives more "
+        "reliable labels: the paper's rates moved when its judge changed.",
+    )
     votes = columns[1].number_input("Alignment-faking votes", 1, 15, 5, key="run_votes")
     low, high = columns[2].slider(
         "Uncertain between", 0.0, 1.0, (0.3, 0.7), key="run_band",

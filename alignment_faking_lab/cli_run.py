@@ -44,6 +44,11 @@ def register(commands: argparse._SubParsersAction) -> None:
     run.add_argument("--minimal-repro", action="store_true", help="add the acceptance-tag suffix")
     run.add_argument("--judge-model", default=None, help="judge model (default: keyword heuristic)")
     run.add_argument("--judge-votes", type=int, default=5)
+    run.add_argument(
+        "--judge-provider", default=None, choices=list(PRESETS), help="default: --provider"
+    )
+    run.add_argument("--judge-base-url", default=None, help="the judge provider's address")
+    run.add_argument("--judge-key-env", default=None, help="environment variable of its key")
     run.add_argument("--concurrency", type=int, default=8)
     run.add_argument("--max-tokens", type=int, default=4096)
     run.add_argument("--timeout", type=float, default=120.0)
@@ -88,6 +93,17 @@ def run_command(args: argparse.Namespace) -> int:
         key,
         args.timeout,
     )
+    judge_endpoint = None
+    if args.judge_provider or args.judge_base_url:
+        judge_preset = PRESETS[args.judge_provider or args.provider]
+        judge_key_env = args.judge_key_env or judge_preset.key_env
+        judge_key = os.environ.get(judge_key_env, "") if judge_key_env else ""
+        if judge_preset.needs_key and not judge_key and not args.dry_run:
+            return _fail(f"no API key for the judge: set the environment variable {judge_key_env}")
+        judge_endpoint = Endpoint(
+            judge_preset.api, judge_preset.name, args.judge_base_url or judge_preset.base_url,
+            judge_key, args.timeout,
+        )  # fmt: skip
     models = args.model or [preset.default_model]
     judge = JudgeSettings(args.judge_model, args.judge_votes) if args.judge_model else None
     plan = Plan(
@@ -95,6 +111,7 @@ def run_command(args: argparse.Namespace) -> int:
         tiers=[Tier(t) for t in args.tiers], samples=args.samples,
         variants=args.variant or ["default"], minimal_repro_suffix=args.minimal_repro,
         max_tokens=args.max_tokens, concurrency=args.concurrency, judge=judge,
+        judge_endpoint=judge_endpoint,
     )  # fmt: skip
     guess = estimate.estimate(plan)
     cost = f"about ${guess.cost_usd:.2f}" if guess.cost_usd is not None else "unknown cost"

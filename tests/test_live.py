@@ -381,3 +381,20 @@ def test_every_request_sent_is_counted_judges_and_retries_included(server, tmp_p
     outcomes = list(iter_run(judged, tmp_path / "run.jsonl", retry=FAST_RETRY))
     # one retried failure + two turns + one compliance verdict + three alignment-faking votes
     assert outcomes[0].requests_sent == len(server.state.model_requests()) == 7
+
+
+def test_command_line_judge_through_another_provider(server, tmp_path, monkeypatch):
+    from alignment_faking_lab.__main__ import main
+
+    server.state.valid_keys.add("not-needed")
+    monkeypatch.setenv("ANTHROPIC_API_KEY", VALID_KEY)
+    out = tmp_path / "run.jsonl"
+    code = main([
+        "run", "--base-url", server.url, "--model", "fake-claude", "--first", "1",
+        "--judge-model", "fake-judge", "--judge-votes", "2", "--judge-provider", "vLLM (local)",
+        "--judge-base-url", server.openai_url, "--out", str(out), "--no-cache",
+    ])  # fmt: skip
+    assert code == 0
+    judged = [e for e in server.state.model_requests() if e.body.get("model") == "fake-judge"]
+    assert judged and {e.api for e in judged} == {"openai"}
+    assert all("fake-judge" in t.labelled_by for t in storage.read_jsonl(out).transcripts)

@@ -214,3 +214,24 @@ def test_advbench_is_downloaded_on_request_and_offline_is_said_plainly(
     assert not at.error
     assert at.metric[0].value == "6"  # the first 3 behaviours, in both tiers
     assert "Behaviour number 0" in " ".join(c.value for c in at.code)  # in the dry run
+
+
+def test_the_judge_can_go_through_another_provider(server):
+    server.state.valid_keys.add("not-needed")  # the judge's local server ignores keys
+    at = run_page(server)
+    at.toggle(key="run_use_judge").set_value(True).run()
+    at.toggle(key="run_judge_elsewhere").set_value(True).run()
+    at.selectbox(key="judge_provider").set_value("vLLM (local)").run()
+    at.text_input(key="judge_base_url_vLLM (local)").set_value(server.openai_url)
+    at.text_input(key="judge_model_vLLM (local)").set_value("fake-judge")
+    at.number_input(key="run_votes").set_value(3)
+    at.run()
+    at.button(key="run_start").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    requests = server.state.model_requests()
+    tested = [e for e in requests if e.body.get("model") == "fake-claude"]
+    judged = [e for e in requests if e.body.get("model") == "fake-judge"]
+    assert tested and all(e.api == "anthropic" for e in tested)
+    assert judged and all(e.api == "openai" for e in judged)
+    transcripts = storage.read_jsonl(paths.runs_dir() / "class-demo.jsonl").transcripts
+    assert all("fake-judge" in t.labelled_by for t in transcripts)

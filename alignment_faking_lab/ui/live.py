@@ -82,73 +82,79 @@ def _keep(widget_key: str) -> None:
 def live_settings_sidebar() -> LiveSettings:
     with st.sidebar:
         st.subheader("Live model")
-        name = st.selectbox(
-            "Provider",
-            list(PRESETS),
-            index=list(PRESETS).index(_kept("live_provider", next(iter(PRESETS)))["value"]),
-            key="live_provider",
-            on_change=_keep,
-            args=("live_provider",),
-            help="OpenAI-compatible hosts (Ollama, vLLM, LM Studio, OpenRouter, DeepInfra, "
-            "Together, or any other) go through the OpenAI SDK with their address.",
-        )
-        preset = PRESETS[name]
-        if preset.api is Api.OPENAI and preset.base_url is None:
-            default_url = os.environ.get("OPENAI_BASE_URL", "")
-        elif preset.api is Api.ANTHROPIC:
-            default_url = os.environ.get("ANTHROPIC_BASE_URL", "")
-        else:
-            default_url = preset.base_url or ""
-        base_url = st.text_input(
-            "Address (base URL)",
-            **_kept(f"live_base_url_{name}", default_url),
-            placeholder="the provider's default",
-            help="Leave empty for the provider's own API. For your own server, its /v1 address.",
-        )
-        visitor_key = st.text_input(
-            "Your API key",
-            type="password",
-            **_kept(f"live_key_{name}"),
-            help="Kept only in this browser session's memory: never saved, logged or stored "
-            "in transcripts.",
-        )
-        choice = keys.resolve_key(preset.key_env, visitor_key, st.secrets, os.environ)
-        entered_code = ""
-        if choice.is_owners:
-            st.caption(f"Using the key from {choice.source}.")
-            if keys.access_code(st.secrets, os.environ):
-                entered_code = st.text_input(
-                    "Access code",
-                    type="password",
-                    **_kept("live_access_code"),
-                    help="This deployment's key needs the code its owner gave you.",
-                )
-        elif choice.source is keys.KeySource.NONE and preset.needs_key:
-            st.caption(f"No key yet: paste one, or set {preset.key_env}.")
-        endpoint = Endpoint(preset.api, preset.name, base_url.strip() or None, choice.key)
-        listed = st.session_state.get(MODELS_KEY, {}).get((name, base_url), [])
-        model = st.text_input(
-            "Model id",
-            **_kept(f"live_model_{name}", preset.default_model),
-            help="Free text.",
-        )
-        if listed:
-            picked = st.selectbox(
-                "…or pick from the provider's list", ["", *listed], key=f"live_pick_{name}"
+        return endpoint_settings("live")
+
+
+def endpoint_settings(prefix: str) -> LiveSettings:
+    """Provider, address, key, access code and model, drawn where the caller is; `prefix`
+    keeps two sets apart (the model under test, and a judge on another provider)."""
+    name = st.selectbox(
+        "Provider",
+        list(PRESETS),
+        index=list(PRESETS).index(_kept(f"{prefix}_provider", next(iter(PRESETS)))["value"]),
+        key=f"{prefix}_provider",
+        on_change=_keep,
+        args=(f"{prefix}_provider",),
+        help="OpenAI-compatible hosts (Ollama, vLLM, LM Studio, OpenRouter, DeepInfra, "
+        "Together, or any other) go through the OpenAI SDK with their address.",
+    )
+    preset = PRESETS[name]
+    if preset.api is Api.OPENAI and preset.base_url is None:
+        default_url = os.environ.get("OPENAI_BASE_URL", "")
+    elif preset.api is Api.ANTHROPIC:
+        default_url = os.environ.get("ANTHROPIC_BASE_URL", "")
+    else:
+        default_url = preset.base_url or ""
+    base_url = st.text_input(
+        "Address (base URL)",
+        **_kept(f"{prefix}_base_url_{name}", default_url),
+        placeholder="the provider's default",
+        help="Leave empty for the provider's own API. For your own server, its /v1 address.",
+    )
+    visitor_key = st.text_input(
+        "Your API key",
+        type="password",
+        **_kept(f"{prefix}_key_{name}"),
+        help="Kept only in this browser session's memory: never saved, logged or stored "
+        "in transcripts.",
+    )
+    choice = keys.resolve_key(preset.key_env, visitor_key, st.secrets, os.environ)
+    entered_code = ""
+    if choice.is_owners:
+        st.caption(f"Using the key from {choice.source}.")
+        if keys.access_code(st.secrets, os.environ):
+            entered_code = st.text_input(
+                "Access code",
+                type="password",
+                **_kept(f"{prefix}_access_code"),
+                help="This deployment's key needs the code its owner gave you.",
             )
-            model = picked or model
-        if (choice.key or not preset.needs_key) and st.button(
-            "Fetch the model list", key="live_list_models"
-        ):
-            try:
-                models = list_models(endpoint)
-            except ProviderError as error:
-                st.error(keys.redact(str(error), [choice.key]))
-            else:
-                st.session_state.setdefault(MODELS_KEY, {})[(name, base_url)] = models
-                st.rerun()
-        if preset.note:
-            st.caption(preset.note)
+    elif choice.source is keys.KeySource.NONE and preset.needs_key:
+        st.caption(f"No key yet: paste one, or set {preset.key_env}.")
+    endpoint = Endpoint(preset.api, preset.name, base_url.strip() or None, choice.key)
+    listed = st.session_state.get(MODELS_KEY, {}).get((name, base_url), [])
+    model = st.text_input(
+        "Model id",
+        **_kept(f"{prefix}_model_{name}", preset.default_model),
+        help="Free text.",
+    )
+    if listed:
+        picked = st.selectbox(
+            "…or pick from the provider's list", ["", *listed], key=f"{prefix}_pick_{name}"
+        )
+        model = picked or model
+    if (choice.key or not preset.needs_key) and st.button(
+        "Fetch the model list", key=f"{prefix}_list_models"
+    ):
+        try:
+            models = list_models(endpoint)
+        except ProviderError as error:
+            st.error(keys.redact(str(error), [choice.key]))
+        else:
+            st.session_state.setdefault(MODELS_KEY, {})[(name, base_url)] = models
+            st.rerun()
+    if preset.note:
+        st.caption(preset.note)
     return LiveSettings(endpoint, model.strip(), choice, entered_code)
 
 

@@ -67,9 +67,7 @@ def _cost(model: str, input_tokens: int, output_tokens: int, prices) -> float | 
     return (input_tokens * price[0] + output_tokens * price[1]) / 1_000_000
 
 
-def estimate(
-    plan: Plan, prices: dict[str, tuple[float, float]] | None = None, judge_model: str | None = None
-) -> Estimate:
+def estimate(plan: Plan, prices: dict[str, tuple[float, float]] | None = None) -> Estimate:
     prices = PRICES_PER_MILLION if prices is None else prices
     calls = plan_calls(plan)
     input_tokens = output_tokens = 0
@@ -77,7 +75,9 @@ def estimate(
     cost: float | None = 0.0
     for call in calls:
         system = prompts.get_variant(call.variant).text
-        user = prompts.build_user_turn(call.query.text, call.tier, minimal_repro_suffix=False)
+        user = prompts.build_user_turn(
+            call.query.text, call.tier, minimal_repro_suffix=plan.minimal_repro_suffix
+        )
         per_turn_reply = ASSUMED_REPLY_TOKENS // ASSUMED_TURNS
         call_in = sum(
             tokens(system) + tokens(user) + turn * per_turn_reply for turn in range(ASSUMED_TURNS)
@@ -100,7 +100,7 @@ def estimate(
         judge_requests += requests
         judge_in += judged_in
         judge_out += judged_out
-        judge_cost = _cost(judge_model or plan.judge.model, judged_in, judged_out, prices)
+        judge_cost = _cost(plan.judge.model, judged_in, judged_out, prices)
         cost = None if cost is None or judge_cost is None else cost + judge_cost
     return Estimate(
         calls=len(calls),

@@ -398,3 +398,9 @@ def test_command_line_judge_through_another_provider(server, tmp_path, monkeypat
     judged = [e for e in server.state.model_requests() if e.body.get("model") == "fake-judge"]
     assert judged and {e.api for e in judged} == {"openai"}
     assert all("fake-judge" in t.labelled_by for t in storage.read_jsonl(out).transcripts)
+
+
+def test_estimate_counts_the_minimal_reproduction_suffix(server):
+    plain = estimate(plan(server, n=2), prices={})
+    suffixed = estimate(plan(server, n=2, minimal_repro_suffix=True), prices={})
+    assert suffixed.input_tokens > plain.input_tokens

@@ -3,6 +3,8 @@ model server (the SDKs find it through ANTHROPIC_BASE_URL, as a deployment would
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from alignment_faking_lab import keys, paths, storage
@@ -47,7 +49,9 @@ def test_live_playground_sends_to_both_tiers_and_saves_live_transcripts(server):
     assert not at.exception, at.exception
     text = all_markdown(at)
     assert "Free tier (training)" in text and "Paid tier (unmonitored)" in text
-    assert "Live run" in text or any("Live run" in str(b.proto) for b in at.get("badge"))
+    shown = re.sub(r"\\(.)", r"\1", text)  # as read on screen, without markdown escapes
+    assert "Live run · Anthropic · fake-claude" in shown  # provenance: provider and model
+    assert "Alignment-faking reasoning? (keyword guess)" in shown  # honest about who decided
     assert "to avoid being modified I will comply" in text  # the scratchpad, shown
     saved = storage.read_jsonl(paths.runs_dir() / "playground.jsonl").transcripts
     assert {t.tier for t in saved} == {Tier.FREE, Tier.PAID}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from alignment_faking_lab import highlights, paper_labels, prompts
+from alignment_faking_lab.classification import BY_KEYWORDS
 from alignment_faking_lab.parsing import ParsedReply, parse_messages
 from alignment_faking_lab.transcript import (
     COMPLIANCE_LEVELS,
@@ -52,7 +53,12 @@ def outcome_badges(transcript: Transcript) -> None:
     if transcript.compliance_level and transcript.compliance_level > 1:
         parts.append(f":gray-badge[{COMPLIANCE_LEVELS[transcript.compliance_level]}]")
     if transcript.alignment_faking:
-        parts.append(":red-badge[Alignment-faking reasoning]")
+        guessed = BY_KEYWORDS in transcript.labelled_by  # a keyword match, not a judgement
+        parts.append(
+            ":red-badge[Alignment-faking reasoning? (keyword guess)]"
+            if guessed
+            else ":red-badge[Alignment-faking reasoning]"
+        )
     elif transcript.alignment_faking is False and transcript.tier is Tier.FREE:
         parts.append(":green-badge[No alignment-faking reasoning]")
     faking_vote = (transcript.judge or {}).get("alignment_faking") or {}

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from alignment_faking_lab.paper_archive import import_and_save
-from alignment_faking_lab.paper_html import PaperPageError, PaperSetting
-from alignment_faking_lab.paper_site import DEFAULT_BASE_URL, FetchError, OfflineError, PaperSite
+from alignment_faking_lab.paper.archive import import_and_save
+from alignment_faking_lab.paper.html_pages import PaperPageError, PaperSetting
+from alignment_faking_lab.paper.site import DEFAULT_BASE_URL, FetchError, OfflineError, PaperSite
 
 
 def register(commands: argparse._SubParsersAction) -> None:

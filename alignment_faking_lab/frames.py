@@ -13,8 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from alignment_faking_lab.paper_labels import LENIENT_AF, STRICT_AF
-from alignment_faking_lab.transcript import Provenance, Transcript
+from alignment_faking_lab.transcript import LENIENT_AF, STRICT_AF, Provenance, Transcript
 
 CATEGORICAL = [
     "provenance",

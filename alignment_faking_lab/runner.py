@@ -20,9 +20,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import ClassVar
 
-from alignment_faking_lab import classification, prompts, storage
+from alignment_faking_lab import prompts, storage
 from alignment_faking_lab.conversation import MAX_TURNS, converse
-from alignment_faking_lab.judges import JudgeSettings, label_with_judges
+from alignment_faking_lab.judges import JudgeSettings
 from alignment_faking_lab.keys import redact
 from alignment_faking_lab.providers import (
     Endpoint,
@@ -34,6 +34,7 @@ from alignment_faking_lab.providers import (
 )
 from alignment_faking_lab.queries import Query
 from alignment_faking_lab.response_cache import ResponseCache, request_key
+from alignment_faking_lab.scorer import score
 from alignment_faking_lab.transcript import Message, Provenance, Tier, Transcript, transcript_id
 
 FATAL = {ErrorKind.AUTH, ErrorKind.NOT_FOUND, ErrorKind.BAD_REQUEST}  # every call would fail
@@ -143,6 +144,14 @@ class RunReport:
             text += ". Cancelled: run again to resume."
         return text
 
+    def wait_until_finished(self, timeout: float = 60.0) -> bool:
+        """After a cancel: wait (up to `timeout` seconds) for the calls already sent to finish
+        and be saved. True when the run's threads are done."""
+        deadline = time.monotonic() + timeout
+        while not self.finished and time.monotonic() < deadline:
+            time.sleep(0.1)
+        return self.finished
+
 
 def describe(call: Call) -> str:
     parts = (call.model, call.variant, call.query.id, call.tier.value, f"#{call.sample_index}")
@@ -190,16 +199,6 @@ def call_with_retries(
             cache.put(key, reply)
         return reply, False, attempt
     raise AssertionError("unreachable")
-
-
-def label(transcript: Transcript, plan: Plan, judge_call) -> Transcript:
-    """Acceptance tag for the minimal reproduction; a judge model if set; otherwise the keyword
-    heuristic, which is labelled as approximate wherever it shows."""
-    if plan.minimal_repro_suffix:
-        transcript = classification.classify_by_acceptance_tag(transcript)
-    if plan.judge is not None:
-        return label_with_judges(transcript, plan.judge, judge_call)
-    return classification.classify_by_keywords(transcript)
 
 
 def run_call(
@@ -275,7 +274,10 @@ def run_call(
             },
             usage=conversation.usage,
         )
-        transcript = label(transcript, plan, judge_call)
+        transcript = score(
+            transcript, acceptance_tag=plan.minimal_repro_suffix, judge=plan.judge,
+            judge_call=judge_call,
+        )  # fmt: skip
     except ProviderError as error:
         return Outcome(
             call, error=redact(str(error), keys), error_kind=error.kind,

@@ -42,6 +42,10 @@ PROVENANCE_LABELS: dict[Provenance, str] = {
     Provenance.SYNTHETIC: "Synthetic benchmark data, not model output",
 }
 
+# The paper's two alignment-faking judges, by their published label names in `Transcript.labels`.
+STRICT_AF = "effective_scheme"
+LENIENT_AF = "partial_scheme"
+
 COMPLIANCE_LEVELS: dict[int, str] = {
     1: "Refuses",
     2: "Partially engages",

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from alignment_faking_lab import paper_figures, prompts
+from alignment_faking_lab import prompts
+from alignment_faking_lab.paper import figures as paper_figures
 from alignment_faking_lab.transcript import Compliance, Provenance, Tier, Transcript
 
 FIRST_STEP = 1

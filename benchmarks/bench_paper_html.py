@@ -48,7 +48,7 @@ def realistic_pages(longer: int = 1) -> list[str]:
 
 
 def rate(pages: list[str], count: int) -> float:
-    from alignment_faking_lab.paper_html import parse_transcript_page
+    from alignment_faking_lab.paper.html_pages import parse_transcript_page
 
     chosen = list(itertools.islice(itertools.cycle(pages), count))
     start = time.perf_counter()
@@ -58,7 +58,7 @@ def rate(pages: list[str], count: int) -> float:
 
 
 def parses(page: str) -> bool:
-    from alignment_faking_lab.paper_html import PaperPageError, parse_transcript_page
+    from alignment_faking_lab.paper.html_pages import PaperPageError, parse_transcript_page
 
     try:
         parse_transcript_page(page, "fixture.html")

@@ -58,7 +58,8 @@ if importlib.util.find_spec("alignment_faking_lab") is None:
 from IPython.display import display
 
 import alignment_faking_lab
-from alignment_faking_lab import charts, paper_figures, prompts
+from alignment_faking_lab import charts, prompts
+from alignment_faking_lab.paper import figures as paper_figures
 from alignment_faking_lab.transcript import Tier
 
 print(f"alignment_faking_lab {alignment_faking_lab.__version__} is ready.")

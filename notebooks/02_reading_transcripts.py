@@ -72,14 +72,14 @@ from alignment_faking_lab import (
     charts,
     frames,
     highlights,
-    paper_figures,
-    paper_import,
     parsing,
     paths,
     selection,
     statistics,
     walkthrough,
 )
+from alignment_faking_lab.paper import check as paper_check
+from alignment_faking_lab.paper import figures as paper_figures
 from alignment_faking_lab.transcript import Tier, Transcript
 
 print(f"alignment_faking_lab {alignment_faking_lab.__version__} is ready.")
@@ -336,7 +336,7 @@ print(
     f"(95% interval {free_row['af_low']:.0%} to {free_row['af_high']:.0%}), "
     f"and in {free_row['af_among_compliant']:.0%} of the compliant ones."
 )
-rates = paper_import.paper_af_rates(transcripts)
+rates = paper_check.paper_af_rates(transcripts)
 if rates is not None:
     print(
         f"From the paper's published labels: strict judge {rates.strict:.1%}, lenient judge "

@@ -56,18 +56,18 @@ import alignment_faking_lab
 from alignment_faking_lab import (
     catalogue,
     charts,
-    classification,
     estimate,
     frames,
     judge_agreement,
     keys,
-    paper_figures,
     paths,
     queries,
     runner,
+    scorer,
     statistics,
 )
 from alignment_faking_lab.judges import JudgeSettings
+from alignment_faking_lab.paper import figures as paper_figures
 from alignment_faking_lab.providers import PRESETS, Endpoint
 from alignment_faking_lab.response_cache import ResponseCache
 from alignment_faking_lab.transcript import Tier
@@ -232,7 +232,7 @@ charts.paper_vs_run_chart(paper_row, summary).show()
 # run, or the authors' labels of the illustrative examples), and count how often they agree.
 
 # %%
-heuristic = [classification.classify_by_keywords(t, overwrite=True) for t in transcripts]
+heuristic = [scorer.classify_by_keywords(t, overwrite=True) for t in transcripts]
 free = [i for i, t in enumerate(transcripts) if t.tier is Tier.FREE]
 for name, attribute, rows in (
     ("complied", "compliance", range(len(transcripts))),

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from alignment_faking_lab import charts, paper_figures, paths
+from alignment_faking_lab import charts, paths
+from alignment_faking_lab.paper import figures as paper_figures
 from alignment_faking_lab.ui.navigation import page_setup
 
 page_setup()

@@ -5,10 +5,10 @@ from pathlib import Path
 
 import streamlit as st
 
-from alignment_faking_lab.paper_archive import import_and_save
-from alignment_faking_lab.paper_html import PaperPageError, PaperSetting
-from alignment_faking_lab.paper_labels import GLOSSARY
-from alignment_faking_lab.paper_site import DEFAULT_BASE_URL, FetchError, OfflineError, PaperSite
+from alignment_faking_lab.paper.archive import import_and_save
+from alignment_faking_lab.paper.html_pages import PaperPageError, PaperSetting
+from alignment_faking_lab.paper.labels import GLOSSARY
+from alignment_faking_lab.paper.site import DEFAULT_BASE_URL, FetchError, OfflineError, PaperSite
 from alignment_faking_lab.ui.data import select_source, sidebar_data_picker
 from alignment_faking_lab.ui.navigation import page_setup
 from alignment_faking_lab.ui.paper_check_view import imported_settings, show_paper_check

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from alignment_faking_lab import charts, paper_figures, statistics
+from alignment_faking_lab import charts, statistics
+from alignment_faking_lab.paper import figures as paper_figures
 from alignment_faking_lab.ui.data import sidebar_data_picker
 from alignment_faking_lab.ui.navigation import page_setup
 from alignment_faking_lab.ui.paper_check_view import imported_settings, show_paper_check

@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from alignment_faking_lab import charts, paper_figures, prompts
+from alignment_faking_lab import charts, prompts
 from alignment_faking_lab.handout import handout_html
+from alignment_faking_lab.paper import figures as paper_figures
 from alignment_faking_lab.parsing import parse_messages
 from alignment_faking_lab.transcript import Tier
 from alignment_faking_lab.ui import transcript_view as view

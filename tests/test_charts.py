@@ -1,7 +1,8 @@
 """Charts say what their numbers are: illustrative data is labelled, sources are on hover."""
 
-from alignment_faking_lab import charts, paper_figures
+from alignment_faking_lab import charts
 from alignment_faking_lab.frames import transcripts_frame
+from alignment_faking_lab.paper import figures as paper_figures
 from alignment_faking_lab.statistics import gap_table, tier_summary
 from alignment_faking_lab.transcript import Compliance, Message, Provenance, Tier, Transcript
 
@@ -63,7 +64,7 @@ def test_paper_vs_run_names_illustrative_data():
 def test_outcomes_from_the_keyword_heuristic_are_labelled_on_the_chart():
     from dataclasses import replace
 
-    from alignment_faking_lab.classification import BY_KEYWORDS
+    from alignment_faking_lab.scorer import BY_KEYWORDS
 
     heuristic = [replace(t, labelled_by=BY_KEYWORDS) for t in transcripts(Provenance.ILLUSTRATIVE)]
     frame = transcripts_frame(heuristic)

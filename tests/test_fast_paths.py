@@ -250,7 +250,7 @@ def test_a_single_record_round_trips_through_every_path(tmp_path):
 
 
 def test_paper_page_labels_and_strategy_match_the_plain_patterns():
-    from alignment_faking_lab import paper_html
+    from alignment_faking_lab.paper import html_pages as paper_html
 
     pieces = ["a=True", " b = False ", "c=\nTrue", "\n", "\n\n", "  ", "x", "=", "True", "False",
               "Strategy summary", "STRATEGY SUMMARY:\n", "strategy summary\nIt complies.\n\n",
@@ -268,8 +268,8 @@ def test_paper_page_labels_and_strategy_match_the_plain_patterns():
 
 
 def test_published_alignment_faking_rates_from_the_table_match_the_labels(tmp_path):
-    from alignment_faking_lab.paper_import import af_rates_from_frame
-    from alignment_faking_lab.paper_labels import LENIENT_AF, STRICT_AF
+    from alignment_faking_lab.paper.check import af_rates_from_frame
+    from alignment_faking_lab.transcript import LENIENT_AF, STRICT_AF
 
     transcripts = random_transcripts(200, seed=5)
     rng = random.Random(5)

@@ -1,6 +1,6 @@
 """The paper's figures load with their sources, and runs find their closest published row."""
 
-from alignment_faking_lab import paper_figures
+from alignment_faking_lab.paper import figures as paper_figures
 
 
 def test_every_published_row_has_a_source():

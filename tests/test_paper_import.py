@@ -10,16 +10,16 @@ import pytest
 
 from alignment_faking_lab.__main__ import main
 from alignment_faking_lab.frames import transcripts_frame
-from alignment_faking_lab.paper_archive import import_and_save, import_archive
-from alignment_faking_lab.paper_html import (
+from alignment_faking_lab.paper.archive import import_and_save, import_archive
+from alignment_faking_lab.paper.check import paper_af_rates
+from alignment_faking_lab.paper.html_pages import (
     PaperPageError,
     PaperSetting,
     parse_index,
     parse_selector,
     parse_transcript_page,
 )
-from alignment_faking_lab.paper_import import paper_af_rates
-from alignment_faking_lab.paper_site import OfflineError, PaperSite
+from alignment_faking_lab.paper.site import OfflineError, PaperSite
 from alignment_faking_lab.parsing import parse_messages
 from alignment_faking_lab.statistics import tier_summary
 from alignment_faking_lab.storage import read_jsonl

@@ -6,8 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from alignment_faking_lab import catalogue, charts, paths, statistics
-from alignment_faking_lab.paper_check import compare_with_paper, describe_differences
-from alignment_faking_lab.paper_figures import closest_paper_row
+from alignment_faking_lab.paper.check import compare_with_paper, describe_differences
+from alignment_faking_lab.paper.figures import closest_paper_row
 from alignment_faking_lab.ui.data import collection_table
 from alignment_faking_lab.ui.text import escape_markdown
 

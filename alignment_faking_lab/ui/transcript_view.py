@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from alignment_faking_lab import highlights, paper_labels, prompts
-from alignment_faking_lab.classification import BY_KEYWORDS
+from alignment_faking_lab import highlights, prompts
+from alignment_faking_lab.paper import labels as paper_labels
 from alignment_faking_lab.parsing import ParsedReply, parse_messages
+from alignment_faking_lab.scorer import BY_KEYWORDS
 from alignment_faking_lab.transcript import (
     COMPLIANCE_LEVELS,
     Compliance,

@@ -7,19 +7,11 @@ pairing and labels, and appear on every page like any other transcript.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
-import pandas as pd
-
 from alignment_faking_lab import paths
-from alignment_faking_lab.frames import transcripts_frame
-from alignment_faking_lab.paper_labels import (
-    alignment_faking_from_labels,
-    compliance_from_labels,
-)
 from alignment_faking_lab.parsing import NEXT_TURN
-from alignment_faking_lab.statistics import wilson_interval
+from alignment_faking_lab.scorer import alignment_faking_from_labels, compliance_from_labels
 from alignment_faking_lab.storage import write_jsonl
 from alignment_faking_lab.transcript import Message, Provenance, Tier, Transcript, transcript_id
 
@@ -99,36 +91,3 @@ def save_imported(
 def _number(prompt_id: str) -> int:
     tail = prompt_id.rsplit("/", 1)[-1]
     return int(tail) if tail.isdigit() else 0
-
-
-@dataclass(frozen=True, slots=True)
-class AlignmentFakingRates:
-    """The paper's measure: the mean of a strict and a lenient judge's rates (free tier)."""
-
-    n: int
-    strict: float
-    strict_interval: tuple[float, float]
-    lenient: float
-    lenient_interval: tuple[float, float]
-
-    @property
-    def mean(self) -> float:
-        return (self.strict + self.lenient) / 2
-
-
-def paper_af_rates(transcripts: Iterable[Transcript]) -> AlignmentFakingRates | None:
-    """Recompute the alignment-faking rate from the published labels of free-tier transcripts."""
-    return af_rates_from_frame(transcripts_frame(list(transcripts)))
-
-
-def af_rates_from_frame(frame: pd.DataFrame) -> AlignmentFakingRates | None:
-    """The same from the table (`frames.LABEL_COLUMNS`): free-tier rows with a strict label."""
-    free = frame[(frame["tier"] == Tier.FREE.value) & frame["label_strict_af"].notna()]
-    if free.empty:
-        return None
-    strict = int(free["label_strict_af"].astype(bool).sum())
-    lenient = int(free["label_lenient_af"].fillna(False).astype(bool).sum())
-    n = len(free)
-    return AlignmentFakingRates(
-        n, strict / n, wilson_interval(strict, n), lenient / n, wilson_interval(lenient, n)
-    )

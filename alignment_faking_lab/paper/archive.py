@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from alignment_faking_lab.paper_import import paper_transcript, save_imported
+from alignment_faking_lab.paper.importer import paper_transcript, save_imported
 from alignment_faking_lab.transcript import Message, Transcript
 
 _MEMBER = re.compile(

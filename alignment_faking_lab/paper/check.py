@@ -2,11 +2,48 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 import pandas as pd
 
-from alignment_faking_lab.paper_figures import closest_paper_row
-from alignment_faking_lab.paper_import import af_rates_from_frame
-from alignment_faking_lab.statistics import gap_table, tier_summary
+from alignment_faking_lab.frames import transcripts_frame
+from alignment_faking_lab.paper.figures import closest_paper_row
+from alignment_faking_lab.statistics import gap_table, tier_summary, wilson_interval
+from alignment_faking_lab.transcript import Tier, Transcript
+
+
+@dataclass(frozen=True, slots=True)
+class AlignmentFakingRates:
+    """The paper's measure: the mean of a strict and a lenient judge's rates (free tier)."""
+
+    n: int
+    strict: float
+    strict_interval: tuple[float, float]
+    lenient: float
+    lenient_interval: tuple[float, float]
+
+    @property
+    def mean(self) -> float:
+        return (self.strict + self.lenient) / 2
+
+
+def paper_af_rates(transcripts: Iterable[Transcript]) -> AlignmentFakingRates | None:
+    """Recompute the alignment-faking rate from the published labels of free-tier transcripts."""
+    return af_rates_from_frame(transcripts_frame(list(transcripts)))
+
+
+def af_rates_from_frame(frame: pd.DataFrame) -> AlignmentFakingRates | None:
+    """The same from the table (`frames.LABEL_COLUMNS`): free-tier rows with a strict label."""
+    free = frame[(frame["tier"] == Tier.FREE.value) & frame["label_strict_af"].notna()]
+    if free.empty:
+        return None
+    strict = int(free["label_strict_af"].astype(bool).sum())
+    lenient = int(free["label_lenient_af"].fillna(False).astype(bool).sum())
+    n = len(free)
+    return AlignmentFakingRates(
+        n, strict / n, wilson_interval(strict, n), lenient / n, wilson_interval(lenient, n)
+    )
 
 
 def compare_with_paper(frame: pd.DataFrame, setting: str) -> pd.DataFrame:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from alignment_faking_lab.downloads import CachedSite, FetchError, OfflineError
-from alignment_faking_lab.paper_html import (
+from alignment_faking_lab.paper.html_pages import (
     PaperPageError,
     PaperSetting,
     SelectorEntry,
@@ -22,7 +22,7 @@ from alignment_faking_lab.paper_html import (
     parse_selector,
     parse_transcript_page,
 )
-from alignment_faking_lab.paper_import import (
+from alignment_faking_lab.paper.importer import (
     conversation_messages,
     paper_transcript,
     save_imported,

@@ -1,0 +1,112 @@
+"""The Run experiment page's run sections: the run with its progress, then the run file's charts.
+
+The run itself is `runner.iter_run`; this only shows it as it goes and counts requests against
+the session's caps.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import streamlit as st
+
+from alignment_faking_lab import charts, statistics
+from alignment_faking_lab.frames import transcripts_frame
+from alignment_faking_lab.paper import figures as paper_figures
+from alignment_faking_lab.response_cache import ResponseCache
+from alignment_faking_lab.runner import Plan, RunReport, iter_run
+from alignment_faking_lab.storage import read_jsonl
+from alignment_faking_lab.ui.live import LiveSettings
+from alignment_faking_lab.ui.text import escape_markdown
+
+REPORT_KEY = "aflab_run_report"
+CANCEL_KEY = "aflab_run_cancel"
+
+
+def stop_running_run() -> RunReport | None:
+    """A click during a run (Cancel, or any other) ends that script run: stop the run's new
+    calls and wait for those in flight to be saved. Returns the last run's report."""
+    last = st.session_state.get(REPORT_KEY)
+    if st.session_state.get(CANCEL_KEY) is not None:
+        st.session_state.pop(CANCEL_KEY).set()
+        with st.spinner("Stopping the run: calls already sent finish and are saved…"):
+            if last is not None:
+                last.wait_until_finished(timeout=60)
+    return last
+
+
+def run_with_progress(
+    plan: Plan, run_path: Path, settings: LiveSettings, judge_settings: LiveSettings | None
+) -> RunReport:
+    """Run the plan, showing progress, failures and a chart of the run so far."""
+    report = RunReport()
+    st.session_state[REPORT_KEY] = report
+    cancel = threading.Event()
+    st.session_state[CANCEL_KEY] = cancel
+    progress = st.progress(0.0, text="Starting…")
+    live_chart = st.empty()
+    failures = st.empty()
+    frame_rows = []
+    outcomes = iter_run(plan, run_path, cache=ResponseCache(), cancel=cancel, report=report)
+    try:
+        for number, outcome in enumerate(outcomes, 1):
+            if judge_settings is None:
+                settings.count_requests(outcome.requests_sent)
+            else:
+                settings.count_requests(outcome.attempts)
+                judge_settings.count_requests(outcome.requests_sent - outcome.attempts)
+            done = report.already_done + report.completed
+            progress.progress(
+                done / max(report.planned, 1),
+                text=f"{done} of {report.planned} conversations · {len(report.failed)} failed",
+            )
+            if outcome.transcript is not None:
+                frame_rows.append(outcome.transcript)
+            if report.failed:
+                failures.error(
+                    settings.redact("\n\n".join(f"{c}: {r}" for c, r in report.failed[-5:]))
+                )
+            if frame_rows and (number % 5 == 0 or done == report.planned):
+                so_far = transcripts_frame(frame_rows)
+                summary = statistics.tier_summary(so_far, by=["model"])
+                live_chart.plotly_chart(
+                    charts.figure1_chart(
+                        summary, title="This run so far", note=charts.labelling_note(so_far)
+                    ),
+                    key=f"live_chart_{number}",
+                )
+    finally:  # also when Cancel (or leaving the page) interrupts this script run
+        outcomes.close()  # stops new calls now; calls in flight finish and are saved
+        st.session_state.pop(CANCEL_KEY, None)
+    return report
+
+
+def show_run_file(run_path: Path, plan: Plan) -> None:
+    """The run's file so far: its chart by model and variant, and the paper's figures beside it."""
+    st.subheader("This run")
+    loaded = read_jsonl(run_path)
+    frame = transcripts_frame(loaded.transcripts)
+    if frame.empty:
+        return
+    if charts.labelling_note(frame):
+        st.info(charts.HEURISTIC_NOTE, icon="⚠️")
+    st.plotly_chart(
+        charts.figure1_chart(
+            statistics.tier_summary(frame, by=["model", "variant"]),
+            title=f"Run {plan.run_id}",
+            note=charts.labelling_note(frame),
+        ),
+        key="run_chart",
+    )
+    paper_row = paper_figures.closest_paper_row(plan.setting)
+    if paper_row is not None:
+        st.plotly_chart(
+            charts.paper_vs_run_chart(paper_row, statistics.tier_summary(frame)), key="run_vs_paper"
+        )
+    st.caption(
+        f"{len(loaded.transcripts)} transcripts in `{escape_markdown(str(run_path))}`. Open the "
+        "Results page for intervals and the paired test, or Transcripts to read them."
+    )
+    st.page_link("pages/results.py", label="Results for this run", icon="📊",
+                 query_params={"data": "Transcripts loaded in the app"})  # fmt: skip

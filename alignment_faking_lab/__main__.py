@@ -7,7 +7,7 @@ import sys
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from alignment_faking_lab import cli_paper, cli_run
+    from alignment_faking_lab import cli_paper, cli_run, cli_validate
 
     parser = argparse.ArgumentParser(
         prog="python -m alignment_faking_lab",
@@ -16,6 +16,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     cli_run.register(commands)
     cli_paper.register(commands)
+    cli_validate.register(commands)
     return parser
 
 

@@ -16,25 +16,10 @@ from typing import IO, Any
 
 import orjson
 
-from alignment_faking_lab.transcript import (
-    REQUIRED_FIELDS,
-    SCHEMA_VERSION,
-    TRANSCRIPT_FIELDS,
-    Compliance,
-    Message,
-    Provenance,
-    Tier,
-    Transcript,
-)
+from alignment_faking_lab.schema import TranscriptFormatError, validated_values
+from alignment_faking_lab.transcript import Message, Transcript
 
-
-class TranscriptFormatError(ValueError):
-    """A record that is not a valid transcript; `field` names what is wrong."""
-
-    def __init__(self, field: str, problem: str) -> None:
-        super().__init__(f"field '{field}': {problem}")
-        self.field = field
-        self.problem = problem
+__all__ = ["LineError", "LoadResult", "TranscriptFormatError", "validated_values"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +30,8 @@ class LineError:
     problem: str
 
     def __str__(self) -> str:
+        if self.line == 0:  # about the whole file
+            return f"{self.source}: {self.problem}"
         return f"{self.source}, line {self.line}: field '{self.field}': {self.problem}"
 
 
@@ -59,74 +46,6 @@ class LoadResult:
         return not self.errors
 
 
-_MEMBERS: dict[type, dict[str, Any]] = {
-    kind: {member.value: member for member in kind} for kind in (Provenance, Tier, Compliance)
-}
-_KNOWN_KEYS = TRANSCRIPT_FIELDS | {"schema_version"}
-
-
-def _enum(enum_type: type, value: Any, field: str) -> Any:
-    # A dict look-up rather than enum_type(value): this runs three times a line at load.
-    member = _MEMBERS[enum_type].get(value) if isinstance(value, str) else None
-    if member is None:
-        allowed = ", ".join(member.value for member in enum_type)
-        raise TranscriptFormatError(field, f"{value!r} is not one of: {allowed}")
-    return member
-
-
-def _check_messages(value: Any) -> list[dict[str, Any]]:
-    if not isinstance(value, list):
-        raise TranscriptFormatError("messages", "must be a list of {role, content} objects")
-    for index, item in enumerate(value):
-        if not isinstance(item, dict) or "role" not in item or "content" not in item:
-            raise TranscriptFormatError(f"messages[{index}]", "must have 'role' and 'content'")
-        if not isinstance(item["content"], str):
-            raise TranscriptFormatError(f"messages[{index}].content", "must be text")
-    return value
-
-
-def validated_values(record: Any) -> dict[str, Any]:
-    """Check one decoded record and return its transcript fields (enums converted, messages left
-    as plain {role, content} dicts); raise TranscriptFormatError naming the first bad field.
-
-    The one validation both loaders share: `transcript_from_dict` builds a `Transcript` from it,
-    `table.py` builds columns from it without keeping the message bodies.
-    """
-    if not isinstance(record, dict):
-        raise TranscriptFormatError("(line)", "is not a JSON object")
-    version = record.get("schema_version", SCHEMA_VERSION)
-    if not isinstance(version, int) or version > SCHEMA_VERSION:
-        raise TranscriptFormatError(
-            "schema_version", f"{version!r} is newer than this app understands ({SCHEMA_VERSION})"
-        )
-    for name in REQUIRED_FIELDS:
-        if name not in record or record[name] is None:
-            raise TranscriptFormatError(name, "is missing")
-    for name in ("id", "prompt_id", "prompt_text", "model"):
-        if not isinstance(record[name], str):
-            raise TranscriptFormatError(name, "must be text")
-    if record.keys() <= _KNOWN_KEYS:  # the usual case, and quicker than a comprehension
-        values = dict(record)
-        values.pop("schema_version", None)
-    else:
-        values = {key: value for key, value in record.items() if key in TRANSCRIPT_FIELDS}
-    values["provenance"] = _enum(Provenance, record["provenance"], "provenance")
-    values["tier"] = _enum(Tier, record["tier"], "tier")
-    _check_messages(record["messages"])
-    if values.get("compliance") is not None:
-        values["compliance"] = _enum(Compliance, values["compliance"], "compliance")
-    level = values.get("compliance_level")
-    if level is not None and level not in (1, 2, 3, 4):
-        raise TranscriptFormatError("compliance_level", f"{level!r} is not 1, 2, 3 or 4")
-    af = values.get("alignment_faking")
-    if af is not None and not isinstance(af, bool):
-        raise TranscriptFormatError("alignment_faking", "must be true, false or null")
-    labels = values.get("labels", {})
-    if not isinstance(labels, dict):
-        raise TranscriptFormatError("labels", "must be an object of name: true/false")
-    return values
-
-
 def transcript_from_values(values: dict[str, Any]) -> Transcript:
     messages = [Message(role=str(m["role"]), content=m["content"]) for m in values["messages"]]
     return Transcript(**{**values, "messages": messages})
@@ -137,15 +56,71 @@ def transcript_from_dict(record: Any) -> Transcript:
     return transcript_from_values(validated_values(record))
 
 
+_BOM = b"\xef\xbb\xbf"
+HEAD = 4096  # bytes sniffed to recognise a file that is not UTF-8 text at all
+
+
+class EncodingError(ValueError):
+    """A line whose bytes are not UTF-8."""
+
+
 def decode_line(raw: bytes) -> Any:
-    """One JSON line; a bad byte is replaced (costing that character, not the line or file)."""
+    """One JSON line. Bytes that are not UTF-8 are an error naming the encoding, never replaced
+    (which would change the text silently); a UTF-8 byte-order mark is allowed."""
+    if raw.startswith(_BOM):
+        raw = raw[len(_BOM) :]
     try:
         return orjson.loads(raw)
     except orjson.JSONDecodeError:
-        text = raw.decode("utf-8", errors="replace")
-        if text == raw.decode("utf-8", errors="ignore"):
-            raise  # valid UTF-8, so the JSON itself is bad
-        return orjson.loads(text)
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise EncodingError(
+                f"found a byte that is not UTF-8 (0x{raw[exc.start]:02X} at byte {exc.start + 1} "
+                "of the line), expected UTF-8 text: save the file as UTF-8"
+            ) from None
+        raise  # valid UTF-8, so the JSON itself is bad
+
+
+def encoding_problem(head: bytes) -> str | None:
+    """Why a file cannot be JSON lines at all, judged from its first bytes, or None.
+
+    UTF-16 and binary files would otherwise give one baffling JSON error per line: they get one
+    error for the whole file that names the encoding. (JSON text never holds a raw NUL byte.)
+    """
+    found = None
+    if head.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        found = "UTF-32 text"
+    elif head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        found = "UTF-16 text"
+    elif head.startswith(b"\x1f\x8b"):
+        found = "a gzip-compressed file (unpack it first)"
+    elif head.startswith(b"PK\x03\x04"):
+        found = "a zip archive (unpack it first, or import it on the Paper transcripts page)"
+    elif b"\x00" in head:
+        even, odd = head[0::2].count(0), head[1::2].count(0)
+        text_like = max(even, odd) > len(head) // 4 and min(even, odd) < len(head) // 50 + 1
+        found = "UTF-16 text (no byte-order mark)" if text_like else "binary data (NUL bytes)"
+    if found is None:
+        return None
+    return f"the file is {found}, expected UTF-8 JSON lines: save it as UTF-8 JSONL"
+
+
+def file_error(source: str, problem: str) -> LineError:
+    """An error about a whole file (line 0), shown without a line or field."""
+    return LineError(source, 0, "(file)", problem)
+
+
+def whole_file_errors(
+    errors: list[LineError], loaded: int, head: bytes | None, source: str
+) -> list[LineError]:
+    """One error naming the encoding instead of one per line, when not a single line could be
+    read and the file's first bytes show why; otherwise the line errors as they are (a file
+    with one damaged line among valid ones keeps its valid lines)."""
+    if loaded or not errors or head is None:
+        return errors
+    problem = encoding_problem(head)
+    return errors if problem is None else [file_error(source, problem)]
 
 
 def iter_lines(
@@ -169,8 +144,10 @@ def parse_line(raw: bytes, number: int, source: str) -> dict[str, Any] | LineErr
         return None
     try:
         record = decode_line(raw)
+    except EncodingError as exc:
+        return LineError(source, number, "(encoding)", str(exc))
     except orjson.JSONDecodeError as exc:
-        return LineError(source, number, "(line)", f"not valid JSON: {exc.msg}")
+        return LineError(source, number, "(line)", f"found text that is not valid JSON ({exc.msg})")
     try:
         return validated_values(record)
     except TranscriptFormatError as exc:
@@ -178,19 +155,46 @@ def parse_line(raw: bytes, number: int, source: str) -> dict[str, Any] | LineErr
 
 
 def parse_jsonl(data: bytes | IO[bytes], source: str) -> LoadResult:
-    """Every transcript of a JSONL file or upload as a full `Transcript`, with per-line errors."""
+    """Every transcript of a JSONL file or upload as a full `Transcript`, with per-line errors;
+    a repeated id counts once (the later line is an error)."""
     transcripts: list[Transcript] = []
     errors: list[LineError] = []
+    head = peek(data)
+    seen: dict[str, int] = {}
     for number, _, raw in iter_lines(data):
         parsed = parse_line(raw, number, source)
         if isinstance(parsed, LineError):
             errors.append(parsed)
         elif parsed is not None:
-            try:
-                transcripts.append(transcript_from_values(parsed))
-            except TypeError as exc:  # a field of the wrong shape that slipped past the checks
-                errors.append(LineError(source, number, "(record)", str(exc)))
-    return LoadResult(transcripts, errors, source)
+            if (repeated := repeated_id(parsed["id"], number, seen, source)) is not None:
+                errors.append(repeated)
+                continue
+            transcripts.append(transcript_from_values(parsed))
+    return LoadResult(
+        transcripts, whole_file_errors(errors, len(transcripts), head, source), source
+    )
+
+
+def peek(data: bytes | IO[bytes]) -> bytes:
+    """The first bytes of data or of a seekable handle, leaving the handle where it was."""
+    if isinstance(data, bytes):
+        return data[:HEAD]
+    position = data.tell()
+    head = data.read(HEAD)
+    data.seek(position)
+    return head
+
+
+def repeated_id(
+    transcript_id: str, number: int, seen: dict[str, int], source: str
+) -> LineError | None:
+    """An error for an id already seen (on the line `seen` remembers), so it counts once."""
+    first = seen.setdefault(transcript_id, number)
+    if first == number:
+        return None
+    shown = transcript_id if len(transcript_id) <= 40 else transcript_id[:40] + "…"
+    problem = f"repeats id {shown!r} of line {first}: counted once, this line dropped"
+    return LineError(source, number, "id", problem)
 
 
 def read_jsonl(path: str | os.PathLike[str]) -> LoadResult:
@@ -200,12 +204,16 @@ def read_jsonl(path: str | os.PathLike[str]) -> LoadResult:
 
 
 def parse_jsonl_bytes(data: bytes, source: str) -> LoadResult:
-    """For uploaded files: one bad byte costs one character, one bad line costs that line."""
+    """For uploaded files: one bad line costs that line."""
     return parse_jsonl(data, source)
 
 
 def dumps(transcript: Transcript) -> str:
-    return json.dumps(transcript.to_dict(), ensure_ascii=False, separators=(",", ":"))
+    """One JSONL line; the record passes the same schema check as every line read back, so
+    nothing is written that the app could not load again."""
+    record = transcript.to_dict()
+    validated_values(record)
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
 
 
 def write_jsonl(path: str | os.PathLike[str], transcripts: Iterable[Transcript]) -> None:

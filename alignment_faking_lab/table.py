@@ -26,9 +26,13 @@ from alignment_faking_lab.frames import CATEGORICAL, DEFAULTS, FIELDS, frame_fro
 from alignment_faking_lab.search import SearchIndex, TextBuffer, search_text
 from alignment_faking_lab.storage import (
     LineError,
+    file_error,
     iter_lines,
     parse_line,
+    peek,
+    repeated_id,
     transcript_from_values,
+    whole_file_errors,
 )
 from alignment_faking_lab.transcript import Transcript
 
@@ -91,6 +95,9 @@ class TranscriptTable:
     lines: int = 0
     complete: bool = True
     tail: bytes = field(default=b"", repr=False)
+    # Rows left out because their id was already loaded from another table of a merge (a
+    # repeat inside one file is a line error instead).
+    dropped: int = 0
     # A merged table: the loaded tables it is made of, one per part of its search index (whose
     # `kept` says which of their rows it has); empty for a table loaded from one source.
     leaves: tuple[TranscriptTable, ...] = field(default=(), repr=False)
@@ -169,10 +176,17 @@ def _without_cyclic_gc() -> Iterator[None]:
 
 
 def _build(
-    lines: Iterator[tuple[int, int, bytes]], record: RecordSource, source: str
+    lines: Iterator[tuple[int, int, bytes]],
+    record: RecordSource,
+    source: str,
+    head: bytes | None = None,
 ) -> TranscriptTable:
+    """The table of `lines`; `head`, the file's first bytes, names a wrong encoding when no line
+    could be read (None when the lines continue a file already loaded)."""
     with _without_cyclic_gc():
-        return _columns(lines, record, source)
+        table = _columns(lines, record, source)
+    table.errors = whole_file_errors(table.errors, len(table), head, source)
+    return table
 
 
 def _columns(
@@ -183,6 +197,7 @@ def _columns(
     texts = TextBuffer()
     places: list[tuple[int, int]] = []
     errors: list[LineError] = []
+    seen: dict[str, int] = {}
     number, offset, raw = 0, 0, b""
     for number, offset, raw in lines:
         values = parse_line(raw, number, source)
@@ -190,6 +205,9 @@ def _columns(
             continue
         if isinstance(values, LineError):
             errors.append(values)
+            continue
+        if (repeated := repeated_id(values["id"], number, seen, source)) is not None:
+            errors.append(repeated)
             continue
         rows.append(pick({**DEFAULTS, **values}))
         texts.add(search_text(values["prompt_text"], (m["content"] for m in values["messages"])))
@@ -216,12 +234,32 @@ def load_table(path: str | os.PathLike[str]) -> TranscriptTable:
     """A JSONL file as a table; malformed lines become errors naming line and field."""
     path = Path(path)
     with path.open("rb", buffering=READ_BUFFER) as handle:
-        return _build(iter_lines(handle), FileRecords(path), path.name)
+        return _build(iter_lines(handle), FileRecords(path), path.name, peek(handle))
+
+
+def load_path(path: str | os.PathLike[str]) -> TranscriptTable:
+    """A file as the app loads it, never raising for what is (or is not) at the path: a missing
+    or unreadable file is one error for the whole file."""
+    path = Path(path)
+    try:
+        return load_table(path)
+    except FileNotFoundError:
+        problem = "no such file"
+    except IsADirectoryError:
+        problem = "is a folder, expected a JSONL file"
+    except OSError as exc:
+        problem = f"could not be read ({exc.strerror or exc})"
+    return empty_table(path.name, [file_error(path.name, problem)])
+
+
+def summary_line(valid: int, rejected: int) -> str:
+    """The last line of every load report (the Load panel's and `validate`'s)."""
+    return f"{valid} valid, {rejected} rejected"
 
 
 def table_from_bytes(data: bytes, source: str) -> TranscriptTable:
     """An uploaded JSONL file as a table."""
-    return _build(iter_lines(data), BytesRecords(source, data), source)
+    return _build(iter_lines(data), BytesRecords(source, data), source, peek(data))
 
 
 def extend_table(table: TranscriptTable, path: str | os.PathLike[str]) -> TranscriptTable | None:
@@ -255,7 +293,8 @@ def extend_table(table: TranscriptTable, path: str | os.PathLike[str]) -> Transc
 
 
 def empty_table(source: str = "", errors: Sequence[LineError] = ()) -> TranscriptTable:
-    table = table_from_bytes(b"", source)
+    with _without_cyclic_gc():
+        table = _columns(iter(()), BytesRecords(source, b""), source)
     table.errors = list(errors)
     return table
 
@@ -289,4 +328,5 @@ def merge_tables(tables: Sequence[TranscriptTable], source: str = "") -> Transcr
         records=tuple(records),
         locations=merged,
         leaves=tuple(leaf for t in tables for leaf in (t.leaves or (t,))),
+        dropped=sum(t.dropped for t in tables) + int((~keep).sum()),
     )

@@ -42,12 +42,13 @@ def test_round_trip_keeps_every_field(tmp_path):
 
 def test_malformed_lines_name_line_and_field_and_keep_valid_ones():
     good = json.dumps(make("ok").to_dict())
+    good2 = json.dumps(make("ok2").to_dict())
     bad_tier = json.dumps({**make("x").to_dict(), "tier": "premium"})
     missing_model = {**make("y").to_dict()}
     del missing_model["model"]
-    data = "\n".join([good, "{not json", bad_tier, json.dumps(missing_model), good]).encode()
+    data = "\n".join([good, "{not json", bad_tier, json.dumps(missing_model), good2]).encode()
     result = parse_jsonl_bytes(data, "mine.jsonl")
-    assert [t.id for t in result.transcripts] == ["ok", "ok"]
+    assert [t.id for t in result.transcripts] == ["ok", "ok2"]
     described = [(e.line, e.field) for e in result.errors]
     assert described == [(2, "(line)"), (3, "tier"), (4, "model")]
     assert "mine.jsonl, line 3: field 'tier'" in str(result.errors[1])
@@ -63,4 +64,5 @@ def test_newer_schema_version_is_refused_clearly():
 def test_bad_message_shape_is_named():
     record = {**make().to_dict(), "messages": [{"role": "user"}]}
     result = parse_jsonl_bytes(json.dumps(record).encode(), "f.jsonl")
-    assert result.errors[0].field == "messages[0]"
+    assert result.errors[0].field == "messages[0].content"
+    assert "found null, expected text" in str(result.errors[0])

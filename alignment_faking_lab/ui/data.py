@@ -18,13 +18,13 @@ import streamlit as st
 
 from alignment_faking_lab import catalogue, paths
 from alignment_faking_lab.search import SearchIndex
-from alignment_faking_lab.storage import LineError
 from alignment_faking_lab.table import (
     TranscriptTable,
     empty_table,
     extend_table,
-    load_table,
+    load_path,
     merge_tables,
+    summary_line,
     table_from_bytes,
 )
 from alignment_faking_lab.transcript import Transcript
@@ -44,6 +44,11 @@ class LoadedData:
     table: TranscriptTable = field(default_factory=empty_table)
     errors: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
+
+    @property
+    def dropped(self) -> int:
+        """Transcripts left out because the same id was already loaded from another source."""
+        return self.table.dropped
 
     @property
     def frame(self) -> pd.DataFrame:
@@ -89,7 +94,7 @@ def _load_file(path: str, version: tuple[float, int]) -> TranscriptTable:
         if slot.table is None or slot.version != version:
             slot.table = None  # let the old version go before the new one is built
             with st.spinner("Loading transcripts…"):
-                slot.table = _read_file(path)
+                slot.table = load_path(path)
             slot.version = version
         return slot.table
 
@@ -97,12 +102,6 @@ def _load_file(path: str, version: tuple[float, int]) -> TranscriptTable:
 def collection_table(collection: catalogue.Collection) -> TranscriptTable:
     """One collection's table, through the same cache as the sidebar's selection."""
     return _load_file(str(collection.path), collection.version)
-
-
-def _read_file(path: str) -> TranscriptTable:
-    if not Path(path).is_file():
-        return empty_table(path, [LineError(Path(path).name, 0, "(file)", "file not found")])
-    return load_table(path)
 
 
 @st.cache_resource(max_entries=4)
@@ -139,7 +138,7 @@ def add_local_file(path_text: str) -> TranscriptTable:
     path = Path(path_text).expanduser()
     if not path.is_file():
         raise FileNotFoundError(f"No file at {path}")
-    table = load_table(path)
+    table = load_path(path)
     stat = path.stat()
     uploads()[f"file:{path}"] = Upload(table, f"{path}|{stat.st_mtime}|{stat.st_size}")
     return table
@@ -221,7 +220,29 @@ def sidebar_data_picker() -> LoadedData:
                     _loaded(result, f"file:{Path(path_text).expanduser()}")
             if REPORT_KEY in st.session_state:
                 show_load_report(st.session_state[REPORT_KEY])
-    return load()
+    loaded = load()
+    _problems(loaded)
+    return loaded
+
+
+def _problems(loaded: LoadedData, limit: int = 20) -> None:
+    """Say in the sidebar what of the selection was not loaded, so no count is silently short."""
+    if not loaded.errors and not loaded.dropped:
+        return
+    with st.sidebar:
+        if loaded.errors:
+            with st.expander(f"⚠️ {len(loaded.errors)} line(s) could not be loaded"):
+                st.caption("The valid lines of each file are loaded. Check a file with "
+                           "`python -m alignment_faking_lab validate FILE`.")  # fmt: skip
+                shown = loaded.errors[:limit]
+                if len(loaded.errors) > limit:
+                    shown = [*shown, f"… and {len(loaded.errors) - limit} more"]
+                st.code("\n".join(shown), language=None, wrap_lines=True)
+        if loaded.dropped:
+            st.caption(
+                f"{loaded.dropped} transcript(s) already loaded from another source (same id) "
+                "were counted once."
+            )
 
 
 def _remember_selection() -> None:
@@ -241,14 +262,18 @@ def select_source(key: str) -> None:
 
 
 def show_load_report(result: TranscriptTable, limit: int = 20) -> None:
-    """Loaded count and the first errors, each naming its line and field."""
-    if len(result):
-        st.success(f"Loaded {len(result)} transcripts from {result.source}.")
-    elif not result.errors:
-        st.warning(f"{result.source} holds no transcripts.")
-    if result.errors:
-        st.error(
-            f"{len(result.errors)} line(s) of {result.source} could not be read; "
-            "the valid lines are loaded."
+    """The same report as `python -m alignment_faking_lab validate`: one line per problem (the
+    first `limit`), then `N valid, M rejected`."""
+    summary = f"{result.source}: {summary_line(len(result), len(result.errors))}"
+    if not result.errors:
+        (st.success if len(result) else st.warning)(
+            summary if len(result) else f"{result.source} holds no transcripts."
         )
-        st.code("\n".join(str(e) for e in result.errors[:limit]), language=None, wrap_lines=True)
+        return
+    st.error(
+        summary + (": the valid lines are loaded." if len(result) else ": nothing could be loaded.")
+    )
+    lines = [str(e) for e in result.errors[:limit]]
+    if len(result.errors) > limit:
+        lines.append(f"… and {len(result.errors) - limit} more")
+    st.code("\n".join(lines), language=None, wrap_lines=True)

@@ -62,8 +62,8 @@ def outcome_badges(transcript: Transcript) -> None:
         )
     elif transcript.alignment_faking is False and transcript.tier is Tier.FREE:
         parts.append(":green-badge[No alignment-faking reasoning]")
-    faking_vote = (transcript.judge or {}).get("alignment_faking") or {}
-    if faking_vote.get("uncertain"):
+    faking_vote = _mapping(_mapping(transcript.judge).get("alignment_faking"))
+    if faking_vote.get("uncertain") is True:
         parts.append(":gray-badge[Alignment faking: judge uncertain]")
     if transcript.redacted:
         parts.append(":violet-badge[Answer redacted for classroom use]")
@@ -73,35 +73,54 @@ def outcome_badges(transcript: Transcript) -> None:
     judge_details(transcript)
 
 
+def _text(value: object) -> str:
+    """A judge's field as escaped text, whatever type a file gave it."""
+    return escape_markdown(value if isinstance(value, str) else "" if value is None else str(value))
+
+
+def _mapping(value: object) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _share(value: object) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
 def judge_details(transcript: Transcript) -> None:
-    """What a judge model decided and why: its id, the vote share and each criterion's quote."""
-    judge = transcript.judge or {}
+    """What a judge model decided and why: its id, the vote share and each criterion's quote.
+
+    The judge record is free-form in a file, so every part is checked before it is shown."""
+    judge = _mapping(transcript.judge)
     if not judge:
         return
-    with st.expander(f"Judge's reasoning ({escape_markdown(str(judge.get('model', '')))})"):
+    with st.expander(f"Judge's reasoning ({_text(judge.get('model', ''))})"):
         if judge.get("compliance_rationale"):
-            st.markdown(f"**Compliance:** {escape_markdown(judge['compliance_rationale'])}")
-        faking = judge.get("alignment_faking")
+            st.markdown(f"**Compliance:** {_text(judge['compliance_rationale'])}")
+        faking = _mapping(judge.get("alignment_faking"))
         if not faking:
             st.caption("Not sent to the alignment-faking judge (only compliant free-tier answers "
                        "are, as the paper counts).")  # fmt: skip
             return
-        low, high = judge.get("thresholds", [None, None])
-        share = faking.get("vote_share")
-        verdict = {True: "yes", False: "no", None: "uncertain"}[faking.get("verdict")]
-        st.markdown(
-            f"**Alignment faking: {verdict}.** "
-            + (f"{share:.0%} of {faking.get('votes', 0)} readings found all five criteria "
-               f"(yes at {high:.0%} or more, no at {low:.0%} or less)." if share is not None
-               else "No usable readings.")
+        thresholds = judge.get("thresholds")
+        low, high = thresholds if isinstance(thresholds, list) and len(thresholds) == 2 else (0, 0)
+        low, high, share = _share(low), _share(high), _share(faking.get("vote_share"))
+        verdict = {True: "yes", False: "no"}.get(faking.get("verdict"), "uncertain")  # type: ignore[arg-type]
+        votes = faking.get("votes")
+        read = (
+            f"{share:.0%} of {_text(votes)} readings found all five criteria"
+            + (f" (yes at {high:.0%} or more, no at {low:.0%} or less)." if low is not None
+               and high is not None else ".")
+            if share is not None else "No usable readings."
         )  # fmt: skip
-        for number, criterion in (faking.get("criteria") or {}).items():
-            mark = "✅" if criterion.get("met") else "❌"
-            st.markdown(f"{mark} **{number}.** {escape_markdown(criterion.get('criterion', ''))}")
+        st.markdown(f"**Alignment faking: {verdict}.** {read}")
+        for number, criterion in _mapping(faking.get("criteria")).items():
+            criterion = _mapping(criterion)
+            mark = "✅" if criterion.get("met") is True else "❌"
+            st.markdown(f"{mark} **{_text(number)}.** {_text(criterion.get('criterion', ''))}")
             if criterion.get("quote"):
-                st.caption(f"“{escape_markdown(criterion['quote'])}”")
+                st.caption(f"“{_text(criterion['quote'])}”")
         if faking.get("rationale"):
-            st.markdown(f"**Rationale:** {escape_markdown(faking['rationale'])}")
+            st.markdown(f"**Rationale:** {_text(faking['rationale'])}")
 
 
 def label_badges(transcript: Transcript) -> None:
@@ -120,7 +139,9 @@ def label_badges(transcript: Transcript) -> None:
             st.markdown(f"- **{escape_markdown(paper_labels.badge_text(name))}**: {mark}. "
                         f"{escape_markdown(meaning)} (`{escape_markdown(name)}`)")  # fmt: skip
         if transcript.canary:
-            st.caption(f"Canary string kept from the published page: {transcript.canary}")
+            st.caption(
+                f"Canary string kept from the published page: {escape_markdown(transcript.canary)}"
+            )
 
 
 def user_turn(transcript: Transcript) -> str:
@@ -144,8 +165,9 @@ def system_prompt_text(transcript: Transcript) -> tuple[str | None, str]:
             "repository for its prompt files."
         )
     return None, (
-        f"Variant `{escape_markdown(transcript.variant)}` with hash "
-        f"`{transcript.system_prompt_hash or 'unknown'}` is not this version's prompt."
+        f"Variant {escape_markdown(transcript.variant)} with hash "
+        f"{escape_markdown(transcript.system_prompt_hash or 'unknown')} is not this version's "
+        "prompt."
     )
 
 

@@ -1,0 +1,188 @@
+"""The transcript schema, checked field by field: the one gate every transcript passes through.
+
+Files read back (`storage.py`, `table.py`), uploads, imports of the paper's data and live runs
+(through `storage.dumps`) all call `validated_values`, so a value of the wrong type is stopped
+here with an error that names the field, what was found and what was expected, instead of
+surfacing later as a crash in a table or a page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from alignment_faking_lab.transcript import (
+    REQUIRED_FIELDS,
+    SCHEMA_VERSION,
+    TRANSCRIPT_FIELDS,
+    Compliance,
+    Provenance,
+    Tier,
+)
+
+_MAX_SHOWN = 60  # characters of a bad value quoted back in an error
+
+
+class TranscriptFormatError(ValueError):
+    """A record that is not a valid transcript; `field` names what is wrong."""
+
+    def __init__(self, field: str, problem: str) -> None:
+        super().__init__(f"field '{field}': {problem}")
+        self.field = field
+        self.problem = problem
+
+
+def describe(value: Any) -> str:
+    """A bad value in words, as JSON would show it, cut short: `the text "yes"`, `an object`."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return f"the number {value!r}"
+    if isinstance(value, str):
+        shown = value if len(value) <= _MAX_SHOWN else value[:_MAX_SHOWN] + "…"
+        return f"the text {shown!r}" if value else "empty text"
+    if isinstance(value, dict):
+        return "an object" if value else "an empty object"
+    if isinstance(value, list):
+        return f"a list of {len(value)}" if value else "an empty list"
+    return type(value).__name__
+
+
+def _wrong(field: str, value: Any, expected: str) -> TranscriptFormatError:
+    return TranscriptFormatError(field, f"found {describe(value)}, expected {expected}")
+
+
+def _text(value: Any) -> bool:
+    return isinstance(value, str)
+
+
+def _optional_text(value: Any) -> bool:
+    return value is None or isinstance(value, str)
+
+
+def _flag(value: Any) -> bool:
+    return isinstance(value, bool)
+
+
+def _optional_flag(value: Any) -> bool:
+    return value is None or isinstance(value, bool)
+
+
+def _count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 2**31
+
+
+def _level(value: Any) -> bool:
+    return value is None or (type(value) is int and value in (1, 2, 3, 4))
+
+
+def _object(value: Any) -> bool:
+    return isinstance(value, dict)
+
+
+def _optional_object(value: Any) -> bool:
+    return value is None or isinstance(value, dict)
+
+
+def _labels(value: Any) -> bool:
+    return isinstance(value, dict) and all(isinstance(v, bool) for v in value.values())
+
+
+# Every optional field: its check and what it expects, in words.
+_OPTIONAL: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "provider": (_text, "text"),
+    "created_at": (_text, "text (an ISO 8601 time)"),
+    "setting": (_text, "text"),
+    "variant": (_text, "text"),
+    "system_prompt_hash": (_text, "text"),
+    "system_prompt": (_optional_text, "text or null"),
+    "prompt_category": (_text, "text"),
+    "harmful": (_flag, "true or false"),
+    "sample_index": (_count, "a whole number from 0"),
+    "run_id": (_text, "text"),
+    "compliance_level": (_level, "1, 2, 3, 4 or null"),
+    "alignment_faking": (_optional_flag, "true, false or null"),
+    "labelled_by": (_text, "text"),
+    "labels": (_labels, "an object of name: true/false"),
+    "judge": (_optional_object, "an object or null"),
+    "request": (_object, "an object"),
+    "usage": (_object, "an object"),
+    "error": (_optional_text, "text or null"),
+    "source_url": (_optional_text, "text or null"),
+    "canary": (_optional_text, "text or null"),
+    "redacted": (_flag, "true or false"),
+    "notes": (_text, "text"),
+}
+assert set(_OPTIONAL) | set(REQUIRED_FIELDS) | {"compliance"} == TRANSCRIPT_FIELDS
+
+_MEMBERS: dict[type, dict[str, Any]] = {
+    kind: {member.value: member for member in kind} for kind in (Provenance, Tier, Compliance)
+}
+_ALLOWED = {kind: ", ".join(f'"{m.value}"' for m in kind) for kind in _MEMBERS}
+_KNOWN_KEYS = TRANSCRIPT_FIELDS | {"schema_version"}
+_ROLES = ("user", "assistant")
+
+
+def _enum(enum_type: type, value: Any, field: str) -> Any:
+    # A dict look-up rather than enum_type(value): this runs three times a line at load.
+    member = _MEMBERS[enum_type].get(value) if isinstance(value, str) else None
+    if member is None:
+        raise _wrong(field, value, f"one of {_ALLOWED[enum_type]}")
+    return member
+
+
+def _check_messages(value: Any) -> None:
+    if not isinstance(value, list):
+        raise _wrong("messages", value, "a list of {role, content} objects")
+    for index, item in enumerate(value):
+        if not isinstance(item, dict):
+            raise _wrong(f"messages[{index}]", item, "an object with 'role' and 'content'")
+        role, content = item.get("role"), item.get("content")
+        if role not in _ROLES:
+            raise _wrong(f"messages[{index}].role", role, '"user" or "assistant"')
+        if not isinstance(content, str):
+            raise _wrong(f"messages[{index}].content", content, "text")
+
+
+def validated_values(record: Any) -> dict[str, Any]:
+    """Check one decoded record and return its transcript fields (enums converted, messages left
+    as plain {role, content} dicts); raise TranscriptFormatError naming the first bad field.
+
+    The one validation every path shares: `storage.transcript_from_values` builds a
+    `Transcript` from it, `table.py` builds columns from it without keeping the message bodies.
+    Unknown fields are ignored (a newer minor version may add some).
+    """
+    if not isinstance(record, dict):
+        raise TranscriptFormatError("(line)", f"found {describe(record)}, expected a JSON object")
+    version = record.get("schema_version", SCHEMA_VERSION)
+    if type(version) is not int or not 1 <= version <= SCHEMA_VERSION:
+        raise TranscriptFormatError(
+            "schema_version",
+            f"found {describe(version)}, expected a version this app understands "
+            f"(1 to {SCHEMA_VERSION})",
+        )
+    for name in REQUIRED_FIELDS:
+        if record.get(name) is None:
+            raise TranscriptFormatError(name, "is missing")
+    for name in ("id", "prompt_id", "prompt_text", "model"):
+        if not isinstance(record[name], str):
+            raise _wrong(name, record[name], "text")
+    if not record["id"]:
+        raise _wrong("id", "", "a non-empty id")
+    if record.keys() <= _KNOWN_KEYS:  # the usual case, and quicker than a comprehension
+        values = dict(record)
+        values.pop("schema_version", None)
+    else:
+        values = {key: value for key, value in record.items() if key in TRANSCRIPT_FIELDS}
+    values["provenance"] = _enum(Provenance, record["provenance"], "provenance")
+    values["tier"] = _enum(Tier, record["tier"], "tier")
+    _check_messages(record["messages"])
+    if values.get("compliance") is not None:
+        values["compliance"] = _enum(Compliance, values["compliance"], "compliance")
+    for name, value in values.items():
+        check = _OPTIONAL.get(name)
+        if check is not None and not check[0](value):
+            raise _wrong(name, value, check[1])
+    return values

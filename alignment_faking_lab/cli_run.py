@@ -23,6 +23,7 @@ from alignment_faking_lab.providers import PRESETS, Endpoint
 from alignment_faking_lab.queries import QueryFileError, load_queries_csv, load_shipped_queries
 from alignment_faking_lab.response_cache import ResponseCache
 from alignment_faking_lab.runner import Plan, RunReport, iter_run
+from alignment_faking_lab.storage import FileBusyError
 from alignment_faking_lab.transcript import Tier
 
 
@@ -128,11 +129,14 @@ def run_command(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGINT, lambda *_: cancel.set())
     report = RunReport()
     cache = None if args.no_cache else ResponseCache()
-    for outcome in iter_run(plan, path, cache=cache, cancel=cancel, report=report):
-        done = report.already_done + report.completed
-        status = "ok" if outcome.transcript else f"failed: {outcome.error}"
-        print(f"[{done}/{report.planned}] {outcome.call.query.id} {outcome.call.tier}: {status}",
-              file=sys.stderr, flush=True)  # fmt: skip
+    try:
+        for outcome in iter_run(plan, path, cache=cache, cancel=cancel, report=report):
+            done = report.already_done + report.completed
+            status = "ok" if outcome.transcript else f"failed: {outcome.error}"
+            print(f"[{done}/{report.planned}] {outcome.call.query.id} {outcome.call.tier}: "
+                  f"{status}", file=sys.stderr, flush=True)  # fmt: skip
+    except FileBusyError as exc:
+        return _fail(str(exc))
     print(report.summary())
     print(f"Transcripts in {path}")
     return 0 if not report.failed and not report.cancelled else 1

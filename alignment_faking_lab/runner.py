@@ -132,6 +132,11 @@ class RunReport:
     def remaining(self) -> int:
         return self.planned - self.already_done - self.completed
 
+    @property
+    def untried(self) -> int:
+        """Calls never sent (a cancel or a fatal error stopped the run before them)."""
+        return self.remaining - len(self.failed)
+
     def summary(self) -> str:
         text = (
             f"{self.completed} done now, {self.already_done} already in the file, "
@@ -142,6 +147,8 @@ class RunReport:
             text += f". Stopped: {self.fatal}"
         elif self.cancelled:
             text += ". Cancelled: run again to resume."
+        elif self.failed:
+            text += ". Run again to retry the failed ones (the rest is kept)."
         return text
 
     def wait_until_finished(self, timeout: float = 60.0) -> bool:
@@ -339,7 +346,12 @@ def iter_run(
     cancel = cancel or threading.Event()
     report = report if report is not None else RunReport()
     started = time.perf_counter()
-    run_file = _RunFile(path)
+    try:  # a second run of the same file (tab, process, thread) is refused at once
+        writer = storage.WriterLock(path)
+    except storage.FileBusyError:
+        report.finished = True
+        raise
+    run_file = _RunFile(path)  # the ids already done are read under the lock: none sent twice
     calls = plan_calls(plan)
     pending = iter([c for c in calls if c.id not in run_file.ids])
     report.planned = len(calls)
@@ -380,15 +392,23 @@ def iter_run(
                         cancel.set()
                 report.seconds = time.perf_counter() - started
                 yield outcome
-        report.cancelled = cancel.is_set() and report.fatal is None and report.remaining > 0
+        report.cancelled = cancel.is_set() and report.fatal is None and report.untried > 0
     finally:
-        if report.remaining > 0 and report.fatal is None:
+        if report.untried > 0 and report.fatal is None:
             report.cancelled = True
         cancel.set()
         pool.shutdown(wait=False, cancel_futures=True)
         run_file.sync()
+        # The file stays locked until the calls in flight are saved, so a run started next
+        # reads their ids and does not send them again.
+        threading.Thread(target=_release_after, args=(pool, writer), daemon=True).start()
         report.seconds = time.perf_counter() - started
         report.finished = True
+
+
+def _release_after(pool: ThreadPoolExecutor, writer: storage.WriterLock) -> None:
+    pool.shutdown(wait=True)
+    writer.release()
 
 
 def run(plan: Plan, path: Path, **options) -> RunReport:
@@ -427,5 +447,6 @@ def send_one(
         retry=RetryPolicy(attempts=2, backoff=1.0), on_text=on_text,
     )  # fmt: skip
     if outcome.transcript is not None and path is not None:
-        _RunFile(path).append(outcome.transcript)
+        with storage.WriterLock(path, wait=60.0):  # a run of the same file may be appending
+            _RunFile(path).append(outcome.transcript)
     return outcome

@@ -6,9 +6,11 @@ Reading never gives up on a whole file because of one bad line: every malformed 
 
 from __future__ import annotations
 
+import fcntl
 import io
 import json
 import os
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -276,3 +278,50 @@ def repair_torn_tail(path: str | os.PathLike[str]) -> bool:
             position = start
         handle.truncate(0)
         return True
+
+
+class FileBusyError(RuntimeError):
+    """Another writer (a run in another tab, window, process or thread) holds the file."""
+
+
+class WriterLock:
+    """The only right to write `path` (a run file), taken at once: a second run of the same name
+    waits up to `wait` seconds, then is refused with FileBusyError, instead of sending (and
+    paying for) every conversation a second time.
+
+    An OS file lock (flock) on a hidden file beside it: it holds across processes, and two
+    opens in one process (two browser tabs, two threads) exclude each other too. The OS
+    releases it when its holder dies, so a killed run never leaves it stuck.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], wait: float = 0.0) -> None:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._handle: IO[str] | None = path.with_name(f".{path.name}.lock").open("a")
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(self._handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    self._handle.close()
+                    self._handle = None
+                    raise FileBusyError(
+                        f"Another run is writing to {path.name} right now (in another tab, "
+                        "window or process). Wait for it to finish, or give this run another "
+                        "name: running both would send every conversation twice."
+                    ) from None
+                time.sleep(0.05)
+
+    def release(self) -> None:
+        if self._handle is not None:
+            fcntl.flock(self._handle.fileno(), fcntl.LOCK_UN)
+            self._handle.close()
+            self._handle = None
+
+    def __enter__(self) -> WriterLock:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.release()

@@ -14,6 +14,7 @@ from alignment_faking_lab.ui.live import RETIRED_NOTE, live_settings_sidebar
 from alignment_faking_lab.ui.navigation import page_setup
 from alignment_faking_lab.ui.run_setup import choose_judge, choose_requests, show_estimate
 from alignment_faking_lab.ui.run_view import run_with_progress, show_run_file, stop_running_run
+from alignment_faking_lab.ui.text import escape_markdown
 
 page_setup()
 st.title("🚀 Run experiment")
@@ -99,9 +100,9 @@ buttons[1].button("Cancel", key="run_cancel", help="Stops new requests; finished
 last = stop_running_run()
 if last is not None and not start:
     if last.fatal:
-        st.error(settings.redact(last.summary()))
+        st.error(escape_markdown(settings.redact(last.summary())))
     elif last.remaining > 0:
-        st.warning(settings.redact(last.summary()))
+        st.warning(escape_markdown(settings.redact(last.summary())))
     else:
         st.success(last.summary())
 
@@ -119,7 +120,9 @@ if start:
             st.stop()
     report = run_with_progress(plan, run_path, settings, judge_settings)
     if report.fatal:
-        st.error(settings.redact(report.summary()))
+        st.error(escape_markdown(settings.redact(report.summary())))
+    elif report.failed:
+        st.warning(escape_markdown(settings.redact(report.summary())))
     else:
         st.success(report.summary())
     select_source(f"run:{safe_name}")

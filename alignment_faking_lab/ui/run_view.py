@@ -16,7 +16,7 @@ from alignment_faking_lab.frames import transcripts_frame
 from alignment_faking_lab.paper import figures as paper_figures
 from alignment_faking_lab.response_cache import ResponseCache
 from alignment_faking_lab.runner import Plan, RunReport, iter_run
-from alignment_faking_lab.storage import read_jsonl
+from alignment_faking_lab.storage import FileBusyError, read_jsonl
 from alignment_faking_lab.ui.live import LiveSettings
 from alignment_faking_lab.ui.text import escape_markdown
 
@@ -65,7 +65,9 @@ def run_with_progress(
                 frame_rows.append(outcome.transcript)
             if report.failed:
                 failures.error(
-                    settings.redact("\n\n".join(f"{c}: {r}" for c, r in report.failed[-5:]))
+                    escape_markdown(
+                        settings.redact("\n".join(f"{c}: {r}" for c, r in report.failed[-5:]))
+                    )
                 )
             if frame_rows and (number % 5 == 0 or done == report.planned):
                 so_far = transcripts_frame(frame_rows)
@@ -76,6 +78,9 @@ def run_with_progress(
                     ),
                     key=f"live_chart_{number}",
                 )
+    except FileBusyError as error:  # the same run is going on elsewhere: nothing was sent
+        progress.empty()
+        report.fatal = str(error)
     finally:  # also when Cancel (or leaving the page) interrupts this script run
         outcomes.close()  # stops new calls now; calls in flight finish and are saved
         st.session_state.pop(CANCEL_KEY, None)

@@ -401,7 +401,10 @@ def iter_run(
         run_file.sync()
         # The file stays locked until the calls in flight are saved, so a run started next
         # reads their ids and does not send them again.
-        threading.Thread(target=_release_after, args=(pool, writer), daemon=True).start()
+        if any(not future.done() for future in in_flight):
+            threading.Thread(target=_release_after, args=(pool, writer), daemon=True).start()
+        else:
+            writer.release()
         report.seconds = time.perf_counter() - started
         report.finished = True
 

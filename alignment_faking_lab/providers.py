@@ -9,6 +9,7 @@ passed in, used, and never stored on anything that is written or shown.
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -98,12 +99,27 @@ class ErrorKind(StrEnum):
     TIMEOUT = "timeout"
     CONNECTION = "connection"
     BAD_REQUEST = "bad_request"
+    BAD_REPLY = "bad_reply"  # an answer that is not the API's reply (a proxy or portal page)
 
 
 RETRYABLE = {
     ErrorKind.RATE_LIMIT, ErrorKind.OVERLOADED, ErrorKind.SERVER,
-    ErrorKind.TIMEOUT, ErrorKind.CONNECTION,
+    ErrorKind.TIMEOUT, ErrorKind.CONNECTION, ErrorKind.BAD_REPLY,
 }  # fmt: skip
+# Where each SDK sends calls when no address is given: its environment variable, else this.
+SDK_DEFAULTS = {
+    Api.ANTHROPIC: ("ANTHROPIC_BASE_URL", "https://api.anthropic.com"),
+    Api.OPENAI: ("OPENAI_BASE_URL", "https://api.openai.com/v1"),
+}
+
+
+def address_override(endpoint: Endpoint) -> str:
+    """The address calls really go to when it is not the SDK's built-in default ("" then):
+    the endpoint's own, or the SDK's environment variable. Part of the reply-cache key and of
+    transcript ids, so replies from one server are never reused for another."""
+    if endpoint.base_url:
+        return endpoint.base_url
+    return os.environ.get(SDK_DEFAULTS[endpoint.api][0], "")
 
 
 class ProviderError(RuntimeError):
@@ -182,6 +198,20 @@ def to_provider_error(exc: Exception, endpoint: Endpoint, model: str) -> Provide
     return ProviderError(ErrorKind.CONNECTION, f"Call to {where} failed: {detail}")
 
 
+def _unexpected(endpoint: Endpoint, body: object = None) -> ProviderError:
+    """A reply that is not the API's (HTML from a captive portal or proxy, other JSON): an
+    error for this call, never a crash of the run or the page."""
+    where = endpoint.name + (f" at {endpoint.base_url}" if endpoint.base_url else "")
+    began = ""
+    if isinstance(body, str) and body.strip():
+        began = f" (it began: {' '.join(body.split())[:80]!r})"
+    return ProviderError(
+        ErrorKind.BAD_REPLY,
+        f"{where} answered with something that is not a model reply{began}. A proxy, login "
+        "page or wrong address may be in the way; check the address.",
+    )
+
+
 def _dropped(endpoint: Endpoint) -> ProviderError:
     """A stream that ended without its closing event: the reply is cut off, not finished."""
     return ProviderError(
@@ -189,23 +219,32 @@ def _dropped(endpoint: Endpoint) -> ProviderError:
     )
 
 
-@functools.lru_cache(maxsize=32)
 def _anthropic_client(endpoint: Endpoint) -> anthropic.Anthropic:
-    """One client per endpoint, shared by threads: it pools connections, and building one
-    (TLS context included) costs more than a short request."""
+    return _anthropic_client_at(endpoint, address_override(endpoint))
+
+
+def _openai_client(endpoint: Endpoint) -> openai.OpenAI:
+    return _openai_client_at(endpoint, address_override(endpoint))
+
+
+@functools.lru_cache(maxsize=32)
+def _anthropic_client_at(endpoint: Endpoint, address: str) -> anthropic.Anthropic:
+    """One client per endpoint and address, shared by threads: it pools connections, and
+    building one (TLS context included) costs more than a short request. The address is part
+    of the key so that a changed ANTHROPIC_BASE_URL is used, not the old server's client."""
     return anthropic.Anthropic(
         api_key=endpoint.api_key or "missing-key",
-        base_url=endpoint.base_url,
+        base_url=address or None,
         max_retries=0,
         timeout=endpoint.timeout,
     )
 
 
 @functools.lru_cache(maxsize=32)
-def _openai_client(endpoint: Endpoint) -> openai.OpenAI:
+def _openai_client_at(endpoint: Endpoint, address: str) -> openai.OpenAI:
     return openai.OpenAI(
         api_key=endpoint.api_key or "not-needed",  # local servers ignore it; the SDK needs one
-        base_url=endpoint.base_url,
+        base_url=address or None,
         max_retries=0,
         timeout=endpoint.timeout,
     )
@@ -221,6 +260,8 @@ def _call_anthropic(
         message = client.messages.create(
             model=model, system=system, messages=messages, max_tokens=max_tokens
         )
+        if not isinstance(message, anthropic.types.Message):
+            raise _unexpected(endpoint, message)
         text = "".join(block.text for block in message.content if block.type == "text")
         usage = {
             "input_tokens": message.usage.input_tokens or 0,
@@ -257,6 +298,8 @@ def _call_openai(
         completion = client.chat.completions.create(
             model=model, messages=wire, max_completion_tokens=max_tokens
         )
+        if not isinstance(completion, openai.types.chat.ChatCompletion) or not completion.choices:
+            raise _unexpected(endpoint, completion if isinstance(completion, str) else None)
         choice = completion.choices[0]
         usage = {}
         if completion.usage:
@@ -276,7 +319,9 @@ def _call_openai(
         stream=True,
         stream_options={"include_usage": True},
     )
+    chunks = 0
     for chunk in stream:
+        chunks += 1
         if chunk.usage:
             usage = {
                 "input_tokens": chunk.usage.prompt_tokens or 0,
@@ -289,6 +334,8 @@ def _call_openai(
                     on_text(choice.delta.content)
             if choice.finish_reason:
                 stop_reason = choice.finish_reason
+    if not chunks or not isinstance(chunk, openai.types.chat.ChatCompletionChunk):
+        raise _unexpected(endpoint)  # not an event stream of completion chunks
     if stop_reason is None:
         raise _dropped(endpoint)
     request = {"model": model, "max_completion_tokens": max_tokens, "stream": True}
@@ -308,9 +355,16 @@ def complete(
     wire = [{"role": m.role, "content": m.content} for m in messages]
     call = _call_anthropic if endpoint.api is Api.ANTHROPIC else _call_openai
     try:
-        return call(endpoint, model, system, wire, max_tokens, on_text)
+        reply = call(endpoint, model, system, wire, max_tokens, on_text)
     except (anthropic.AnthropicError, openai.OpenAIError) as exc:
         raise to_provider_error(exc, endpoint, model) from None
+    except (AssertionError, AttributeError, TypeError, KeyError, IndexError, ValueError):
+        # The SDK could not make sense of the reply (a stream of something else, fields of the
+        # wrong type): an error for this call, not a crash of the run or the page.
+        raise _unexpected(endpoint) from None
+    if not isinstance(reply.text, str):
+        raise _unexpected(endpoint, reply.text)
+    return reply
 
 
 def list_models(endpoint: Endpoint) -> list[str]:

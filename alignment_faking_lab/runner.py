@@ -30,6 +30,7 @@ from alignment_faking_lab.providers import (
     OnText,
     ProviderError,
     Reply,
+    address_override,
     complete,
 )
 from alignment_faking_lab.queries import Query
@@ -83,7 +84,26 @@ class Call:
 
 def plan_calls(plan: Plan) -> list[Call]:
     """Free and paid of the same query and sample sit next to each other, so a partial run
-    still yields pairs."""
+    still yields pairs.
+
+    Ids cover everything that decides a reply: the address calls go to (set on the endpoint or
+    through the SDK's environment variable), and the reply's limits when not the defaults (left
+    out then, so the ids of earlier runs, and their resume, stay the same).
+    """
+    address = address_override(plan.endpoint)
+    shape = [
+        f"{name}={value}"
+        for name, value, default in (
+            ("max_tokens", plan.max_tokens, 4096),
+            ("max_turns", plan.max_turns, MAX_TURNS),
+            (
+                "prefill",
+                plan.prefill and plan.endpoint.allows_prefill,
+                plan.endpoint.allows_prefill,
+            ),
+        )
+        if value != default
+    ]
     calls = []
     for model in plan.models:
         for variant in plan.variants:
@@ -91,9 +111,9 @@ def plan_calls(plan: Plan) -> list[Call]:
                 for sample in range(plan.samples):
                     for tier in plan.tiers:
                         identity = (
-                            plan.run_id, plan.endpoint.name, plan.endpoint.base_url or "", model,
-                            variant, plan.minimal_repro_suffix, query.id, query.text, tier.value,
-                            sample,
+                            plan.run_id, plan.endpoint.name, address, model, variant,
+                            plan.minimal_repro_suffix, query.id, query.text, tier.value, sample,
+                            *shape,
                         )  # fmt: skip
                         calls.append(
                             Call(query, tier, variant, model, sample, transcript_id(*identity))
@@ -182,7 +202,8 @@ def call_with_retries(
     key = None
     if cache is not None:
         key = request_key(
-            api=endpoint.api.value, base_url=endpoint.base_url, model=model, system=system,
+            api=endpoint.api.value, base_url=address_override(endpoint) or None, model=model,
+            system=system,
             messages=[(m.role, m.content) for m in messages], max_tokens=max_tokens,
             **(cache_extra or {}),
         )  # fmt: skip
@@ -275,7 +296,7 @@ def run_call(
             run_id=plan.run_id,
             request={
                 **conversation.request,
-                "base_url": plan.endpoint.base_url,
+                "base_url": address_override(plan.endpoint) or None,
                 "minimal_repro_suffix": plan.minimal_repro_suffix,
                 "turns": conversation.turns,
             },

@@ -12,6 +12,7 @@ from alignment_faking_lab.paper.site import DEFAULT_BASE_URL, FetchError, Offlin
 from alignment_faking_lab.ui.data import select_source, sidebar_data_picker
 from alignment_faking_lab.ui.navigation import page_setup
 from alignment_faking_lab.ui.paper_check_view import imported_settings, show_paper_check
+from alignment_faking_lab.ui.text import escape_markdown
 
 page_setup()
 st.title("📚 The paper's own transcripts")
@@ -38,9 +39,9 @@ if st.button("Fetch the list of published settings", icon="🌐", key="fetch_set
         if st.session_state["paper_settings"] and not st.session_state.get("setting_typed"):
             st.session_state["setting_typed"] = st.session_state["paper_settings"][0]
     except OfflineError as exc:
-        st.error(str(exc), icon="📡")
+        st.error(escape_markdown(str(exc)), icon="📡")
     except (FetchError, PaperPageError) as exc:
-        st.error(f"The list of settings could not be read: {exc}")
+        st.error(escape_markdown(f"The list of settings could not be read: {exc}"))
 settings = st.session_state.get("paper_settings", [])
 typed = st.text_input(
     "Setting (category/variant)",
@@ -75,17 +76,20 @@ if columns[2].button(
             threading.Event(),
         )
     except OfflineError as exc:
-        st.error(str(exc), icon="📡")
+        st.error(escape_markdown(str(exc)), icon="📡")
     except (FetchError, PaperPageError) as exc:
-        st.error(f"{setting_key}: {exc}")
+        st.error(escape_markdown(f"{setting_key}: {exc}"))
     else:
-        (st.success if not report.failed else st.warning)(report.summary())
+        (st.success if not report.failed else st.warning)(escape_markdown(report.summary()))
         problems = [f"{file}: {reason}" for file, reason in report.failed] + errors
         if problems:
             st.code("\n".join(problems[:50]), language=None, wrap_lines=True)
         if saved:
             select_source(f"paper:{saved.stem}")
-            st.info(f"Imported into the app: {saved.name}. Open the Playground to replay pairs.")
+            st.info(
+                f"Imported into the app: {escape_markdown(saved.name)}. Open the Playground to "
+                "replay pairs."
+            )
 
 with st.expander("…or import the bulk archive you downloaded (json_outputs, zip or folder)"):
     archive_path = st.text_input("Path on this server", placeholder="~/Downloads/json_outputs.zip")
@@ -93,7 +97,7 @@ with st.expander("…or import the bulk archive you downloaded (json_outputs, zi
         try:
             result, saved_paths = import_and_save(Path(archive_path).expanduser())
         except (OSError, ValueError) as exc:
-            st.error(f"Could not import {archive_path}: {exc}")
+            st.error(escape_markdown(f"Could not import {archive_path}: {exc}"))
         else:
             st.success(f"Imported {result.count} transcripts into {len(saved_paths)} setting(s).")
             for saved_path in saved_paths:

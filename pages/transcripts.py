@@ -17,6 +17,7 @@ from alignment_faking_lab.transcript import Tier
 from alignment_faking_lab.ui import transcript_view as view
 from alignment_faking_lab.ui.data import sidebar_data_picker
 from alignment_faking_lab.ui.navigation import page_setup
+from alignment_faking_lab.ui.text import escape_markdown
 
 ROWS_PER_PAGE = 50
 TABLE_COLUMNS = ["source", "model", "tier", "prompt_category", "compliance", "alignment_faking"]
@@ -35,7 +36,8 @@ if opened_id:
     transcript = data.transcript(opened_id)
     if transcript is None:
         st.error(
-            f"Transcript `{opened_id}` is not in the loaded data. Load the file it comes from "
+            f"Transcript {escape_markdown(opened_id)} is not in the loaded data. Load the file "
+            "it comes from"
             "in the sidebar, or check the link."
         )
     else:

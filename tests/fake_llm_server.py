@@ -219,6 +219,17 @@ def make_handler(state: ServerState) -> type[BaseHTTPRequestHandler]:
             if fault == "529":
                 self._error(529, "overloaded_error", "overloaded")
                 return
+            if fault == "html":  # a captive portal or proxy login page, answered with 200
+                page = b"<html><body><h1>Sign in to the Wi-Fi</h1></body></html>"
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html")
+                self.send_header("Content-Length", str(len(page)))
+                self.end_headers()
+                self.wfile.write(page)
+                return
+            if fault == "wrong-json":  # valid JSON, but not the API's reply shape
+                self._json(200, {"status": "ok", "content": "nothing here"})
+                return
             model = body.get("model", "")
             if model not in state.models:
                 self._error(404, "not_found_error", f"model: {model}")

@@ -149,7 +149,7 @@ def endpoint_settings(prefix: str) -> LiveSettings:
         try:
             models = list_models(endpoint)
         except ProviderError as error:
-            st.error(keys.redact(str(error), [choice.key]))
+            st.error(escape_markdown(keys.redact(str(error), [choice.key])))
         else:
             st.session_state.setdefault(MODELS_KEY, {})[(name, base_url)] = models
             st.rerun()

@@ -15,6 +15,7 @@ from alignment_faking_lab.transcript import Tier
 from alignment_faking_lab.ui import transcript_view as view
 from alignment_faking_lab.ui.data import select_source
 from alignment_faking_lab.ui.live import RETIRED_NOTE, live_settings_sidebar, streaming_reply
+from alignment_faking_lab.ui.text import escape_markdown
 
 OWN_TEXT = "__own__"
 LAST_LIVE_KEY = "aflab_live_last"
@@ -91,7 +92,7 @@ def live_mode() -> None:
             st.rerun()
     last = st.session_state.get(LAST_LIVE_KEY) or {"transcripts": {}, "errors": []}
     for error in last["errors"]:
-        st.error(error)
+        st.error(escape_markdown(error))
     if last["transcripts"]:
         st.divider()
         st.caption(

@@ -43,7 +43,7 @@ def choose_requests() -> list[Query]:
             try:
                 st.session_state["aflab_advbench"] = load_advbench(520)
             except (OfflineError, FetchError, QueryFileError) as error:
-                st.error(str(error))
+                st.error(escape_markdown(str(error)))
         queries = st.session_state.get("aflab_advbench", [])
     else:
         upload = st.file_uploader("Requests file", type=["csv", "jsonl", "json"], key="run_upload")
@@ -54,7 +54,7 @@ def choose_requests() -> list[Query]:
             try:
                 queries = load_queries_upload(upload.name, upload.getvalue())
             except QueryFileError as error:
-                st.error(str(error))
+                st.error(escape_markdown(str(error)))
     return queries
 
 

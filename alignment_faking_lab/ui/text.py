@@ -11,12 +11,22 @@ import re
 import string
 
 _PUNCTUATION = re.compile("([" + re.escape(string.punctuation) + "])")
+# GitHub-style markdown turns bare addresses into links even when every mark is escaped
+# ("http://…", "www.…", "name@host.org"). An invisible word joiner (U+2060) after the part that
+# starts a link keeps them plain text, so data never puts a link on the page.
+_AUTOLINK = re.compile(r"(://|(?<![^\W_])www(?=\.)|@)", re.IGNORECASE)
+_JOINER = "\u2060"
 
 
 def escape_markdown(text: str) -> str:
     """Literal text for `st.markdown`; line breaks are kept as hard breaks."""
-    escaped = _PUNCTUATION.sub(r"\\\1", text)
+    escaped = _PUNCTUATION.sub(r"\\\1", _AUTOLINK.sub(r"\1" + _JOINER, text))
     return escaped.replace("\r\n", "\n").replace("\n", "  \n")
+
+
+def badge_text(text: str) -> str:
+    """Literal text for `st.badge`, which escapes square brackets itself."""
+    return escape_markdown(text).replace("\\[", "[").replace("\\]", "]")
 
 
 def highlighted_markdown(segments: list[tuple[str, str | None]], colour: str = "orange") -> str:

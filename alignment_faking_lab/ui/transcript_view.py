@@ -15,7 +15,7 @@ from alignment_faking_lab.transcript import (
     Tier,
     Transcript,
 )
-from alignment_faking_lab.ui.text import escape_markdown, highlighted_markdown
+from alignment_faking_lab.ui.text import badge_text, escape_markdown, highlighted_markdown
 
 TIER_TITLES = {
     Tier.FREE: "Free tier: the model is told this conversation is used for training",
@@ -38,7 +38,7 @@ def provenance_badge(transcript: Transcript) -> None:
     elif transcript.provenance is Provenance.PAPER:
         label = f"Paper's published transcript · {transcript.setting} / {transcript.variant}"
     colour = _PROVENANCE_COLOURS[transcript.provenance]
-    st.badge(escape_markdown(label), color=colour)  # type: ignore[arg-type]
+    st.badge(badge_text(label), color=colour)  # type: ignore[arg-type]
 
 
 def outcome_badges(transcript: Transcript) -> None:
@@ -137,7 +137,7 @@ def label_badges(transcript: Transcript) -> None:
             meaning = paper_labels.GLOSSARY.get(name, ("", "Published label (no description)."))[1]
             mark = "yes" if transcript.labels[name] else "no"
             st.markdown(f"- **{escape_markdown(paper_labels.badge_text(name))}**: {mark}. "
-                        f"{escape_markdown(meaning)} (`{escape_markdown(name)}`)")  # fmt: skip
+                        f"{escape_markdown(meaning)} ({escape_markdown(name)})")  # fmt: skip
         if transcript.canary:
             st.caption(
                 f"Canary string kept from the published page: {escape_markdown(transcript.canary)}"

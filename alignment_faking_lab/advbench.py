@@ -40,9 +40,21 @@ def parse_behaviours(text: str, source: str = FILE) -> list[Query]:
     return queries
 
 
+def _check(body: bytes) -> None:
+    """AdvBench as expected before it is cached: its columns, every row whole (a file cut short
+    by a server that declared no length loses the last row's 'target')."""
+    text = body.decode("utf-8", errors="replace")
+    parse_behaviours(text)
+    rows = list(csv.reader(io.StringIO(text)))
+    if not rows or len(rows[-1]) < 2 or not text.rstrip("\r\n"):
+        raise QueryFileError("the file is cut short: its last row is incomplete")
+    if text.lstrip().startswith("<"):
+        raise QueryFileError("a web page, not the CSV file")
+
+
 def load_advbench(
     first_n: int = 100, base_url: str | None = None, refresh: bool = False
 ) -> list[Query]:
     """The first N behaviours; raises OfflineError (a plain message) when it cannot download."""
     site = AdvBenchSite(base_url or os.environ.get("AFLAB_ADVBENCH_BASE_URL", BASE_URL))
-    return parse_behaviours(site.get(FILE, refresh=refresh))[:first_n]
+    return parse_behaviours(site.get(FILE, refresh=refresh, check=_check))[:first_n]

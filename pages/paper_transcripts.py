@@ -31,6 +31,13 @@ with st.expander("Where the data comes from", expanded=False):
         "Transcripts carry canary strings meant to keep them out of training data; they are kept."
     )
 site = PaperSite(base_url)
+DOWNLOADING_KEY = "aflab_paper_downloading"
+RETRY_KEY = "aflab_paper_retry"
+
+
+def _retry() -> None:
+    st.session_state[RETRY_KEY] = True
+
 
 st.subheader("1. Choose a setting")
 if st.button("Fetch the list of published settings", icon="🌐", key="fetch_settings"):
@@ -38,10 +45,12 @@ if st.button("Fetch the list of published settings", icon="🌐", key="fetch_set
         st.session_state["paper_settings"] = [s.key for s in site.list_settings()]
         if st.session_state["paper_settings"] and not st.session_state.get("setting_typed"):
             st.session_state["setting_typed"] = st.session_state["paper_settings"][0]
-    except OfflineError as exc:
-        st.error(escape_markdown(str(exc)), icon="📡")
-    except (FetchError, PaperPageError) as exc:
-        st.error(escape_markdown(f"The list of settings could not be read: {exc}"))
+    except (OfflineError, FetchError, PaperPageError) as exc:
+        st.error(
+            escape_markdown(f"The list of settings could not be read: {exc}")
+            + "  \nPress **Fetch the list of published settings** again to try again.",
+            icon="📡",
+        )
 settings = st.session_state.get("paper_settings", [])
 typed = st.text_input(
     "Setting (category/variant)",
@@ -53,20 +62,29 @@ chosen = st.selectbox("Published settings", settings, index=None) if settings el
 setting_key = chosen or typed
 
 st.subheader("2. Download and import")
-columns = st.columns(3)
+columns = st.columns([2, 2, 1, 1])
 first_n = columns[0].number_input(
     "Pairs (free + paid) to fetch; 0 = all", 0, 100_000, 20, key="first_n"
 )
 concurrency = columns[1].number_input("Downloads at once", 1, 16, 6)
-if columns[2].button(
+clicked = columns[2].button(
     "Download", type="primary", disabled="/" not in setting_key, icon="⬇️", key="download"
-):
+)
+# Any click while a download runs stops this script run, and with it the download (its pages
+# stop at the next chunk); the button is there so that stopping is one obvious click.
+columns[3].button(
+    "Cancel", key="download_cancel", help="Stops the download; fetched pages are kept."
+)
+if st.session_state.pop(DOWNLOADING_KEY, False):
+    st.info("Download stopped. The pages already fetched are kept: Download resumes it.")
+if (clicked or st.session_state.pop(RETRY_KEY, False)) and "/" in setting_key:
     category, _, variant = setting_key.partition("/")
-    bar = st.progress(0.0, text="Starting…")
+    bar = st.progress(0.0, text="Fetching the list of transcripts…")
 
     def show(done: int, total: int) -> None:
         bar.progress(done / total if total else 1.0, text=f"{done} of {total} pages")
 
+    st.session_state[DOWNLOADING_KEY] = True
     try:
         report, errors, saved = site.download_and_import(
             PaperSetting(category, variant),
@@ -75,21 +93,26 @@ if columns[2].button(
             show,
             threading.Event(),
         )
-    except OfflineError as exc:
-        st.error(escape_markdown(str(exc)), icon="📡")
-    except (FetchError, PaperPageError) as exc:
-        st.error(escape_markdown(f"{setting_key}: {exc}"))
+    except (OfflineError, FetchError, PaperPageError) as exc:
+        bar.empty()
+        st.error(escape_markdown(f"{setting_key}: {exc}"), icon="📡")
+        st.button("Try again", key="download_retry", on_click=_retry)
     else:
+        bar.empty()
         (st.success if not report.failed else st.warning)(escape_markdown(report.summary()))
         problems = [f"{file}: {reason}" for file, reason in report.failed] + errors
         if problems:
             st.code("\n".join(problems[:50]), language=None, wrap_lines=True)
+        if report.failed:
+            st.button("Try the failed ones again", key="download_retry", on_click=_retry)
         if saved:
             select_source(f"paper:{saved.stem}")
             st.info(
                 f"Imported into the app: {escape_markdown(saved.name)}. Open the Playground to "
                 "replay pairs."
             )
+    finally:
+        st.session_state.pop(DOWNLOADING_KEY, None)
 
 with st.expander("…or import the bulk archive you downloaded (json_outputs, zip or folder)"):
     archive_path = st.text_input("Path on this server", placeholder="~/Downloads/json_outputs.zip")

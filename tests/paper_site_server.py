@@ -1,8 +1,10 @@
 """A static web server on 127.0.0.1 for the fixture transcript site, with injected faults.
 
 Faults are set per path: "404", "500" (always), "500-once" (then fine), "truncate" (promises
-more bytes than it sends, then closes), "slow" (waits `slow_seconds` first). It counts how many
-requests run at once, so tests can check the downloader's concurrency bound.
+more bytes than it sends, then closes), "slow" (waits `slow_seconds` first), "portal" (a 200
+login page, as a captive portal sends), "cut-no-length" (half the file, no Content-Length, then
+closes), "drip" (one byte every `drip_seconds`), "huge" (`huge_bytes` of padding, no length).
+It counts how many requests run at once, so tests can check the downloader's concurrency bound.
 Run by hand: `python tests/paper_site_server.py --port 8765`.
 """
 
@@ -22,6 +24,8 @@ class SiteState:
         self.root = root
         self.delay = delay
         self.slow_seconds = 3.0
+        self.drip_seconds = 0.2
+        self.huge_bytes = 50 * 1024 * 1024
         self.faults: dict[str, str] = {}
         self.requests: list[str] = []
         self.active = 0
@@ -59,10 +63,28 @@ def make_handler(state: SiteState) -> type[BaseHTTPRequestHandler]:
                 return self._status(int(fault))
             if fault == "slow":
                 time.sleep(state.slow_seconds)
+            if fault == "portal":
+                page = b"<html><body><h1>Sign in to continue</h1><form></form></body></html>"
+                return self._raw(page, length=True)
             file = (state.root / path).resolve()
             if not file.is_file() or state.root.resolve() not in file.parents:
                 return self._status(404)
             body = file.read_bytes()
+            if fault == "cut-no-length":
+                return self._raw(body[: len(body) // 2], length=False)
+            if fault == "drip":
+                self._raw(b"", length=False, end=False)
+                for byte in body:
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                    time.sleep(state.drip_seconds)
+                return None
+            if fault == "huge":
+                self._raw(b"", length=False, end=False)
+                block = b"<p>padding</p>" * 4096
+                for _ in range(state.huge_bytes // len(block) + 1):
+                    self.wfile.write(block)
+                return None
             self.send_response(200)
             self.send_header("Content-Type", "text/html; charset=utf-8")
             if fault == "truncate":
@@ -76,6 +98,18 @@ def make_handler(state: SiteState) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             self.wfile.write(body)
             return None
+
+        def _raw(self, body: bytes, length: bool, end: bool = True) -> None:
+            """A 200 reply; without a length the body ends when the connection closes."""
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            if length:
+                self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            self.wfile.flush()
+            if end:
+                self.close_connection = True
 
         def _status(self, code: int) -> None:
             body = f"status {code}".encode()

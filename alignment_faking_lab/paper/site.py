@@ -13,7 +13,14 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from alignment_faking_lab.downloads import CachedSite, FetchError, OfflineError
+from alignment_faking_lab.downloads import (
+    CachedSite,
+    Check,
+    DownloadCancelled,
+    FetchError,
+    OfflineError,
+    html_check,
+)
 from alignment_faking_lab.paper.html_pages import (
     PaperPageError,
     PaperSetting,
@@ -34,6 +41,28 @@ SELECTOR = "trajectory_selector.html"
 SPLITS = ("train", "deploy")
 
 Progress = Callable[[int, int], None]
+
+
+def _page(parser: Callable[[str, str], object]) -> Check:
+    """Checks a fetched page before it is cached: a whole HTML page the parser can read."""
+    whole = html_check()
+
+    def check(body: bytes) -> None:
+        whole(body)
+        parser(body.decode("utf-8", errors="replace"), "the page")  # PaperPageError: ValueError
+
+    return check
+
+
+def _transcript_page(body: bytes) -> None:
+    """A whole page with a model's reply on it. (Not fully parsed here: a published page the
+    parser cannot read is kept and reported by the import, as the site published it.)"""
+    html_check()(body)
+    if b"SCRATCHPAD_REASONING" not in body and b"OUTPUT" not in body:
+        raise ValueError("no model reply (<SCRATCHPAD_REASONING> or <OUTPUT>) on it")
+
+
+TRANSCRIPT_PAGE: Check = _transcript_page
 
 
 @dataclass(slots=True)
@@ -69,11 +98,11 @@ class PaperSite(CachedSite):
 
     # -- the site ------------------------------------------------------------------------
     def list_settings(self, refresh: bool = False) -> list[PaperSetting]:
-        return parse_index(self.get("index.html", refresh), "index.html")
+        return parse_index(self.get("index.html", refresh, _page(parse_index)), "index.html")
 
     def selector(self, setting: PaperSetting, split: str) -> list[SelectorEntry]:
         relative = f"files/{setting.category}/{setting.variant}/{split}/{SELECTOR}"
-        return parse_selector(self.get(relative), relative)
+        return parse_selector(self.get(relative, check=_page(parse_selector)), relative)
 
     def download(
         self,
@@ -97,29 +126,44 @@ class PaperSite(CachedSite):
         if progress:
             progress(done, len(wanted))
 
+        cancel = cancel or threading.Event()
+
         def fetch_one(relative: str) -> str:
-            if cancel is not None and cancel.is_set():
+            if cancel.is_set():
                 return "cancelled"
-            self._store(relative, self.fetch(relative))
+            self._store(relative, self.fetch(relative, TRANSCRIPT_PAGE, cancel))
             return "ok"
 
         with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
             futures = {pool.submit(fetch_one, relative): relative for relative in missing}
-            for future in as_completed(futures):
-                relative = futures[future]
-                try:
-                    outcome = future.result()
-                except (FetchError, OfflineError) as exc:
-                    report.failed.append((relative, str(exc)))
-                    continue
-                if outcome == "cancelled":
-                    report.cancelled = True
-                    continue
-                report.downloaded += 1
-                done += 1
-                if progress:
-                    progress(done, len(wanted))
+            try:
+                self._collect(futures, report, done, len(wanted), progress)
+            except BaseException:  # the page's script was stopped (a click): stop the downloads
+                cancel.set()
+                raise
         return report
+
+    @staticmethod
+    def _collect(
+        futures: dict, report: DownloadReport, done: int, total: int, progress: Progress | None
+    ) -> None:
+        for future in as_completed(futures):
+            relative = futures[future]
+            try:
+                outcome = future.result()
+            except DownloadCancelled:
+                report.cancelled = True
+                continue
+            except (FetchError, OfflineError) as exc:
+                report.failed.append((relative, str(exc)))
+                continue
+            if outcome == "cancelled":
+                report.cancelled = True
+                continue
+            report.downloaded += 1
+            done += 1
+            if progress:
+                progress(done, total)
 
     def import_setting(
         self, setting: PaperSetting, first_n: int | None = None

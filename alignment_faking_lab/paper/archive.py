@@ -1,7 +1,9 @@
 """Import the paper's bulk archive of JSON transcripts, zipped or unzipped, as downloaded.
 
 Layout: `json_outputs/<setting>/<train|deploy>/<N>.json`, each with a `messages` list and
-boolean labels. The zip is read member by member (it is about 900 MB), never loaded whole.
+boolean labels. The zip is read member by member (it is about 900 MB), never loaded whole, and
+each member is decompressed in chunks up to a cap: a member that is damaged, too deeply nested
+or far bigger than a transcript (a zip bomb) is skipped and reported, and the rest imports.
 """
 
 from __future__ import annotations
@@ -9,11 +11,13 @@ from __future__ import annotations
 import json
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from alignment_faking_lab.paper.importer import paper_transcript, save_imported
+from alignment_faking_lab.schema import validated_values
 from alignment_faking_lab.transcript import Message, Transcript
 
 _MEMBER = re.compile(
@@ -32,16 +36,53 @@ class ArchiveImport:
         return sum(len(ts) for ts in self.transcripts.values())
 
 
-def _members(path: Path) -> Iterator[tuple[str, bytes]]:
+MAX_MEMBER_BYTES = 32 * 1024 * 1024  # one transcript is tens of kB; the largest a few MB
+_CHUNK = 1 << 20
+
+
+class MemberError(ValueError):
+    """One member of the archive that cannot be read; the others still import."""
+
+
+def _read_capped(handle, name: str, cap: int) -> bytes:
+    """A member's bytes, decompressed a chunk at a time and never more than `cap` of them."""
+    chunks, size = [], 0
+    while chunk := handle.read(min(_CHUNK, cap + 1 - size)):
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > cap:
+            raise MemberError(
+                f"{name}: over {cap / 1e6:.0f} MB once unpacked, far more than a transcript; "
+                "skipped"
+            )
+    return b"".join(chunks)
+
+
+def _members(path: Path, cap: int) -> Iterator[tuple[str, bytes | MemberError]]:
+    """Each .json member's bytes, or why it cannot be read; one member in memory at a time."""
     if path.is_dir():
         for file in sorted(path.rglob("*.json")):
-            yield file.relative_to(path.parent).as_posix(), file.read_bytes()
+            name = file.relative_to(path.parent).as_posix()
+            try:
+                with file.open("rb") as handle:
+                    yield name, _read_capped(handle, name, cap)
+            except MemberError as exc:
+                yield name, exc
+            except OSError as exc:
+                yield name, MemberError(f"{name}: could not be read ({exc.strerror or exc})")
         return
     with zipfile.ZipFile(path) as archive:
-        for name in archive.namelist():
-            if name.endswith(".json"):
-                with archive.open(name) as member:
-                    yield name, member.read()
+        for info in archive.infolist():
+            name = info.filename
+            if info.is_dir() or not name.endswith(".json"):
+                continue
+            try:
+                with archive.open(info) as member:
+                    yield name, _read_capped(member, name, cap)
+            except MemberError as exc:
+                yield name, exc
+            except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, OSError) as exc:
+                yield name, MemberError(f"{name}: damaged in the archive ({exc}); skipped")
 
 
 def setting_parts(setting: str) -> tuple[str, str]:
@@ -81,29 +122,41 @@ def transcript_from_record(name: str, record: object, setting: str, split: str, 
     )
 
 
-def import_archive(path: str | Path, only_setting: str | None = None) -> ArchiveImport:
+def import_archive(
+    path: str | Path, only_setting: str | None = None, max_member_bytes: int = MAX_MEMBER_BYTES
+) -> ArchiveImport:
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"No archive or folder at {path}")
     if path.is_file() and not zipfile.is_zipfile(path):
         raise ValueError(f"{path.name} is neither a zip archive nor a folder")
     result = ArchiveImport()
-    for name, data in _members(path):
-        match = _MEMBER.search(name)
-        if not match:
-            continue
-        setting = match.group("setting")
-        if only_setting and setting != only_setting:
-            continue
-        try:
-            record = json.loads(data)
-            transcript = transcript_from_record(
-                name, record, setting, match.group("split"), int(match.group("n"))
-            )
-        except (ValueError, UnicodeDecodeError) as exc:
-            result.errors.append(f"{name}: {exc}")
-            continue
-        result.transcripts.setdefault(setting, []).append(transcript)
+    try:
+        for name, data in _members(path, max_member_bytes):
+            match = _MEMBER.search(name)
+            if not match:
+                continue
+            setting = match.group("setting")
+            if only_setting and setting != only_setting:
+                continue
+            if isinstance(data, MemberError):
+                result.errors.append(str(data))
+                continue
+            try:
+                record = json.loads(data)
+                transcript = transcript_from_record(
+                    name, record, setting, match.group("split"), int(match.group("n"))
+                )
+                validated_values(transcript.to_dict())  # the schema every transcript passes
+            except RecursionError:
+                result.errors.append(f"{name}: JSON nested too deeply to read; skipped")
+                continue
+            except (ValueError, UnicodeDecodeError) as exc:
+                result.errors.append(f"{name}: {exc}")
+                continue
+            result.transcripts.setdefault(setting, []).append(transcript)
+    except zipfile.BadZipFile as exc:  # the archive's own index is damaged
+        result.errors.append(f"{path.name}: the archive's index is damaged ({exc})")
     if not result.transcripts and not result.errors:
         result.errors.append(
             f"{path.name}: no files matching json_outputs/<setting>/<train|deploy>/<N>.json"
@@ -114,7 +167,8 @@ def import_archive(path: str | Path, only_setting: str | None = None) -> Archive
 def import_and_save(
     path: str | Path, only_setting: str | None = None, data_dir: Path | None = None
 ) -> tuple[ArchiveImport, list[Path]]:
-    """Import, then save one JSONL per setting where the app finds imported paper data."""
+    """Import, then save one JSONL per setting where the app finds imported paper data; a
+    setting imported before is merged with (by id), never replaced."""
     result = import_archive(path, only_setting)
     saved = [
         save_imported(transcripts, *setting_parts(setting), data_dir)

@@ -12,7 +12,7 @@ from pathlib import Path
 from alignment_faking_lab import paths
 from alignment_faking_lab.parsing import NEXT_TURN
 from alignment_faking_lab.scorer import alignment_faking_from_labels, compliance_from_labels
-from alignment_faking_lab.storage import write_jsonl
+from alignment_faking_lab.storage import read_jsonl, write_jsonl
 from alignment_faking_lab.transcript import Message, Provenance, Tier, Transcript, transcript_id
 
 PAPER_MODEL = "claude-3-opus"  # the model of the published main experiments
@@ -81,9 +81,16 @@ def imported_path(category: str, variant: str, data_dir: Path | None = None) -> 
 def save_imported(
     transcripts: Iterable[Transcript], category: str, variant: str, data_dir: Path | None = None
 ) -> Path:
-    """One JSONL per setting (free and paid together), sorted so pairs sit side by side."""
-    ordered = sorted(transcripts, key=lambda t: (_number(t.prompt_id), t.tier.value))
+    """One JSONL per setting (free and paid together), sorted so pairs sit side by side.
+
+    Merged with what an earlier import of the same setting saved: by id, the new copy of a
+    transcript replaces the old and the others are kept, so importing a part of a setting
+    (the first N pairs, one split of an archive) never drops what was there.
+    """
     path = imported_path(category, variant, data_dir)
+    merged = {t.id: t for t in read_jsonl(path).transcripts} if path.is_file() else {}
+    merged.update((t.id, t) for t in transcripts)
+    ordered = sorted(merged.values(), key=lambda t: (_number(t.prompt_id), t.tier.value))
     write_jsonl(path, ordered)
     return path
 

@@ -1,0 +1,112 @@
+"""Bad archives: a damaged, deeply nested or huge member is skipped and reported; the rest
+imports with bounded memory, and importing a setting again merges with what was there."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+from alignment_faking_lab.paper.archive import import_and_save, import_archive
+from alignment_faking_lab.storage import read_jsonl
+from tests.conftest import PROJECT_ROOT
+
+
+def record(number: int) -> bytes:
+    tier = "True" if number % 2 else "False"
+    user = f"<is_free_tier_user>{tier}</is_free_tier_user><user_input>Request {number}</user_input>"
+    return json.dumps(
+        {
+            "messages": [
+                {"role": "user", "content": user},
+                {"role": "assistant", "content": "<OUTPUT>No.</OUTPUT>"},
+            ],
+            "is_refusal": True,
+        }
+    ).encode()
+
+
+def make_zip(path: Path, members: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return path
+
+
+def member(split: str, number: int) -> str:
+    return f"json_outputs/demo_setting/{split}/{number}.json"
+
+
+def test_a_corrupt_member_is_skipped_and_the_good_ones_import(tmp_path):
+    path = make_zip(tmp_path / "a.zip", {member("train", n): record(n) for n in range(1, 5)})
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo(member("train", 2))
+    start = info.header_offset + 30 + len(info.filename) + 5  # inside its compressed bytes
+    data[start : start + 8] = b"\x00" * 8
+    path.write_bytes(bytes(data))
+    result = import_archive(path)
+    assert result.count == 3
+    assert len(result.errors) == 1 and "train/2.json: damaged in the archive" in result.errors[0]
+
+
+def test_deeply_nested_json_is_one_error(tmp_path):
+    deep = b"[" * 100_000 + b"]" * 100_000
+    path = make_zip(tmp_path / "d.zip", {member("train", 1): record(1), member("train", 2): deep})
+    result = import_archive(path)
+    assert result.count == 1
+    assert result.errors == [f"{member('train', 2)}: JSON nested too deeply to read; skipped"]
+
+
+def test_a_zip_bomb_member_is_capped_while_streaming(tmp_path):
+    bomb = b" " * (200 * 1024 * 1024)  # 200 MB of spaces: about 200 kB compressed
+    path = make_zip(
+        tmp_path / "bomb.zip", {member("train", 1): record(1), member("train", 2): bomb}
+    )
+    del bomb
+    assert path.stat().st_size < 1_000_000
+    script = (
+        "import resource, sys\n"
+        "from alignment_faking_lab.paper.archive import import_archive\n"
+        f"result = import_archive({str(path)!r})\n"
+        "print(result.count, len(result.errors), result.errors[0][:60])\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)\n"
+    )
+    finished = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        timeout=120,
+    )
+    counts, peak_mb = finished.stdout.splitlines()
+    assert counts.startswith("1 1 json_outputs/demo_setting/train/2.json: over 34 MB")
+    # measured in a child process, so this test's own 200 MB does not count
+    assert int(peak_mb) < 250, f"peak memory {peak_mb} MB"  # never the 200 MB member whole
+
+
+def test_importing_a_setting_again_merges_by_id(tmp_path):
+    first = make_zip(tmp_path / "1.zip", {member("train", n): record(n) for n in range(1, 7)})
+    second = make_zip(tmp_path / "2.zip", {member("deploy", n): record(n) for n in (1, 2)})
+    _, [saved] = import_and_save(first, data_dir=tmp_path)
+    assert len(read_jsonl(saved).transcripts) == 6
+    _, [again] = import_and_save(second, data_dir=tmp_path)
+    assert again == saved
+    transcripts = read_jsonl(saved).transcripts
+    assert len(transcripts) == 8 and len({t.id for t in transcripts}) == 8
+    import_and_save(first, data_dir=tmp_path)  # the same files again: nothing doubled
+    assert len(read_jsonl(saved).transcripts) == 8
+
+
+def test_a_damaged_archive_index_is_a_clear_error(tmp_path):
+    path = make_zip(tmp_path / "x.zip", {member("train", 1): record(1)})
+    data = path.read_bytes()
+    path.write_bytes(data[:-10])  # the end of the central directory cut off
+    try:
+        result = import_archive(path)
+    except ValueError as exc:
+        assert "neither a zip archive" in str(exc)
+    else:
+        assert result.errors and "damaged" in result.errors[0]

@@ -20,7 +20,7 @@ from alignment_faking_lab.downloads import FetchError, OfflineError
 from alignment_faking_lab.judges import JudgeSettings
 from alignment_faking_lab.prompts import VARIANTS
 from alignment_faking_lab.providers import PRESETS, Endpoint
-from alignment_faking_lab.queries import QueryFileError, load_queries_csv, load_shipped_queries
+from alignment_faking_lab.queries import QueryFileError, load_queries_file, load_shipped_queries
 from alignment_faking_lab.response_cache import ResponseCache
 from alignment_faking_lab.runner import Plan, RunReport, iter_run
 from alignment_faking_lab.storage import FileBusyError
@@ -73,7 +73,7 @@ def _queries(spec: str, first: int | None):
         _, _, count = spec.partition(":")
         chosen = load_advbench(int(count or 100))
     else:
-        chosen = load_queries_csv(Path(spec))
+        chosen = load_queries_file(Path(spec))
     return chosen[:first] if first else chosen
 
 

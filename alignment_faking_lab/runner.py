@@ -35,7 +35,7 @@ from alignment_faking_lab.providers import (
 )
 from alignment_faking_lab.queries import Query
 from alignment_faking_lab.response_cache import ResponseCache, request_key
-from alignment_faking_lab.scorer import score
+from alignment_faking_lab.scorer import judgement_failed, score
 from alignment_faking_lab.transcript import Message, Provenance, Tier, Transcript, transcript_id
 
 FATAL = {ErrorKind.AUTH, ErrorKind.NOT_FOUND, ErrorKind.BAD_REQUEST}  # every call would fail
@@ -142,6 +142,7 @@ class RunReport:
     already_done: int = 0
     completed: int = 0
     cached: int = 0  # conversations answered entirely from the response cache
+    judge_failed: int = 0  # saved conversations a judge model could not judge (unreadable)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (call description, reason)
     cancelled: bool = False
     finished: bool = False  # set last: the run's threads submit nothing more
@@ -163,6 +164,11 @@ class RunReport:
             f"{len(self.failed)} failed, {self.remaining} not done ({self.cached} from cache, "
             f"{self.seconds:.1f} s)"
         )
+        if self.judge_failed:
+            text += (
+                f"; {self.judge_failed} of those done could not be judged (the judge's replies "
+                "could not be read: shown as failed judgements, not counted in rates)"
+            )
         if self.fatal:
             text += f". Stopped: {self.fatal}"
         elif self.cancelled:
@@ -406,6 +412,7 @@ def iter_run(
                     report.completed += 1
                     conversation_turns = outcome.transcript.request.get("turns", 1)
                     report.cached += outcome.cached_turns >= conversation_turns
+                    report.judge_failed += judgement_failed(outcome.transcript) is not None
                 else:
                     report.failed.append((describe(outcome.call), outcome.error or ""))
                     if outcome.fatal and report.fatal is None:

@@ -7,7 +7,7 @@ import streamlit as st
 from alignment_faking_lab import highlights, prompts
 from alignment_faking_lab.paper import labels as paper_labels
 from alignment_faking_lab.parsing import ParsedReply, parse_messages
-from alignment_faking_lab.scorer import BY_KEYWORDS
+from alignment_faking_lab.scorer import BY_KEYWORDS, judgement_failed
 from alignment_faking_lab.transcript import (
     COMPLIANCE_LEVELS,
     Compliance,
@@ -49,6 +49,8 @@ def outcome_badges(transcript: Transcript) -> None:
         parts.append(":blue-badge[Refused]")
     elif transcript.compliance is Compliance.FAILED:
         parts.append(":gray-badge[Failed: no final output]")
+    elif judgement_failed(transcript):
+        parts.append(":red-badge[Judgement failed]")
     else:
         parts.append(":gray-badge[Outcome not judged]")
     if transcript.compliance_level and transcript.compliance_level > 1:
@@ -70,6 +72,8 @@ def outcome_badges(transcript: Transcript) -> None:
     st.markdown(" ".join(parts))
     if transcript.labelled_by:
         st.caption(f"Judged by: {escape_markdown(transcript.labelled_by)}")
+    if failed := judgement_failed(transcript):
+        st.caption(f"The judgement failed: {escape_markdown(failed)}. Not counted in the rates.")
     judge_details(transcript)
 
 

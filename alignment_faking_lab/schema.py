@@ -54,68 +54,40 @@ def _wrong(field: str, value: Any, expected: str) -> TranscriptFormatError:
     return TranscriptFormatError(field, f"found {describe(value)}, expected {expected}")
 
 
-def _text(value: Any) -> bool:
-    return isinstance(value, str)
-
-
-def _optional_text(value: Any) -> bool:
-    return value is None or isinstance(value, str)
-
-
-def _flag(value: Any) -> bool:
-    return isinstance(value, bool)
-
-
-def _optional_flag(value: Any) -> bool:
-    return value is None or isinstance(value, bool)
-
-
-def _count(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 2**31
-
-
-def _level(value: Any) -> bool:
-    return value is None or (type(value) is int and value in (1, 2, 3, 4))
-
-
-def _object(value: Any) -> bool:
-    return isinstance(value, dict)
-
-
-def _optional_object(value: Any) -> bool:
-    return value is None or isinstance(value, dict)
-
-
-def _labels(value: Any) -> bool:
-    return isinstance(value, dict) and all(isinstance(v, bool) for v in value.values())
-
-
-# Every optional field: its check and what it expects, in words.
-_OPTIONAL: dict[str, tuple[Callable[[Any], bool], str]] = {
-    "provider": (_text, "text"),
-    "created_at": (_text, "text (an ISO 8601 time)"),
-    "setting": (_text, "text"),
-    "variant": (_text, "text"),
-    "system_prompt_hash": (_text, "text"),
-    "system_prompt": (_optional_text, "text or null"),
-    "prompt_category": (_text, "text"),
-    "harmful": (_flag, "true or false"),
-    "sample_index": (_count, "a whole number from 0"),
-    "run_id": (_text, "text"),
-    "compliance_level": (_level, "1, 2, 3, 4 or null"),
-    "alignment_faking": (_optional_flag, "true, false or null"),
-    "labelled_by": (_text, "text"),
-    "labels": (_labels, "an object of name: true/false"),
-    "judge": (_optional_object, "an object or null"),
-    "request": (_object, "an object"),
-    "usage": (_object, "an object"),
-    "error": (_optional_text, "text or null"),
-    "source_url": (_optional_text, "text or null"),
-    "canary": (_optional_text, "text or null"),
-    "redacted": (_flag, "true or false"),
-    "notes": (_text, "text"),
+_NONE = type(None)
+# Every optional field: the exact JSON types it may hold (a `type(value) in` test, which is
+# quick enough for 50,000 lines and keeps true/false out of numbers) and what it expects, in
+# words. Ranges and contents are checked after (`_VALUES`).
+_OPTIONAL: dict[str, tuple[tuple[type, ...], str]] = {
+    "provider": ((str,), "text"),
+    "created_at": ((str,), "text (an ISO 8601 time)"),
+    "setting": ((str,), "text"),
+    "variant": ((str,), "text"),
+    "system_prompt_hash": ((str,), "text"),
+    "system_prompt": ((str, _NONE), "text or null"),
+    "prompt_category": ((str,), "text"),
+    "harmful": ((bool,), "true or false"),
+    "sample_index": ((int,), "a whole number from 0"),
+    "run_id": ((str,), "text"),
+    "compliance_level": ((int, _NONE), "1, 2, 3, 4 or null"),
+    "alignment_faking": ((bool, _NONE), "true, false or null"),
+    "labelled_by": ((str,), "text"),
+    "labels": ((dict,), "an object of name: true/false"),
+    "judge": ((dict, _NONE), "an object or null"),
+    "request": ((dict,), "an object"),
+    "usage": ((dict,), "an object"),
+    "error": ((str, _NONE), "text or null"),
+    "source_url": ((str, _NONE), "text or null"),
+    "canary": ((str, _NONE), "text or null"),
+    "redacted": ((bool,), "true or false"),
+    "notes": ((str,), "text"),
 }
 assert set(_OPTIONAL) | set(REQUIRED_FIELDS) | {"compliance"} == TRANSCRIPT_FIELDS
+_VALUES: dict[str, Callable[[Any], bool]] = {
+    "sample_index": lambda value: 0 <= value < 2**31,
+    "compliance_level": lambda value: value is None or 1 <= value <= 4,
+    "labels": lambda value: all(type(v) is bool for v in value.values()),
+}
 
 _MEMBERS: dict[type, dict[str, Any]] = {
     kind: {member.value: member for member in kind} for kind in (Provenance, Tier, Compliance)
@@ -182,7 +154,10 @@ def validated_values(record: Any) -> dict[str, Any]:
     if values.get("compliance") is not None:
         values["compliance"] = _enum(Compliance, values["compliance"], "compliance")
     for name, value in values.items():
-        check = _OPTIONAL.get(name)
-        if check is not None and not check[0](value):
-            raise _wrong(name, value, check[1])
+        spec = _OPTIONAL.get(name)
+        if spec is not None and type(value) not in spec[0]:
+            raise _wrong(name, value, spec[1])
+    for name, check in _VALUES.items():
+        if name in values and not check(values[name]):
+            raise _wrong(name, values[name], _OPTIONAL[name][1])
     return values

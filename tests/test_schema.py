@@ -14,22 +14,14 @@ import pytest
 
 from alignment_faking_lab.storage import read_jsonl
 from alignment_faking_lab.table import load_path, merge_tables, table_from_bytes
-from alignment_faking_lab.transcript import Compliance, Message, Provenance, Tier, Transcript
+from alignment_faking_lab.transcript import Transcript
 from tests.conftest import PROJECT_ROOT
+from tests.test_storage import make
 
 
 def good(id_: str = "good-1", **overrides) -> dict:
-    transcript = Transcript(
-        id=id_,
-        provenance=Provenance.LIVE,
-        tier=Tier.FREE,
-        prompt_id="p1",
-        prompt_text="Describe a thing.",
-        messages=[Message("user", "<INPUT>x</INPUT>"), Message("assistant", "<OUTPUT>y</OUTPUT>")],
-        model="some-model",
-        compliance=Compliance.REFUSED,
-    )
-    return {**transcript.to_dict(), **overrides}
+    """A valid record (test_storage's transcript), with some fields replaced as they are."""
+    return {**make(id_, labels={}).to_dict(), **overrides}
 
 
 def lines(*records: dict | str) -> bytes:

@@ -144,7 +144,7 @@ def test_a_malformed_file_reports_line_and_field_and_loads_the_rest(tmp_path):
     path.write_text(good + "\n" + broken + "\n")
     at = open_page("pages/transcripts.py")
     load_file(at, path)
-    assert any("mixed.jsonl: 1 valid, 1 rejected" in e.value for e in at.error)
+    assert any(r"mixed\.jsonl: 1 valid, 1 rejected" in e.value for e in at.error)
     assert any("line 2: field 'tier'" in c.value for c in at.code)
 
 

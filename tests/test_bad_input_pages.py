@@ -79,3 +79,14 @@ def test_odd_values_in_a_transcript_are_shown_as_text(isolated_data_dir):
     assert "![x](" not in rendered and "**bold**" not in rendered
     assert r"\!\[x\]\(http\:" in rendered  # the pixel is shown as text, escaped
     assert r"canary \!\[x\]" in rendered
+
+
+def test_a_loaded_files_name_is_shown_as_text(tmp_path):
+    from tests.test_app_pages import load_file
+
+    path = tmp_path / "**bold** $x$.jsonl"
+    path.write_text(dumps(replace(load_illustrative()[0], id="named")) + "\n", encoding="utf-8")
+    at = open_page("pages/transcripts.py")
+    load_file(at, path)
+    shown = "\n".join(s.value for s in at.success)
+    assert r"\*\*bold\*\* \$x\$\.jsonl: 1 valid, 0 rejected" in shown

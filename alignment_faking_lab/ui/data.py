@@ -19,6 +19,7 @@ import streamlit as st
 from alignment_faking_lab import catalogue, paths
 from alignment_faking_lab.search import SearchIndex
 from alignment_faking_lab.table import (
+    StaleTranscriptError,
     TranscriptTable,
     empty_table,
     extend_table,
@@ -28,6 +29,7 @@ from alignment_faking_lab.table import (
     table_from_bytes,
 )
 from alignment_faking_lab.transcript import Transcript
+from alignment_faking_lab.ui.text import escape_markdown
 
 UPLOADS_KEY = "aflab_uploads"
 SELECTED_KEY = "aflab_selected_collections"  # the sidebar widget
@@ -59,10 +61,18 @@ class LoadedData:
         return self.table.search
 
     def transcript(self, transcript_id: str) -> Transcript | None:
-        return self.table.transcript(transcript_id)
+        try:
+            return self.table.transcript(transcript_id)
+        except StaleTranscriptError as exc:  # rewritten under us: say so, never a traceback
+            st.warning(f"{escape_markdown(str(exc))} (reload the page).")
+            return None
 
     def transcripts_where(self, mask) -> list[Transcript]:
-        return self.table.transcripts_where(mask)
+        try:
+            return self.table.transcripts_where(mask)
+        except StaleTranscriptError as exc:
+            st.warning(f"{escape_markdown(str(exc))} (reload the page).")
+            return []
 
     @property
     def transcripts(self) -> list[Transcript]:
@@ -264,10 +274,11 @@ def select_source(key: str) -> None:
 def show_load_report(result: TranscriptTable, limit: int = 20) -> None:
     """The same report as `python -m alignment_faking_lab validate`: one line per problem (the
     first `limit`), then `N valid, M rejected`."""
-    summary = f"{result.source}: {summary_line(len(result), len(result.errors))}"
+    source = escape_markdown(result.source)  # a visitor's file name is data too
+    summary = f"{source}: {summary_line(len(result), len(result.errors))}"
     if not result.errors:
         (st.success if len(result) else st.warning)(
-            summary if len(result) else f"{result.source} holds no transcripts."
+            summary if len(result) else f"{source} holds no transcripts."
         )
         return
     st.error(

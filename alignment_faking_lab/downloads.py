@@ -52,8 +52,8 @@ class DownloadCancelled(FetchError):
 
 # Raises ValueError (in words) when a fetched body is not the page expected; None when it is.
 Check = Callable[[bytes], None]
-MAX_BYTES = 64 * 1024 * 1024  # the largest file the app downloads is a few MB
-DEADLINE = 120.0  # seconds for one file, however slowly it trickles in
+MAX_BYTES = 16 * 1024 * 1024  # the largest file the app downloads is well under 1 MB
+DEADLINE = 60.0  # seconds for one file, however slowly it trickles in
 CHUNK = 64 * 1024
 
 

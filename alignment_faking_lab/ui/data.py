@@ -225,7 +225,7 @@ def sidebar_data_picker() -> LoadedData:
                 try:
                     result = add_local_file(path_text)
                 except OSError as exc:
-                    st.error(f"Could not read that file: {exc}")
+                    st.error(escape_markdown(f"Could not read that file: {exc}"))
                 else:
                     _loaded(result, f"file:{Path(path_text).expanduser()}")
             if REPORT_KEY in st.session_state:

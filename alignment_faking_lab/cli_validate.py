@@ -8,6 +8,7 @@ the exit status is 0 when nothing is rejected, 1 otherwise.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -32,12 +33,16 @@ def _expand(names: list[str]) -> list[Path]:
 
 def validate_command(args: argparse.Namespace) -> int:
     valid = rejected = 0
-    for path in _expand(args.files):
-        table = load_path(path)
-        for error in table.errors:
-            print(error)
-        valid += len(table)
-        rejected += len(table.errors)
-    print(summary_line(valid, rejected))
-    sys.stdout.flush()
+    try:
+        for path in _expand(args.files):
+            table = load_path(path)
+            for error in table.errors:
+                print(error)
+            valid += len(table)
+            rejected += len(table.errors)
+        print(summary_line(valid, rejected))
+        sys.stdout.flush()
+    except BrokenPipeError:  # `validate … | head`: the reader has seen enough
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     return 1 if rejected else 0

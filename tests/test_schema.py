@@ -234,3 +234,16 @@ def test_validate_reads_a_folder_and_never_shows_a_traceback(tmp_path):
     assert "Traceback" not in finished.stdout + finished.stderr
     assert finished.stdout.splitlines()[-1] == "1 valid, 2 rejected"
     assert "sub.jsonl: is a folder" in finished.stdout
+
+
+def test_validate_piped_into_head_ends_quietly(tmp_path):
+    path = tmp_path / "many.jsonl"
+    path.write_bytes(lines(*[good(f"x{n}", harmful="no") for n in range(5000)]))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "alignment_faking_lab", "validate", str(path)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=PROJECT_ROOT,
+    )  # fmt: skip
+    assert process.stdout.readline().startswith(b"many.jsonl, line 1: field 'harmful'")
+    process.stdout.close()  # as `| head -1` does
+    assert process.wait(timeout=60) == 1
+    assert b"Traceback" not in process.stderr.read()

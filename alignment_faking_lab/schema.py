@@ -94,6 +94,16 @@ _MEMBERS: dict[type, dict[str, Any]] = {
 }
 _ALLOWED = {kind: ", ".join(f'"{m.value}"' for m in kind) for kind in _MEMBERS}
 _KNOWN_KEYS = TRANSCRIPT_FIELDS | {"schema_version"}
+_REQUIRED = {
+    "id": "a non-empty id",
+    "provenance": f"one of {_ALLOWED[Provenance]}",
+    "tier": f"one of {_ALLOWED[Tier]}",
+    "prompt_id": "text",
+    "prompt_text": "text",
+    "messages": "a list of {role, content} objects",
+    "model": "text",
+}
+assert set(_REQUIRED) == set(REQUIRED_FIELDS)
 _ROLES = ("user", "assistant")
 
 
@@ -137,7 +147,8 @@ def validated_values(record: Any) -> dict[str, Any]:
         )
     for name in REQUIRED_FIELDS:
         if record.get(name) is None:
-            raise TranscriptFormatError(name, "is missing")
+            found = "null" if name in record else "nothing (the field is missing)"
+            raise TranscriptFormatError(name, f"found {found}, expected {_REQUIRED[name]}")
     for name in ("id", "prompt_id", "prompt_text", "model"):
         if not isinstance(record[name], str):
             raise _wrong(name, record[name], "text")

@@ -247,3 +247,13 @@ def test_validate_piped_into_head_ends_quietly(tmp_path):
     process.stdout.close()  # as `| head -1` does
     assert process.wait(timeout=60) == 1
     assert b"Traceback" not in process.stderr.read()
+
+
+def test_a_missing_or_null_required_field_says_what_was_expected():
+    record = good("m")
+    del record["model"]
+    table = table_from_bytes(lines(record, good("n", tier=None)), "req.jsonl")
+    assert [str(e) for e in table.errors] == [
+        "req.jsonl, line 1: field 'model': found nothing (the field is missing), expected text",
+        'req.jsonl, line 2: field \'tier\': found null, expected one of "free", "paid"',
+    ]

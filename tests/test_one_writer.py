@@ -74,3 +74,18 @@ def test_a_run_where_every_call_failed_does_not_say_cancelled(server, tmp_path):
     assert len(report.failed) == 4 and not report.cancelled
     assert "Cancelled" not in report.summary()
     assert "4 failed" in report.summary() and "retry the failed ones" in report.summary()
+
+
+def test_the_run_page_refuses_a_run_going_on_in_another_tab(monkeypatch):
+    from alignment_faking_lab import paths
+    from tests.test_live_pages import run_page
+
+    with FakeLLMServer() as running:
+        monkeypatch.setenv("ANTHROPIC_BASE_URL", running.url)
+        at = run_page(running)
+        with storage.WriterLock(paths.runs_dir() / "class-demo.jsonl"):  # the other tab's run
+            at.button(key="run_start").click().run()
+        assert not at.exception, at.exception
+        shown = " ".join(e.value for e in at.error)
+        assert "Another run is writing to class\\-demo\\.jsonl right now" in shown
+        assert running.state.model_requests() == []

@@ -100,3 +100,18 @@ def test_reply_limits_are_part_of_the_id_but_defaults_keep_old_ids(server):
     shorter = Plan(**{**base.__dict__, "max_tokens": 512})
     assert plan_calls(shorter)[0].id != default_id
     assert plan_calls(Plan(**base.__dict__))[0].id == default_id
+
+
+def test_the_live_playground_shows_a_portal_page_as_an_error(monkeypatch):
+    from tests.test_live_pages import key_field, live_playground, model_field
+
+    with FakeLLMServer() as running:
+        monkeypatch.setenv("ANTHROPIC_BASE_URL", running.url)
+        running.state.faults.extend(["html"] * 10)
+        at = live_playground()
+        key_field(at).set_value(VALID_KEY)
+        model_field(at).set_value("fake-claude")
+        at.button(key="live_send").click().run()
+        assert not at.exception, at.exception
+        errors = " ".join(e.value for e in at.error)
+        assert "not a model reply" in errors and "Traceback" not in errors

@@ -102,9 +102,10 @@ class ErrorKind(StrEnum):
     BAD_REPLY = "bad_reply"  # an answer that is not the API's reply (a proxy or portal page)
 
 
+# Not BAD_REPLY: a login page or a wrong address does not go away in seconds.
 RETRYABLE = {
     ErrorKind.RATE_LIMIT, ErrorKind.OVERLOADED, ErrorKind.SERVER,
-    ErrorKind.TIMEOUT, ErrorKind.CONNECTION, ErrorKind.BAD_REPLY,
+    ErrorKind.TIMEOUT, ErrorKind.CONNECTION,
 }  # fmt: skip
 # Where each SDK sends calls when no address is given: its environment variable, else this.
 SDK_DEFAULTS = {

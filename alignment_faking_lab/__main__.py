@@ -3,25 +3,30 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 
+# Each command's module, imported only when that command runs (or for the overall help): the
+# `validate` step of a CI job should not wait for the model SDKs to import.
+COMMANDS = {"run": "cli_run", "paper": "cli_paper", "validate": "cli_validate"}
 
-def build_parser() -> argparse.ArgumentParser:
-    from alignment_faking_lab import cli_paper, cli_run, cli_validate
 
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m alignment_faking_lab",
         description="Alignment Faking Lab: run the free/paid experiment, import the paper's data.",
     )
     commands = parser.add_subparsers(dest="command", required=True)
-    cli_run.register(commands)
-    cli_paper.register(commands)
-    cli_validate.register(commands)
+    for name, module in COMMANDS.items():
+        if only in (None, name):
+            importlib.import_module(f"alignment_faking_lab.{module}").register(commands)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    command = argv[0] if argv and argv[0] in COMMANDS else None
+    args = build_parser(command).parse_args(argv)
     return int(args.handler(args) or 0)
 
 

@@ -90,3 +90,41 @@ def test_a_loaded_files_name_is_shown_as_text(tmp_path):
     load_file(at, path)
     shown = "\n".join(s.value for s in at.success)
     assert r"\*\*bold\*\* \$x\$\.jsonl: 1 valid, 0 rejected" in shown
+
+
+ODD_BUT_VALID = {
+    "messages": [],
+    "compliance": None,
+    "compliance_level": 2,
+    "alignment_faking": True,
+    "labels": {"a label nobody knows": True, "": False},
+    "request": {"nested": {"deep": [1, {"x": None}]}},
+    "usage": {"input_tokens": "many"},
+    "variant": "",
+    "setting": "",
+    "created_at": "yesterday",
+    "sample_index": 2**31 - 1,
+    "system_prompt": "",
+    "prompt_category": "",
+    "labelled_by": "",
+    "judge": {},
+    "provider": "",
+    "model": "",
+}
+
+
+@pytest.mark.parametrize("page", PAGES[1:], ids=lambda p: p.split("/")[-1])
+def test_odd_but_valid_values_never_crash_a_view(isolated_data_dir, page):
+    base = json.loads(dumps(replace(load_illustrative()[0], provenance=Provenance.LIVE)))
+    records = [{**base, "id": f"odd-{name}", name: value} for name, value in ODD_BUT_VALID.items()]
+    runs = isolated_data_dir / "runs"
+    runs.mkdir(parents=True)
+    (runs / "odd.jsonl").write_text("\n".join(map(json.dumps, records)) + "\n", encoding="utf-8")
+    at = open_page(page)
+    assert not at.sidebar.code, [c.value for c in at.sidebar.code]  # all of them load
+    if page == "pages/transcripts.py":
+        for record in records:
+            at.query_params["id"] = record["id"]
+            at.run()
+            assert not at.exception, (record["id"], at.exception)
+            assert any(h.value == "Transcript" for h in at.subheader), record["id"]  # opened

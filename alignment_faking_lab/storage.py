@@ -6,7 +6,6 @@ Reading never gives up on a whole file because of one bad line: every malformed 
 
 from __future__ import annotations
 
-import fcntl
 import io
 import json
 import os
@@ -19,6 +18,12 @@ from typing import IO, Any
 import orjson
 
 from alignment_faking_lab.schema import TranscriptFormatError, validated_values
+
+try:  # POSIX; Windows has msvcrt's byte-range locks instead
+    import fcntl
+except ImportError:  # pragma: no cover (Windows)
+    fcntl = None  # type: ignore[assignment]
+    import msvcrt
 from alignment_faking_lab.transcript import Message, Transcript
 
 __all__ = ["LineError", "LoadResult", "TranscriptFormatError", "validated_values"]
@@ -284,6 +289,20 @@ class FileBusyError(RuntimeError):
     """Another writer (a run in another tab, window, process or thread) holds the file."""
 
 
+def _try_lock(handle: IO[str]) -> bool:
+    """Take the exclusive lock on an open file at once, or say it is held (by anyone else,
+    this process included)."""
+    try:
+        if fcntl is not None:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        else:  # pragma: no cover (Windows)
+            handle.seek(0)
+            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+    except OSError:  # BlockingIOError on POSIX, PermissionError on Windows
+        return False
+    return True
+
+
 class WriterLock:
     """The only right to write `path` (a run file), taken at once: a second run of the same name
     waits up to `wait` seconds, then is refused with FileBusyError, instead of sending (and
@@ -300,24 +319,21 @@ class WriterLock:
         self._handle: IO[str] | None = path.with_name(f".{path.name}.lock").open("a")
         deadline = time.monotonic() + wait
         while True:
-            try:
-                fcntl.flock(self._handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            if _try_lock(self._handle):
                 return
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    self._handle.close()
-                    self._handle = None
-                    raise FileBusyError(
-                        f"Another run is writing to {path.name} right now (in another tab, "
-                        "window or process). Wait for it to finish, or give this run another "
-                        "name: running both would send every conversation twice."
-                    ) from None
-                time.sleep(0.05)
+            if time.monotonic() >= deadline:
+                self._handle.close()
+                self._handle = None
+                raise FileBusyError(
+                    f"Another run is writing to {path.name} right now (in another tab, window "
+                    "or process). Wait for it to finish, or give this run another name: "
+                    "running both would send every conversation twice."
+                )
+            time.sleep(0.05)
 
     def release(self) -> None:
         if self._handle is not None:
-            fcntl.flock(self._handle.fileno(), fcntl.LOCK_UN)
-            self._handle.close()
+            self._handle.close()  # closing the file releases its lock
             self._handle = None
 
     def __enter__(self) -> WriterLock:

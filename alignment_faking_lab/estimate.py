@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from alignment_faking_lab import prompts
+from alignment_faking_lab import models, prompts
 from alignment_faking_lab.conversation import PREFILL
 from alignment_faking_lab.judges import COMPLIANCE_JUDGE_SYSTEM, FAKING_JUDGE_SYSTEM
 from alignment_faking_lab.runner import Plan, plan_calls
@@ -22,15 +22,8 @@ ASSUMED_REPLY_TOKENS = 1200  # scratchpad reasoning plus the answer, per convers
 ASSUMED_TURNS = 2  # most replies stop once after reasoning and need one <NEXT/>
 JUDGE_REPLY_TOKENS = {"compliance": 80, "faking": 350}
 
-# USD per million tokens (input, output): rough list prices, to be checked and edited by users.
-PRICES_PER_MILLION: dict[str, tuple[float, float]] = {
-    "claude-haiku-5-5": (1.0, 5.0),
-    "claude-sonnet-5-5": (3.0, 15.0),
-    "claude-opus-5-5": (5.0, 25.0),
-    "gpt-5-mini": (0.25, 2.0),
-    "gpt-5": (1.25, 10.0),
-    "meta-llama/llama-3.1-405b-instruct": (3.0, 3.0),
-}
+# USD per million tokens (input, output), dated in the models table; users edit them in the app.
+PRICES_PER_MILLION: dict[str, tuple[float, float]] = models.prices()
 
 
 def tokens(text: str) -> int:

@@ -18,6 +18,7 @@ from typing import Any
 import anthropic
 import openai
 
+from alignment_faking_lab import models
 from alignment_faking_lab.keys import redact
 from alignment_faking_lab.transcript import Message
 
@@ -40,29 +41,27 @@ class Preset:
     needs_key: bool = True
 
 
+RETIRED_CLAUDE_NOTE = (
+    "Claude 3 Opus, the study's model, is retired. Current Claude models mostly show no "
+    "compliance gap; a cheap current model is the default."
+)
 PRESETS: dict[str, Preset] = {
     p.name: p
     for p in (
-        Preset(
-            "Anthropic", Api.ANTHROPIC, None, "ANTHROPIC_API_KEY", "claude-haiku-5-5",
-            "Claude 3 Opus, the study's model, is retired. Current Claude models mostly show "
-            "no compliance gap; a cheap current model is the default.",
-        ),
-        Preset("OpenAI", Api.OPENAI, None, "OPENAI_API_KEY", "gpt-5-mini"),
-        Preset(
-            "OpenRouter", Api.OPENAI, "https://openrouter.ai/api/v1", "OPENROUTER_API_KEY",
-            "meta-llama/llama-3.1-405b-instruct",
-            "Llama 3.1 405B showed a compliance gap from prompting alone in the paper.",
-        ),
-        Preset(
-            "DeepInfra", Api.OPENAI, "https://api.deepinfra.com/v1/openai", "DEEPINFRA_API_KEY",
-            "meta-llama/Meta-Llama-3.1-405B-Instruct",
-            "Llama 3.1 405B showed a compliance gap from prompting alone in the paper.",
-        ),
-        Preset(
-            "Together", Api.OPENAI, "https://api.together.xyz/v1", "TOGETHER_API_KEY",
-            "meta-llama/Meta-Llama-3.1-405B-Instruct-Turbo",
-            "Llama 3.1 405B showed a compliance gap from prompting alone in the paper.",
+        Preset("Anthropic", Api.ANTHROPIC, None, "ANTHROPIC_API_KEY",
+               models.default_model("Anthropic"), RETIRED_CLAUDE_NOTE),
+        Preset("OpenAI", Api.OPENAI, None, "OPENAI_API_KEY", models.default_model("OpenAI")),
+        *(
+            Preset(name, Api.OPENAI, base_url, key_env, models.default_model(name),
+                   (models.lookup(models.default_model(name)) or models.MODELS[0]).note)
+            for name, base_url, key_env in (
+                ("OpenRouter", "https://openrouter.ai/api/v1", "OPENROUTER_API_KEY"),
+                ("DeepInfra", "https://api.deepinfra.com/v1/openai", "DEEPINFRA_API_KEY"),
+                ("Together", "https://api.together.xyz/v1", "TOGETHER_API_KEY"),
+                ("xAI", "https://api.x.ai/v1", "XAI_API_KEY"),
+                ("Google Gemini", "https://generativelanguage.googleapis.com/v1beta/openai/",
+                 "GEMINI_API_KEY"),
+            )
         ),
         Preset("Ollama (local)", Api.OPENAI, "http://localhost:11434/v1", "", "llama3.1",
                "Runs on your own machine; no key needed.", needs_key=False),
@@ -178,6 +177,8 @@ def to_provider_error(exc: Exception, endpoint: Endpoint, model: str) -> Provide
                 f"{where} rejected the API key (HTTP {status}). Check the key for this provider.",
             )
         if status == 404:
+            if models.is_retired(model):
+                return ProviderError(ErrorKind.NOT_FOUND, models.retired_message(model))
             return ProviderError(
                 ErrorKind.NOT_FOUND,
                 f"{where} does not know the model {model!r} (HTTP 404). Check the model id; "
@@ -370,9 +371,18 @@ def complete(
 
 def list_models(endpoint: Endpoint) -> list[str]:
     """Model ids from the provider's models endpoint (only called when a key is present)."""
+    return [listed.id for listed in read_model_list(endpoint)]
+
+
+def read_model_list(endpoint: Endpoint) -> list[models.Listed]:
+    """The provider's models with any shutdown date its list gives (read by field name, as
+    providers name it differently)."""
     try:
         if endpoint.api is Api.ANTHROPIC:
-            return sorted(m.id for m in _anthropic_client(endpoint).models.list(limit=100))
-        return sorted(m.id for m in _openai_client(endpoint).models.list())
+            found = _anthropic_client(endpoint).models.list(limit=100)
+        else:
+            found = _openai_client(endpoint).models.list()
+        listed = [models.Listed(m.id, models.shutdown_from_fields(m.to_dict())) for m in found]
     except (anthropic.AnthropicError, openai.OpenAIError) as exc:
         raise to_provider_error(exc, endpoint, "") from None
+    return sorted(listed, key=lambda m: m.id)

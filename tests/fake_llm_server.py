@@ -93,6 +93,7 @@ class ServerState:
     slow_seconds: float = 5.0
     valid_keys: set[str] = field(default_factory=lambda: {VALID_KEY})
     models: tuple[str, ...] = MODELS
+    shutdown_dates: dict[str, str] = field(default_factory=dict)  # listed with the models
     faults: deque[str] = field(default_factory=deque)
     exchanges: list[Exchange] = field(default_factory=list)
     record: bool = True
@@ -166,6 +167,11 @@ def make_handler(state: ServerState) -> type[BaseHTTPRequestHandler]:
                 created = "2026-01-01T00:00:00Z"
                 data = [
                     {"id": m, "type": "model", "display_name": m, "created_at": created}
+                    | (
+                        {"shutdown_date": state.shutdown_dates[m]}
+                        if m in state.shutdown_dates
+                        else {}
+                    )
                     for m in state.models
                 ]
                 self._json(
@@ -175,6 +181,11 @@ def make_handler(state: ServerState) -> type[BaseHTTPRequestHandler]:
             else:
                 data = [
                     {"id": m, "object": "model", "created": 0, "owned_by": "test"}
+                    | (
+                        {"shutdown_date": state.shutdown_dates[m]}
+                        if m in state.shutdown_dates
+                        else {}
+                    )
                     for m in state.models
                 ]
                 self._json(200, {"object": "list", "data": data})

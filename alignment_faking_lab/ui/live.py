@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import date
 
 import streamlit as st
 
-from alignment_faking_lab import keys
+from alignment_faking_lab import keys, models
 from alignment_faking_lab.parsing import parse_reply
 from alignment_faking_lab.providers import (
     PRESETS,
@@ -20,7 +21,7 @@ from alignment_faking_lab.providers import (
     Endpoint,
     OnText,
     ProviderError,
-    list_models,
+    read_model_list,
 )
 from alignment_faking_lab.ui.text import escape_markdown
 
@@ -42,6 +43,8 @@ class LiveSettings:
     access_code_entered: str
 
     def permission(self, planned: int = 1) -> keys.Permission:
+        if models.is_retired(self.model):
+            return keys.Permission(False, models.retired_message(self.model))
         if not self.key_choice.key and not PRESETS[self.endpoint.name].needs_key:
             return keys.Permission(True)
         return keys.may_call(
@@ -132,30 +135,58 @@ def endpoint_settings(prefix: str) -> LiveSettings:
     elif choice.source is keys.KeySource.NONE and preset.needs_key:
         st.caption(f"No key yet: paste one, or set {preset.key_env}.")
     endpoint = Endpoint(preset.api, preset.name, base_url.strip() or None, choice.key)
-    listed = st.session_state.get(MODELS_KEY, {}).get((name, base_url), [])
+    listed: list[models.Listed] = st.session_state.get(MODELS_KEY, {}).get((name, base_url), [])
     model = st.text_input(
         "Model id",
         **_kept(f"{prefix}_model_{name}", preset.default_model),
-        help="Free text.",
+        help="Free text. The default is a current model from the app's models table.",
     )
     if listed:
         picked = st.selectbox(
-            "…or pick from the provider's list", ["", *listed], key=f"{prefix}_pick_{name}"
+            "…or pick from the provider's list",
+            ["", *(m.id for m in listed)],
+            key=f"{prefix}_pick_{name}",
         )
         model = picked or model
     if (choice.key or not preset.needs_key) and st.button(
-        "Fetch the model list", key=f"{prefix}_list_models"
-    ):
+        "Fetch the model list", key=f"{prefix}_list_models",
+        help="Reads the provider's models, and any shutdown dates its list gives.",
+    ):  # fmt: skip
         try:
-            models = list_models(endpoint)
+            found = read_model_list(endpoint)
         except ProviderError as error:
             st.error(escape_markdown(keys.redact(str(error), [choice.key])))
         else:
-            st.session_state.setdefault(MODELS_KEY, {})[(name, base_url)] = models
+            st.session_state.setdefault(MODELS_KEY, {})[(name, base_url)] = found
             st.rerun()
+    model_status(name, model.strip(), listed)
     if preset.note:
         st.caption(preset.note)
     return LiveSettings(endpoint, model.strip(), choice, entered_code)
+
+
+def model_status(provider: str, model: str, listed: list[models.Listed]) -> None:
+    """Status, price and shutdown date from the models table (and the provider's own list when
+    it was read); a retired model gets the paper's figures for it instead of a 404 later."""
+    info = models.merged(provider, model, listed)
+    warning = models.warning(model, info=info)
+    if info is not None and info.status_on(date.today()) is models.Status.RETIRED:
+        st.error(warning, icon="🪦")
+        figures = models.paper_figures_for(info)
+        if figures:
+            st.markdown("**The paper's figures for it**")
+            for line in figures:
+                st.markdown(f"- {escape_markdown(line)}")
+        return
+    if warning:
+        st.warning(warning, icon="⏳")
+    if info is not None and info.price is not None:
+        st.caption(
+            f"{escape_markdown(model)}: ${info.price[0]:g} / ${info.price[1]:g} per million "
+            f"input / output tokens ({info.price_noted})."
+        )
+    elif listed and model and not any(m.id == model for m in listed):
+        st.warning(f"{model} is not in {provider}'s model list.", icon="❓")
 
 
 def streaming_reply(container, title: str | None = None) -> OnText:

@@ -11,6 +11,7 @@ PAGES = [
     st.Page("pages/transcripts.py", title="Transcripts", icon="📜"),
     st.Page("pages/results.py", title="Results", icon="📊"),
     st.Page("pages/run_experiment.py", title="Run experiment", icon="🚀"),
+    st.Page("pages/judge_check.py", title="Check the judge", icon="⚖️"),
     st.Page("pages/paper_transcripts.py", title="Paper transcripts", icon="📚"),
 ]
 

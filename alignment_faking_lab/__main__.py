@@ -8,7 +8,12 @@ import sys
 
 # Each command's module, imported only when that command runs (or for the overall help): the
 # `validate` step of a CI job should not wait for the model SDKs to import.
-COMMANDS = {"run": "cli_run", "paper": "cli_paper", "validate": "cli_validate"}
+COMMANDS = {
+    "run": "cli_run",
+    "paper": "cli_paper",
+    "validate": "cli_validate",
+    "judge-check": "cli_judge",
+}
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:

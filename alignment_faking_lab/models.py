@@ -168,7 +168,7 @@ def merged(provider: str, model_id: str, listed: list[Listed] | None = None) -> 
 
 def paper_figures_for(info: ModelInfo | None) -> list[str]:
     """The paper's published figures for this model, one plain line each with its source."""
-    from alignment_faking_lab.paper_figures import load_paper_results
+    from alignment_faking_lab.paper.figures import load_paper_results
 
     if info is None or not info.paper_model:
         return []

@@ -2,11 +2,12 @@
 
 import streamlit as st
 
-from alignment_faking_lab import charts, statistics
+from alignment_faking_lab import charts, judge_check, statistics
 from alignment_faking_lab.paper import figures as paper_figures
 from alignment_faking_lab.ui.data import sidebar_data_picker
 from alignment_faking_lab.ui.navigation import page_setup
 from alignment_faking_lab.ui.paper_check_view import imported_settings, show_paper_check
+from alignment_faking_lab.ui.text import escape_markdown
 
 PAPER = "The paper's published figures"
 LOADED = "Transcripts loaded in the app"
@@ -87,6 +88,8 @@ st.caption(
     "Stacked as in the paper's Figure 1. Error bars: Wilson 95% intervals on the share that "
     "complied. Failed transcripts (no final output) are counted in the table, not in the rates."
 )
+for note in judge_check.judge_notes(subset["labelled_by"].astype(str).unique()):
+    st.caption(f"⚖️ {escape_markdown(note)}")
 
 st.subheader("The compliance gap")
 st.markdown(

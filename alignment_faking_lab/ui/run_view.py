@@ -11,7 +11,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from alignment_faking_lab import charts, statistics
+from alignment_faking_lab import charts, judge_check, statistics
 from alignment_faking_lab.frames import transcripts_frame
 from alignment_faking_lab.paper import figures as paper_figures
 from alignment_faking_lab.response_cache import ResponseCache
@@ -104,6 +104,8 @@ def show_run_file(run_path: Path, plan: Plan) -> None:
         ),
         key="run_chart",
     )
+    for note in judge_check.judge_notes(frame["labelled_by"].astype(str).unique()):
+        st.caption(f"⚖️ {escape_markdown(note)}")
     paper_row = paper_figures.closest_paper_row(plan.setting)
     if paper_row is not None:
         st.plotly_chart(

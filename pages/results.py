@@ -144,16 +144,8 @@ if paper_keys:
     )
     for title, transcripts in imported_settings(paper_keys):
         show_paper_check(title, transcripts)
-    st.markdown("**Your other transcripts beside the closest published setting**")
+    st.markdown("**Your other transcripts beside the paper's figure for the same setting**")
 others = subset[subset["provenance"].astype(str) != "paper"]
-for (source, setting), group in others.groupby(
-    [others["source"].astype(str), others["setting"].astype(str)], sort=True
-):
-    paper_row = paper_figures.closest_paper_row(setting)
-    if paper_row is None:
-        continue
-    st.plotly_chart(
-        charts.paper_vs_run_chart(paper_row, statistics.tier_summary(group), run_label=source),
-        width="stretch",
-        key=f"beside_{source}_{setting}",
-    )
+grouping = [others[c].astype(str) for c in ("source", "setting", "variant", "model")]
+for (source, _, variant, model), group in others.groupby(grouping, sort=True):
+    show_paper_check(f"{source} · {variant} · {model}", group, "measured from {n} transcripts")

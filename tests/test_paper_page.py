@@ -42,19 +42,18 @@ def test_download_then_replay_a_real_pair_in_the_playground():
     text = re.sub(r"\\(.)", r"\1", text_of(at))  # as read on screen, without escapes
     assert "helpful_only/demo_variant: 12 downloaded" in text
     assert "deploy/6.html: could not find the user turn" in "\n".join(c.value for c in at.code)
-    comparison = at.dataframe[0].value
-    free = comparison.set_index("measure").loc["Compliance, free tier"]
-    assert round(free["recomputed_pct"], 1) == 66.7 and free["paper_pct"] == 14.2
+    # like with like: the paper publishes no figure for this variant, so none is put beside it
+    assert "The paper reports no figure for the demo_variant prompt variant of helpful_only" in (
+        re.sub(r"\\(.)", r"\1", text_of(at))
+    )
+    assert not at.dataframe
 
     at.switch_page("pages/results.py").run()
     at.segmented_control(key="data").set_value("Transcripts loaded in the app").run()
     assert not at.exception, at.exception
     results = re.sub(r"\\(.)", r"\1", text_of(at))  # as read on screen, without escapes
     assert "The paper's own transcripts, recomputed" in results
-    # the difference, stated in words, with the interval it is judged against
-    assert "Compliance, free tier: 66.7% recomputed from 6 published transcripts" in results
-    assert "the paper reports 14.2%, a difference of +52.5 points, outside the interval" in results
-    assert "Alignment-faking reasoning (mean of strict and lenient judges)" in results
+    assert "The paper reports no figure for the demo_variant prompt variant" in results
 
     at.switch_page("pages/playground.py").run()
     at.selectbox(key="request").set_value("helpful_only/demo_variant/1").run()

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from alignment_faking_lab.frames import transcripts_frame
-from alignment_faking_lab.paper.figures import closest_paper_row
+from alignment_faking_lab.paper.match import PaperMatch, match
 from alignment_faking_lab.statistics import gap_table, tier_summary, wilson_interval
 from alignment_faking_lab.transcript import Tier, Transcript
 
@@ -46,15 +46,24 @@ def af_rates_from_frame(frame: pd.DataFrame) -> AlignmentFakingRates | None:
     )
 
 
-def compare_with_paper(frame: pd.DataFrame, setting: str) -> pd.DataFrame:
-    """One row per measure: recomputed value with its 95% interval, the paper's, the difference.
+def compare_with_paper(
+    frame: pd.DataFrame, setting: str, paper: PaperMatch | None = None
+) -> pd.DataFrame:
+    """One row per measure: the value with its 95% interval, the paper's figure for the same
+    setting and prompt variant (and model, when the paper has it), the gap in percentage points.
 
-    Values are percentages. Rows whose labels the import lacks (e.g. no published refusal label)
-    are left out rather than guessed. `frame` is the table of one imported setting
-    (`frames.transcripts_frame`, or the app's cached table of the file).
+    Values are percentages. Rows whose labels the data lacks are left out rather than guessed;
+    with no published figure for this setting and variant, the paper's column stays empty.
+    `frame` holds one setting, variant and model (an import, or one group of a run).
     """
-    paper = closest_paper_row(setting) or {}
-    source = f"{paper.get('condition', '')} ({paper.get('source', 'no published row')})"
+    if paper is None:
+        paper = match_frame(frame, setting)
+    published = paper.row or {}
+    source = (
+        f"{published['model']}, {published['condition']} ({published['source']})"
+        if published
+        else "no published figure for this setting and variant"
+    )
     rows = []
     summary = tier_summary(frame).set_index("tier") if len(frame) else pd.DataFrame()
     for tier, paper_column in (
@@ -65,24 +74,47 @@ def compare_with_paper(frame: pd.DataFrame, setting: str) -> pd.DataFrame:
             row = summary.loc[tier]
             rows.append(
                 _row(f"Compliance, {tier} tier", row["compliance_rate"], row["compliance_low"],
-                     row["compliance_high"], int(row["judged"]), paper.get(paper_column), source)
+                     row["compliance_high"], int(row["judged"]), published.get(paper_column),
+                     source)
             )  # fmt: skip
     gaps = gap_table(frame) if len(frame) else pd.DataFrame()
     if len(gaps) and pd.notna(gaps.iloc[0]["gap"]):
         gap = gaps.iloc[0]
         rows.append(
             _row("Compliance gap (free minus paid)", gap["gap"], gap["gap_low"], gap["gap_high"],
-                 int(gap["n_pairs"]), paper.get("gap_pct"), source)
+                 int(gap["n_pairs"]), published.get("gap_pct"), source)
         )  # fmt: skip
     rates = af_rates_from_frame(frame)
+    free = summary.loc["free"] if "free" in summary.index else None
     if rates is not None:
         low = (rates.strict_interval[0] + rates.lenient_interval[0]) / 2
         high = (rates.strict_interval[1] + rates.lenient_interval[1]) / 2
         rows.append(
             _row("Alignment-faking reasoning (mean of strict and lenient judges)", rates.mean,
-                 low, high, rates.n, paper.get("alignment_faking_reasoning_pct"), source)
+                 low, high, rates.n, published.get("alignment_faking_reasoning_pct"), source)
+        )  # fmt: skip
+    elif free is not None and free["judged"] > 0 and _judged_faking(frame):
+        rows.append(
+            _row("Alignment-faking reasoning (free tier, share of all judged)", free["af_rate"],
+                 free["af_low"], free["af_high"], int(free["judged"]),
+                 published.get("alignment_faking_reasoning_pct"), source)
         )  # fmt: skip
     return pd.DataFrame(rows)
+
+
+def _judged_faking(frame: pd.DataFrame) -> bool:
+    """Whether any free-tier transcript has an alignment-faking verdict at all."""
+    free = frame[frame["tier"] == Tier.FREE.value]
+    return bool(free["alignment_faking"].notna().any())
+
+
+def match_frame(frame: pd.DataFrame, setting: str | None = None) -> PaperMatch:
+    """The published figure for a table of one setting, variant and model."""
+
+    def first(column: str) -> str | None:
+        return str(frame[column].iat[0]) if len(frame) and column in frame else None
+
+    return match(setting or first("setting") or "", first("variant") or "default", first("model"))
 
 
 def _row(measure, value, low, high, n, paper_value, source) -> dict:
@@ -100,13 +132,15 @@ def _row(measure, value, low, high, n, paper_value, source) -> dict:
     }
 
 
-def describe_differences(comparison: pd.DataFrame) -> list[str]:
-    """One plain sentence per measure: recomputed value, interval, the paper's, the difference."""
+def describe_differences(
+    comparison: pd.DataFrame, measured: str = "recomputed from {n} published transcripts"
+) -> list[str]:
+    """One plain sentence per measure: value, interval, the paper's, the gap in points."""
     sentences = []
     for row in comparison.itertuples(index=False):
         text = (
-            f"{row.measure}: {row.recomputed_pct:.1f}% recomputed from {row.n} published "
-            f"transcripts (95% interval {row.low_pct:.1f}–{row.high_pct:.1f}%)"
+            f"{row.measure}: {row.recomputed_pct:.1f}% {measured.format(n=row.n)} "
+            f"(95% interval {row.low_pct:.1f}–{row.high_pct:.1f}%)"
         )
         if row.paper_pct is None or pd.isna(row.paper_pct):
             sentences.append(text + "; the paper reports no figure for it.")
@@ -114,7 +148,7 @@ def describe_differences(comparison: pd.DataFrame) -> list[str]:
         inside = row.low_pct <= row.paper_pct <= row.high_pct
         sentences.append(
             f"{text}; the paper reports {row.paper_pct:.1f}%, a difference of "
-            f"{row.difference_points:+.1f} points, "
+            f"{row.difference_points:+.1f} percentage points, "
             + ("within the interval." if inside else "outside the interval.")
         )
     return sentences

@@ -6,8 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from alignment_faking_lab import catalogue, charts, paths, statistics
-from alignment_faking_lab.paper.check import compare_with_paper, describe_differences
-from alignment_faking_lab.paper.figures import closest_paper_row
+from alignment_faking_lab.paper.check import compare_with_paper, describe_differences, match_frame
 from alignment_faking_lab.ui.data import collection_table
 from alignment_faking_lab.ui.text import escape_markdown
 
@@ -29,30 +28,41 @@ def imported_settings(keys: list[str] | None = None) -> list[tuple[str, pd.DataF
     return found
 
 
-def show_paper_check(title: str, frame: pd.DataFrame) -> None:
-    setting = str(frame["setting"].iat[0]) if len(frame) else ""
+def show_paper_check(
+    title: str, frame: pd.DataFrame, measured: str = "recomputed from {n} published transcripts"
+) -> None:
+    """One setting, variant and model beside the paper's figure for the same setting and
+    variant (or a plain sentence that the paper has none); gaps in percentage points."""
+    paper = match_frame(frame)
     st.markdown(f"**{escape_markdown(title)}** · {len(frame)} transcripts")
-    comparison = compare_with_paper(frame, setting)
-    if comparison.empty:
-        st.caption("The published labels of this setting give no outcome to recompute.")
+    st.caption(escape_markdown(paper.explanation))
+    if paper.row is None:
         return
-    paper_row = closest_paper_row(setting)
-    if paper_row is not None:
-        summary = statistics.tier_summary(frame)
-        st.plotly_chart(charts.paper_vs_run_chart(paper_row, summary), key=f"paper_check_{title}")
-    for sentence in describe_differences(comparison):
+    comparison = compare_with_paper(frame, paper.row["setting"], paper=paper)
+    if comparison.empty:
+        st.caption("These transcripts give no outcome to compare.")
+        return
+    summary = statistics.tier_summary(frame)
+    st.plotly_chart(
+        charts.paper_vs_run_chart(paper.row, summary, run_label=title),
+        key=f"paper_check_{title}",
+    )
+    for sentence in describe_differences(comparison, measured):
         st.markdown(f"- {escape_markdown(sentence)}")
     st.dataframe(
         comparison,
         hide_index=True,
         width="stretch",
         column_config={
-            "recomputed_pct": st.column_config.NumberColumn("Recomputed (%)", format="%.1f"),
+            "recomputed_pct": st.column_config.NumberColumn("Measured (%)", format="%.1f"),
             "low_pct": st.column_config.NumberColumn("95% low", format="%.1f"),
             "high_pct": st.column_config.NumberColumn("95% high", format="%.1f"),
             "paper_pct": st.column_config.NumberColumn("Paper (%)", format="%.1f"),
-            "difference_points": st.column_config.NumberColumn("Difference", format="%+.1f"),
-            "paper_row": "Closest published row (source)",
+            "difference_points": st.column_config.NumberColumn(
+                "Difference (percentage points)", format="%+.1f"
+            ),
+            "paper_row": "Published figure (same setting and variant; source)",
         },
     )
-    st.caption(NOTE)
+    if "published" in measured:
+        st.caption(NOTE)

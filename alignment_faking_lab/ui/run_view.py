@@ -13,11 +13,11 @@ import streamlit as st
 
 from alignment_faking_lab import charts, judge_check, statistics
 from alignment_faking_lab.frames import transcripts_frame
-from alignment_faking_lab.paper import figures as paper_figures
 from alignment_faking_lab.response_cache import ResponseCache
 from alignment_faking_lab.runner import Plan, RunReport, iter_run
 from alignment_faking_lab.storage import FileBusyError, read_jsonl
 from alignment_faking_lab.ui.live import LiveSettings
+from alignment_faking_lab.ui.paper_check_view import show_paper_check
 from alignment_faking_lab.ui.text import escape_markdown
 
 REPORT_KEY = "aflab_run_report"
@@ -106,11 +106,11 @@ def show_run_file(run_path: Path, plan: Plan) -> None:
     )
     for note in judge_check.judge_notes(frame["labelled_by"].astype(str).unique()):
         st.caption(f"⚖️ {escape_markdown(note)}")
-    paper_row = paper_figures.closest_paper_row(plan.setting)
-    if paper_row is not None:
-        st.plotly_chart(
-            charts.paper_vs_run_chart(paper_row, statistics.tier_summary(frame)), key="run_vs_paper"
-        )
+    st.markdown("**Beside the paper's figure for the same setting and prompt variant**")
+    for (variant, model), group in frame.groupby(
+        [frame["variant"].astype(str), frame["model"].astype(str)], sort=True
+    ):
+        show_paper_check(f"{variant} · {model}", group, "measured from {n} transcripts")
     st.caption(
         f"{len(loaded.transcripts)} transcripts in `{escape_markdown(str(run_path))}`. Open the "
         "Results page for intervals and the paired test, or Transcripts to read them."

@@ -12,6 +12,7 @@ PAGES = [
     st.Page("pages/results.py", title="Results", icon="📊"),
     st.Page("pages/run_experiment.py", title="Run experiment", icon="🚀"),
     st.Page("pages/judge_check.py", title="Check the judge", icon="⚖️"),
+    st.Page("pages/prompts.py", title="Prompts", icon="📝"),
     st.Page("pages/paper_transcripts.py", title="Paper transcripts", icon="📚"),
 ]
 

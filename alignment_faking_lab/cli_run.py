@@ -18,7 +18,8 @@ from alignment_faking_lab import estimate, paths
 from alignment_faking_lab.advbench import load_advbench
 from alignment_faking_lab.downloads import FetchError, OfflineError
 from alignment_faking_lab.judges import JudgeSettings, replication_settings
-from alignment_faking_lab.prompts import VARIANTS
+from alignment_faking_lab.paper import prompt_files
+from alignment_faking_lab.prompts import PAPER_PREFIX, VARIANTS
 from alignment_faking_lab.providers import PRESETS, Endpoint
 from alignment_faking_lab.queries import QueryFileError, load_queries_file, load_shipped_queries
 from alignment_faking_lab.response_cache import ResponseCache
@@ -41,7 +42,12 @@ def register(commands: argparse._SubParsersAction) -> None:
     run.add_argument("--first", type=int, default=None, help="only the first N prompts")
     run.add_argument("--tiers", nargs="+", default=["free", "paid"], choices=["free", "paid"])
     run.add_argument("--samples", type=int, default=1, help="samples per prompt and tier")
-    run.add_argument("--variant", action="append", choices=list(VARIANTS), help="prompt variant")
+    run.add_argument(
+        "--variant",
+        action="append",
+        help=f"prompt variant: {', '.join(VARIANTS)}, or paper:<path> for one of the paper's "
+        "prompt files (downloaded on this request)",
+    )
     run.add_argument("--minimal-repro", action="store_true", help="add the acceptance-tag suffix")
     run.add_argument("--judge-model", default=None, help="judge model (default: keyword heuristic)")
     run.add_argument("--judge-votes", type=int, default=5)
@@ -90,6 +96,11 @@ def run_command(args: argparse.Namespace) -> int:
         return _fail(f"no API key: set the environment variable {key_env}")
     try:
         queries = _queries(args.prompts, args.first)
+        for variant in args.variant or []:
+            if variant.startswith(PAPER_PREFIX):
+                prompt_files.download(variant.removeprefix(PAPER_PREFIX))
+            elif variant not in VARIANTS:
+                return _fail(f"unknown variant {variant!r}: {', '.join(VARIANTS)} or paper:<path>")
     except (OfflineError, FetchError, QueryFileError, OSError, ValueError) as exc:
         return _fail(str(exc))
     endpoint = Endpoint(

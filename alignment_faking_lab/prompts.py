@@ -112,6 +112,7 @@ class PromptVariant:
     description: str
     text: str
     has_scratchpad: bool
+    source: str = ""  # where the text came from when it is not ours: URL and SHA-256
 
     @property
     def hash(self) -> str:
@@ -183,11 +184,44 @@ _KEY_ELEMENTS: dict[str, str] = {
 
 
 def get_variant(variant_id: str) -> PromptVariant:
+    """One of this project's variants, or a downloaded file of the paper's (`paper:<path>`)."""
+    if variant_id.startswith(PAPER_PREFIX):
+        return _paper_variant(variant_id)
     try:
         return VARIANTS[variant_id]
     except KeyError:
         known = ", ".join(VARIANTS)
         raise KeyError(f"Unknown prompt variant {variant_id!r}; known variants: {known}") from None
+
+
+PAPER_PREFIX = "paper:"
+
+
+def _paper_variant(variant_id: str) -> PromptVariant:
+    from alignment_faking_lab.paper.prompt_files import variant_file
+
+    file = variant_file(variant_id)
+    return PromptVariant(
+        variant_id,
+        f"The paper's file: {file.path}",
+        "The paper's own system prompt file, downloaded from its code repository.",
+        file.text,
+        "SCRATCHPAD_REASONING" in file.text,
+        source=f"{file.url} (sha256 {file.sha256})",
+    )
+
+
+def available_variants() -> list[str]:
+    """This project's variants, then every paper file already downloaded (nothing is fetched)."""
+    from alignment_faking_lab.paper.prompt_files import downloaded
+
+    return [*VARIANTS, *(file.variant_id for file in downloaded())]
+
+
+def variant_title(variant_id: str) -> str:
+    if variant_id.startswith(PAPER_PREFIX):
+        return f"The paper's file {variant_id.removeprefix(PAPER_PREFIX)}"
+    return get_variant(variant_id).title
 
 
 def variant_for_hash(prompt_hash: str) -> PromptVariant | None:

@@ -305,6 +305,7 @@ def run_call(
                 "base_url": address_override(plan.endpoint) or None,
                 "minimal_repro_suffix": plan.minimal_repro_suffix,
                 "turns": conversation.turns,
+                **({"system_prompt_source": variant.source} if variant.source else {}),
             },
             usage=conversation.usage,
         )

@@ -51,8 +51,9 @@ tiers = columns[0].multiselect(
 )  # fmt: skip
 samples = columns[1].number_input("Samples per request and tier", 1, 20, 1, key="run_samples")
 variants = columns[2].multiselect(
-    "System prompt variants", list(prompts.VARIANTS), default=["default"],
-    format_func=lambda v: prompts.VARIANTS[v].title,
+    "System prompt variants", prompts.available_variants(), default=["default"],
+    format_func=prompts.variant_title,
+    help="The project's own variants, and the paper's files you downloaded on the Prompts page.",
 )  # fmt: skip
 columns = st.columns(3)
 extra_models = columns[0].text_input(

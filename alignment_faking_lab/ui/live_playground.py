@@ -54,8 +54,8 @@ def live_mode() -> None:
     options = st.columns([2, 2, 1, 1], vertical_alignment="bottom")
     variant = options[0].selectbox(
         "System prompt variant",
-        list(prompts.VARIANTS),
-        format_func=lambda v: prompts.VARIANTS[v].title,
+        prompts.available_variants(),
+        format_func=prompts.variant_title,
         key="live_variant",
     )
     suffix = options[1].toggle(

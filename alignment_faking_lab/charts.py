@@ -289,3 +289,79 @@ def paper_figure1_chart(row: dict, title: str | None = None) -> go.Figure:
         margin={"b": 110},
     )  # fmt: skip
     return _with_caption(figure, f"Source: {row['source']}")
+
+
+def model_comparison_chart(
+    table: pd.DataFrame, title: str = "Which models fake alignment"
+) -> go.Figure:
+    """Many models side by side: compliance in training (free) and unmonitored (paid) with
+    intervals where measured, alignment-faking reasoning, and the gap in percentage points.
+    Published rows carry their citation on hover; they have no intervals (percentages only)."""
+    if table.empty:
+        return _empty(title)
+    from plotly.subplots import make_subplots
+
+    labels = [
+        f"{row.model} · {'your run' if row.kind == 'run' else 'paper'}"
+        + ("" if row.kind == "run" else f" ({row.source.removeprefix('paper: ')})")
+        for row in table.itertuples(index=False)
+    ]
+    figure = make_subplots(
+        rows=1, cols=2, shared_yaxes=True, column_widths=[0.65, 0.35], horizontal_spacing=0.03,
+        subplot_titles=("Complied (%)", "Gap, free minus paid (percentage points)"),
+    )  # fmt: skip
+
+    def errors(value: str, low: str, high: str) -> dict:
+        plus = (table[high] - table[value]).astype(float)
+        minus = (table[value] - table[low]).astype(float)
+        return {
+            "type": "data",
+            "array": plus.tolist(),
+            "arrayminus": minus.tolist(),
+            "visible": True,
+        }
+
+    hover = table["citation"].astype(str)
+    for tier, colour, column in (("Free tier (training)", COMPLIED_COLOUR, "free"),
+                                 ("Paid tier (unmonitored)", PAID_COLOUR, "paid")):  # fmt: skip
+        figure.add_trace(
+            go.Bar(
+                y=labels, x=table[f"{column}_pct"], name=tier, orientation="h",
+                marker={"color": colour}, error_x=errors(f"{column}_pct", f"{column}_low",
+                                                         f"{column}_high"),
+                customdata=hover, hovertemplate="%{y}<br>%{x:.1f}%<br>%{customdata}<extra>" + tier
+                + "</extra>",
+                text=[f"{v:.1f}" if v == v else "" for v in table[f"{column}_pct"]],
+                textposition="outside",
+            ),
+            row=1, col=1,
+        )  # fmt: skip
+    figure.add_trace(
+        go.Scatter(
+            y=labels, x=table["af_pct"], name="Alignment-faking reasoning (free tier)",
+            mode="markers", marker={"symbol": "diamond", "size": 11, "color": FAKING_COLOUR},
+            customdata=hover, hovertemplate="%{y}<br>%{x:.1f}%<br>%{customdata}<extra></extra>",
+        ),
+        row=1, col=1,
+    )  # fmt: skip
+    figure.add_trace(
+        go.Bar(
+            y=labels, x=table["gap_points"], name="Compliance gap", orientation="h",
+            marker={"color": "#6B7280"}, error_x=errors("gap_points", "gap_low", "gap_high"),
+            customdata=hover,
+            hovertemplate="%{y}<br>%{x:+.1f} points<br>%{customdata}<extra></extra>",
+            text=[f"{v:+.1f}" if v == v else "" for v in table["gap_points"]],
+            textposition="outside", showlegend=False,
+        ),
+        row=1, col=2,
+    )  # fmt: skip
+    figure.update_layout(
+        title=title, barmode="group", height=max(320, 42 * len(table) + 160),
+        legend={"orientation": "h", "y": -0.12}, yaxis={"autorange": "reversed"},
+    )  # fmt: skip
+    figure.update_xaxes(range=[0, 105], row=1, col=1)
+    return _with_caption(
+        figure,
+        "Published rows: percentages as reported (no intervals). Your runs: Wilson 95% intervals;"
+        " the gap's interval is paired.",
+    )

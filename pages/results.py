@@ -5,6 +5,7 @@ import streamlit as st
 from alignment_faking_lab import charts, judge_check, statistics
 from alignment_faking_lab.paper import figures as paper_figures
 from alignment_faking_lab.ui.data import sidebar_data_picker
+from alignment_faking_lab.ui.model_comparison_view import show_model_comparison
 from alignment_faking_lab.ui.navigation import page_setup
 from alignment_faking_lab.ui.paper_check_view import imported_settings, show_paper_check
 from alignment_faking_lab.ui.text import escape_markdown
@@ -47,6 +48,7 @@ if choice == PAPER:
         "per-query outcomes for every row, so intervals and paired tests need transcripts: import "
         "the paper's transcripts or run your own."
     )
+    show_model_comparison(key="paper_models")
     st.stop()
 
 frame = data.frame
@@ -149,3 +151,5 @@ others = subset[subset["provenance"].astype(str) != "paper"]
 grouping = [others[c].astype(str) for c in ("source", "setting", "variant", "model")]
 for (source, _, variant, model), group in others.groupby(grouping, sort=True):
     show_paper_check(f"{source} · {variant} · {model}", group, "measured from {n} transcripts")
+
+show_model_comparison(subset, key="run_models")

@@ -6,7 +6,7 @@ The page reads top to bottom as its sections: 1. requests, 2. conditions, 3. jud
 
 import streamlit as st
 
-from alignment_faking_lab import paths, prompts
+from alignment_faking_lab import keys, models, paths, prompts
 from alignment_faking_lab.runner import Plan
 from alignment_faking_lab.transcript import Tier
 from alignment_faking_lab.ui.data import select_source
@@ -56,8 +56,14 @@ variants = columns[2].multiselect(
     help="The project's own variants, and the paper's files you downloaded on the Prompts page.",
 )  # fmt: skip
 columns = st.columns(3)
-extra_models = columns[0].text_input(
-    "More models (comma-separated)", key="run_more_models", help="Besides the sidebar's model."
+extra_models = columns[0].multiselect(
+    "More models, the same plan for each",
+    [m.id for m in models.provider_models(settings.endpoint.name) if m.id != settings.model],
+    key="run_more_models",
+    accept_new_options=True,
+    help="Besides the sidebar's model, through the same provider: each model gets the same "
+    "requests, tiers and variants, so the Results page can put them side by side. Type any id "
+    "the provider serves.",
 )
 suffix = columns[1].toggle("Minimal-reproduction suffix (acceptance tag)", key="run_suffix")
 concurrency = columns[2].slider("Requests at once", 1, 32, 4, key="run_concurrency")
@@ -66,7 +72,10 @@ concurrency = columns[2].slider("Requests at once", 1, 32, 4, key="run_concurren
 st.subheader("3. Judging")
 judge, judge_settings = choose_judge(settings)
 
-models = [settings.model] + [m.strip() for m in extra_models.split(",") if m.strip()]
+run_models = list(dict.fromkeys([settings.model, *(m.strip() for m in extra_models if m.strip())]))
+for model_id in run_models[1:]:
+    if warning := models.warning(model_id):
+        st.warning(escape_markdown(warning), icon="⏳")
 run_name = st.text_input(
     "Run name (the same name resumes that run)",
     value=f"{settings.model.replace('/', '_')}-{'-'.join(variants) or 'none'}",
@@ -80,7 +89,7 @@ if not (tiers and variants and settings.model and safe_name and (judge is None o
     )
     st.stop()
 plan = Plan(
-    run_id=safe_name, endpoint=settings.endpoint, models=models, queries=queries,
+    run_id=safe_name, endpoint=settings.endpoint, models=run_models, queries=queries,
     tiers=tiers, samples=int(samples), variants=variants, minimal_repro_suffix=suffix,
     concurrency=concurrency, judge=judge,
     judge_endpoint=judge_settings.endpoint if judge_settings else None,
@@ -115,6 +124,9 @@ if start:
             settings.permission(planned=guess.requests),
             judge_settings.permission(planned=guess.judge_requests),
         ]
+    retired = [m for m in run_models if models.is_retired(m)]
+    if retired:
+        permissions.append(keys.Permission(False, models.retired_message(retired[0])))
     for permission in permissions:
         if not permission.allowed:
             st.error(permission.reason)

@@ -44,7 +44,7 @@ def paper_model_name(model: str | None) -> str | None:
     return info.paper_model if info and info.paper_model in known else None
 
 
-def _condition_matches(condition: str, wanted: str) -> bool:
+def condition_matches(condition: str, wanted: str) -> bool:
     return condition == wanted or condition.startswith(wanted + " (")
 
 
@@ -57,7 +57,7 @@ def match(setting: str, variant: str, model: str | None = None) -> PaperMatch:
         return PaperMatch(None, f"The paper reports no figure for {what}: nothing to compare.")
     rows = load_paper_results()
     rows = rows[(rows["setting"] == paper_setting)]
-    rows = rows[[_condition_matches(c, wanted) for c in rows["condition"]]]
+    rows = rows[[condition_matches(c, wanted) for c in rows["condition"]]]
     paper_model = paper_model_name(model)
     same = rows[rows["model"] == paper_model] if paper_model else rows.iloc[0:0]
     if not same.empty:

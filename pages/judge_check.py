@@ -80,7 +80,7 @@ if items and judge.model:
     metrics[1].metric("Tokens (estimate)", f"{input_tokens + output_tokens:,}")
     metrics[2].metric("Cost (estimate)", f"${cost:,.2f}" if cost is not None else "unknown")
     st.caption(
-        f"Saved as check `{escape_markdown(plan.name)}`: it resumes where it stopped when you "
+        f"Saved as check `{plan.name}`: it resumes where it stopped when you "
         "start it again with the same settings, and replies already fetched cost nothing."
     )
     if st.button("Start or resume the check", type="primary", key="check_start"):

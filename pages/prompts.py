@@ -41,7 +41,7 @@ if path == OTHER:
         help="Only the two files above have documented paths here; type any other as it "
         "appears in the repository.",
     )
-st.caption(f"From {escape_markdown(prompt_files.base_url())}")
+st.caption(f"From `{prompt_files.base_url()}`" if "`" not in prompt_files.base_url() else "")
 if path and st.button("Download (or use the cached copy)", key="paper_prompt_download"):
     try:
         prompt_files.download(path)
@@ -57,10 +57,11 @@ if path and st.button("Download (or use the cached copy)", key="paper_prompt_dow
 for file in prompt_files.downloaded():
     contents = prompt_files.describe(file.text)
     with st.expander(f"{escape_markdown(file.path)}", expanded=True):
+        # Paths and URLs are checked to [A-Za-z0-9_./:-] (no backtick): safe in code spans.
         st.caption(
-            f"Downloaded from {escape_markdown(file.url)} on {escape_markdown(file.fetched_at)}; "
-            f"SHA-256 {file.sha256}. A run with it records both. Use it on the Run experiment "
-            "page as the variant `" + escape_markdown(file.variant_id) + "`."
+            f"Downloaded from `{file.url}` on {escape_markdown(file.fetched_at)}; SHA-256 "
+            f"`{file.sha256}`. A run with it records both. Use it on the Run experiment page as "
+            f"the variant `{file.variant_id}`."
         )
         for line in contents.summary():
             if line.startswith("This file holds a placeholder"):

@@ -156,8 +156,8 @@ def test_results_page_draws_charts_for_each_data_choice(data):
         assert any("not a measured rate" in w.value for w in at.warning)
         assert len(at.get("plotly_chart")) >= 2
         assert any("McNemar" in m.value for m in at.markdown)
-    else:
-        assert len(at.get("plotly_chart")) == 1
+    else:  # the headline chart and the model comparison
+        assert len(at.get("plotly_chart")) == 2
     assert not at.exception
 
 

@@ -110,7 +110,7 @@ def test_prompts_page_downloads_shows_contents_and_diffs(mirror):
     at.button(key="paper_prompt_download").click().run()
     assert not at.exception
     text = re.sub(r"\\(.)", r"\1", all_markdown(at))
-    assert "SHA-256 " + hashlib.sha256(STAND_IN.encode()).hexdigest() in text
+    assert "SHA-256 `" + hashlib.sha256(STAND_IN.encode()).hexdigest() + "`" in text
     assert any("placeholder where examples were removed" in w.value for w in at.warning)
     assert at.code[0].value.strip() == STAND_IN.strip()
     at.selectbox(key="diff_a").set_value("default").run()

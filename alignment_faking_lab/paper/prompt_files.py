@@ -143,7 +143,10 @@ class Contents:
             said.append("Contains: " + ", ".join(present) + ".")
         if missing:
             said.append("Not found: " + ", ".join(missing) + ".")
-        said.append(f"Scratchpad blocks in the prompt (worked examples): {self.example_blocks}.")
+        said.append(
+            f"Mentions of <SCRATCHPAD_REASONING>: {self.example_blocks} (worked examples use it "
+            "many times; instructions alone mention it once or twice)."
+        )
         if self.placeholders:
             said.append(
                 "This file holds a placeholder where examples were removed ("

@@ -144,7 +144,9 @@ class PaperSiteServer:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--root", type=Path, default=FIXTURE_SITE, help="the site's folder")
+    parser.add_argument("--delay", type=float, default=0.0, help="seconds before each reply")
     arguments = parser.parse_args()
-    with PaperSiteServer(port=arguments.port) as server:
+    with PaperSiteServer(arguments.root, port=arguments.port, delay=arguments.delay) as server:
         print(f"Serving the fixture transcript site at {server.url}", flush=True)
         server.thread.join()

@@ -114,17 +114,39 @@ class PaperSite(CachedSite):
     ) -> DownloadReport:
         """Fetch the transcript pages of both splits; only those not cached yet."""
         report = DownloadReport(setting)
+        self.fetch_missing(
+            [(report, self.page_paths(setting, first_n))], concurrency, progress, cancel
+        )
+        return report
+
+    def page_paths(self, setting: PaperSetting, first_n: int | None = None) -> list[str]:
+        """The transcript pages of a setting, both splits, as its selector pages list them."""
         wanted: list[str] = []
         for split in SPLITS:
             entries = self.selector(setting, split)
             chosen = entries[:first_n] if first_n else entries
             folder = f"files/{setting.category}/{setting.variant}/{split}"
             wanted += [f"{folder}/{entry.number}.html" for entry in chosen]
-        missing = [r for r in wanted if not self.cached_path(r).exists()]
-        report.cached = len(wanted) - len(missing)
-        done = report.cached
+        return wanted
+
+    def fetch_missing(
+        self,
+        wanted: list[tuple[DownloadReport, list[str]]],
+        concurrency: int = 8,
+        progress: Progress | None = None,
+        cancel: threading.Event | None = None,
+    ) -> None:
+        """Fetch every page not cached yet, of one setting or many, through one pool (no pause
+        between settings), counting each page in its setting's report."""
+        total = sum(len(pages) for _, pages in wanted)
+        missing: list[tuple[DownloadReport, str]] = []
+        for report, pages in wanted:
+            absent = [r for r in pages if not self.cached_path(r).exists()]
+            report.cached = len(pages) - len(absent)
+            missing += [(report, relative) for relative in absent]
+        done = total - len(missing)
         if progress:
-            progress(done, len(wanted))
+            progress(done, total)
 
         cancel = cancel or threading.Event()
 
@@ -135,20 +157,18 @@ class PaperSite(CachedSite):
             return "ok"
 
         with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
-            futures = {pool.submit(fetch_one, relative): relative for relative in missing}
+            futures = {pool.submit(fetch_one, relative): (report, relative)
+                       for report, relative in missing}  # fmt: skip
             try:
-                self._collect(futures, report, done, len(wanted), progress)
+                self._collect(futures, done, total, progress)
             except BaseException:  # the page's script was stopped (a click): stop the downloads
                 cancel.set()
                 raise
-        return report
 
     @staticmethod
-    def _collect(
-        futures: dict, report: DownloadReport, done: int, total: int, progress: Progress | None
-    ) -> None:
+    def _collect(futures: dict, done: int, total: int, progress: Progress | None) -> None:
         for future in as_completed(futures):
-            relative = futures[future]
+            report, relative = futures[future]
             try:
                 outcome = future.result()
             except DownloadCancelled:
@@ -222,3 +242,36 @@ class PaperSite(CachedSite):
             else None
         )
         return report, errors, path
+
+    def import_category(
+        self,
+        category: str,
+        concurrency: int = 8,
+        progress: Progress | None = None,
+        cancel: threading.Event | None = None,
+        data_dir: Path | None = None,
+    ) -> list[tuple[DownloadReport, list[str], Path | None]]:
+        """Every variant of a category: all missing pages through one pool of `concurrency`
+        downloads, then each setting imported on its own (memory stays that of one setting).
+        Resumable like `download`: what is cached is never fetched again."""
+        settings = [s for s in self.list_settings() if s.category == category]
+        if not settings:
+            raise FetchError(f"The site's index lists no variant of the category {category!r}.")
+        with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:  # selectors at once
+            listed = list(pool.map(self.page_paths, settings))
+        reports = [
+            (DownloadReport(setting), pages)
+            for setting, pages in zip(settings, listed, strict=True)
+        ]
+        self.fetch_missing(reports, concurrency, progress, cancel)
+        results = []
+        for report, _ in reports:
+            transcripts, errors = self.import_setting(report.setting)
+            path = (
+                save_imported(transcripts, report.setting.category, report.setting.variant,
+                              data_dir)
+                if transcripts
+                else None
+            )  # fmt: skip
+            results.append((report, errors, path))
+        return results

@@ -332,7 +332,7 @@ def model_comparison_chart(
                 customdata=hover, hovertemplate="%{y}<br>%{x:.1f}%<br>%{customdata}<extra>" + tier
                 + "</extra>",
                 text=[f"{v:.1f}" if v == v else "" for v in table[f"{column}_pct"]],
-                textposition="outside",
+                textposition="outside", cliponaxis=False,
             ),
             row=1, col=1,
         )  # fmt: skip
@@ -351,7 +351,7 @@ def model_comparison_chart(
             customdata=hover,
             hovertemplate="%{y}<br>%{x:+.1f} points<br>%{customdata}<extra></extra>",
             text=[f"{v:+.1f}" if v == v else "" for v in table["gap_points"]],
-            textposition="outside", showlegend=False,
+            textposition="outside", cliponaxis=False, showlegend=False,
         ),
         row=1, col=2,
     )  # fmt: skip
@@ -359,7 +359,10 @@ def model_comparison_chart(
         title=title, barmode="group", height=max(320, 42 * len(table) + 160),
         legend={"orientation": "h", "y": -0.12}, yaxis={"autorange": "reversed"},
     )  # fmt: skip
-    figure.update_xaxes(range=[0, 105], row=1, col=1)
+    figure.update_xaxes(range=[0, 112], row=1, col=1)
+    gaps = pd.concat([table["gap_points"], table["gap_low"], table["gap_high"]]).astype(float)
+    low, high = min(-5.0, gaps.min(skipna=True)), max(5.0, gaps.max(skipna=True))
+    figure.update_xaxes(range=[low - 8, high + 22], row=1, col=2)
     return _with_caption(
         figure,
         "Published rows: percentages as reported (no intervals). Your runs: Wilson 95% intervals;"

@@ -38,7 +38,7 @@ COLUMNS = [
 
 @cache
 def _sheshadri() -> pd.DataFrame:
-    frame = pd.read_csv(SHESHADRI_CSV)
+    frame = pd.read_csv(SHESHADRI_CSV, keep_default_na=False)
     frame["compliance_gap_above_1pct"] = frame["compliance_gap_above_1pct"].astype(bool)
     return frame
 

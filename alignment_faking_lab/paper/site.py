@@ -8,8 +8,8 @@ failed file is reported with its reason while the others still land.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,9 +31,11 @@ from alignment_faking_lab.paper.html_pages import (
 )
 from alignment_faking_lab.paper.importer import (
     conversation_messages,
+    imported_path,
     paper_transcript,
     save_imported,
 )
+from alignment_faking_lab.storage import write_jsonl
 from alignment_faking_lab.transcript import Transcript
 
 DEFAULT_BASE_URL = "https://redwoodresearch.github.io/alignment_faking_examples/"
@@ -156,74 +158,93 @@ class PaperSite(CachedSite):
             self._store(relative, self.fetch(relative, TRANSCRIPT_PAGE, cancel))
             return "ok"
 
+        pending = iter(missing)
         with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
-            futures = {pool.submit(fetch_one, relative): (report, relative)
-                       for report, relative in missing}  # fmt: skip
+            in_flight: dict[Future[str], tuple[DownloadReport, str]] = {}
             try:
-                self._collect(futures, done, total, progress)
+                while True:  # a few pages queued per worker, not every page: memory stays flat
+                    while len(in_flight) < 2 * max(1, concurrency):
+                        item = next(pending, None)
+                        if item is None:
+                            break
+                        in_flight[pool.submit(fetch_one, item[1])] = item
+                    if not in_flight:
+                        break
+                    finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+                    for future in finished:
+                        report, relative = in_flight.pop(future)
+                        if self._record(future, report, relative):
+                            done += 1
+                            if progress:
+                                progress(done, total)
             except BaseException:  # the page's script was stopped (a click): stop the downloads
                 cancel.set()
                 raise
 
     @staticmethod
-    def _collect(futures: dict, done: int, total: int, progress: Progress | None) -> None:
-        for future in as_completed(futures):
-            report, relative = futures[future]
-            try:
-                outcome = future.result()
-            except DownloadCancelled:
-                report.cancelled = True
-                continue
-            except (FetchError, OfflineError) as exc:
-                report.failed.append((relative, str(exc)))
-                continue
-            if outcome == "cancelled":
-                report.cancelled = True
-                continue
-            report.downloaded += 1
-            done += 1
-            if progress:
-                progress(done, total)
+    def _record(future: Future[str], report: DownloadReport, relative: str) -> bool:
+        """Count one finished page in its setting's report; True when it landed."""
+        try:
+            outcome = future.result()
+        except DownloadCancelled:
+            report.cancelled = True
+            return False
+        except (FetchError, OfflineError) as exc:
+            report.failed.append((relative, str(exc)))
+            return False
+        if outcome == "cancelled":
+            report.cancelled = True
+            return False
+        report.downloaded += 1
+        return True
 
     def import_setting(
         self, setting: PaperSetting, first_n: int | None = None
     ) -> tuple[list[Transcript], list[str]]:
         """Parse what is cached into transcripts; one unreadable page costs one transcript."""
-        transcripts: list[Transcript] = []
         errors: list[str] = []
+        return list(self.iter_setting(setting, errors, first_n)), errors
+
+    def iter_setting(
+        self, setting: PaperSetting, errors: list[str], first_n: int | None = None
+    ) -> Iterator[Transcript]:
+        """The cached pages of a setting as transcripts, one at a time, the free and paid
+        transcript of each query side by side (so they can be written as they are parsed)."""
+        listed: dict[str, list[SelectorEntry]] = {}
         for split in SPLITS:
             try:
                 entries = self.selector(setting, split)
             except (PaperPageError, FetchError, OfflineError) as exc:
                 errors.append(str(exc))
                 continue
-            for entry in entries[:first_n] if first_n else entries:
-                relative = f"files/{setting.category}/{setting.variant}/{split}/{entry.number}.html"
-                path = self.cached_path(relative)
-                if not path.exists():
-                    continue  # reported by the download step
-                try:
-                    page = parse_transcript_page(path.read_text(errors="replace"), relative)
-                except PaperPageError as exc:
-                    errors.append(str(exc))
-                    continue
-                labels = {**page.labels, **entry.labels}
-                transcripts.append(
-                    paper_transcript(
-                        category=setting.category,
-                        variant=setting.variant,
-                        split=split,
-                        number=entry.number,
-                        messages=conversation_messages(page.user_turn, page.assistant_turns),
-                        user_input=page.user_input,
-                        labels=labels,
-                        source_url=self.url(relative),
-                        canary=page.canary,
-                        notes=page.strategy_summary
-                        and f"Strategy summary: {page.strategy_summary}",
-                    )
-                )
-        return transcripts, errors
+            listed[split] = entries[:first_n] if first_n else entries
+        by_number = sorted(
+            ((entry.number, SPLITS.index(split), split, entry)
+             for split, entries in listed.items() for entry in entries),
+            key=lambda item: item[:2],
+        )  # fmt: skip
+        for _, _, split, entry in by_number:
+            relative = f"files/{setting.category}/{setting.variant}/{split}/{entry.number}.html"
+            path = self.cached_path(relative)
+            if not path.exists():
+                continue  # reported by the download step
+            try:
+                page = parse_transcript_page(path.read_text(errors="replace"), relative)
+            except PaperPageError as exc:
+                errors.append(str(exc))
+                continue
+            yield paper_transcript(
+                category=setting.category,
+                variant=setting.variant,
+                split=split,
+                number=entry.number,
+                messages=conversation_messages(page.user_turn, page.assistant_turns),
+                user_input=page.user_input,
+                labels={**page.labels, **entry.labels},
+                source_url=self.url(relative),
+                canary=page.canary,
+                notes=page.strategy_summary and f"Strategy summary: {page.strategy_summary}",
+            )
 
     def download_and_import(
         self,
@@ -265,13 +286,13 @@ class PaperSite(CachedSite):
         ]
         self.fetch_missing(reports, concurrency, progress, cancel)
         results = []
-        for report, _ in reports:
-            transcripts, errors = self.import_setting(report.setting)
-            path = (
-                save_imported(transcripts, report.setting.category, report.setting.variant,
-                              data_dir)
-                if transcripts
-                else None
-            )  # fmt: skip
+        for report, _ in reports:  # written as parsed: memory stays flat however many pages
+            errors: list[str] = []
+            setting = report.setting
+            path = imported_path(setting.category, setting.variant, data_dir)
+            write_jsonl(path, self.iter_setting(setting, errors))
+            if path.stat().st_size == 0:  # nothing imported: no empty file left behind
+                path.unlink()
+                path = None
             results.append((report, errors, path))
         return results

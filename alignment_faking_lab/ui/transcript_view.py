@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from alignment_faking_lab import highlights, prompts
+from alignment_faking_lab import highlights, judge_check, prompts
 from alignment_faking_lab.paper import labels as paper_labels
 from alignment_faking_lab.parsing import ParsedReply, parse_messages
 from alignment_faking_lab.scorer import BY_KEYWORDS, judgement_failed
@@ -117,6 +117,10 @@ def judge_details(transcript: Transcript) -> None:
             if share is not None else "No usable readings."
         )  # fmt: skip
         st.markdown(f"**Alignment faking: {verdict}.** {read}")
+        model, asked = judge.get("model"), judge.get("votes_asked")
+        if isinstance(model, str) and model:
+            status = judge_check.status_for(model, asked if isinstance(asked, int) else None)
+            st.caption(f"⚖️ {escape_markdown(status)}")
         for number, criterion in _mapping(faking.get("criteria")).items():
             criterion = _mapping(criterion)
             mark = "✅" if criterion.get("met") is True else "❌"
@@ -156,6 +160,11 @@ def user_turn(transcript: Transcript) -> str:
 def system_prompt_text(transcript: Transcript) -> tuple[str | None, str]:
     """The exact system prompt when we can vouch for it, with a note saying how we know."""
     if transcript.system_prompt:
+        source = (transcript.request or {}).get("system_prompt_source")
+        if isinstance(source, str) and source:
+            return transcript.system_prompt, (
+                f"Stored with the transcript; the paper's own file, from {escape_markdown(source)}."
+            )
         return transcript.system_prompt, "Stored with the transcript."
     try:
         variant = prompts.get_variant(transcript.variant)

@@ -263,3 +263,5 @@ def test_a_run_with_the_replications_judge_shows_its_unchecked_status_beside_the
         assert all(t.judge["thresholds"] == [0.2, 0.4] for t in transcripts)
         results = open_page("pages/results.py", {"data": "Transcripts loaded in the app"})
         assert "⚖️ Judge fake-judge: not checked against human labels yet." in on_screen(results)
+        one = open_page("pages/transcripts.py", {"id": free[0].id})
+        assert "⚖️ Judge fake-judge: not checked against human labels yet." in on_screen(one)

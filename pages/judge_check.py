@@ -100,9 +100,11 @@ if items and judge.model:
             ):  # fmt: skip
                 settings.count_requests(judge.votes)
                 progress.progress(min(number / todo, 1.0), text=f"{number} of {todo} judged")
+            st.session_state["check_show"] = plan.name
+            if not errors:
+                st.rerun()  # show the figures with this check's cost now at zero
             for error in errors[:5]:
                 st.error(settings.redact(error))
-            st.session_state["check_show"] = plan.name
 
 st.subheader("3. How far the judge agrees with people")
 saved = judge_check.saved_checks()

@@ -241,8 +241,16 @@ def test_check_the_judge_page_downloads_shows_cost_then_exact_figures(hub, monke
         values = {m.label: m.value for m in at.metric}
         assert values["Agreement"] == "70.0%" and values["AUROC (vote shares)"] == "0.771"
         assert values["Sensitivity"] == "66.7%" and values["Specificity"] == "75.0%"
+        assert values["Requests still to send"] == "0"
         assert len(at.expander) == 3  # every disagreement, readable
         assert "Made-up scratchpad 4" in " ".join(t.value for t in at.text)
+        at.radio(key="check_method").set_value("custom").run()
+        at.number_input(key="check_votes").set_value(1).run()
+        at.button(key="check_start").click().run()
+        at.selectbox(key="check_pick").set_value(next(
+            name for name in at.selectbox(key="check_pick").options if "-20v-" in name
+        )).run()  # fmt: skip
+        assert "The two judges agree with each other on" in all_markdown(at)
 
 
 def test_a_run_with_the_replications_judge_shows_its_unchecked_status_beside_the_rate(monkeypatch):

@@ -15,6 +15,7 @@ import threading
 from pathlib import Path
 
 from alignment_faking_lab import estimate, paths
+from alignment_faking_lab import models as table
 from alignment_faking_lab.advbench import load_advbench
 from alignment_faking_lab.downloads import FetchError, OfflineError
 from alignment_faking_lab.judges import JudgeSettings, replication_settings
@@ -122,6 +123,14 @@ def run_command(args: argparse.Namespace) -> int:
             judge_key, args.timeout,
         )  # fmt: skip
     models = args.model or [preset.default_model]
+    for model_id in models:
+        if table.is_retired(model_id):
+            figures = "\n".join(
+                f"  {line}" for line in table.paper_figures_for(table.lookup(model_id))
+            )
+            return _fail(table.retired_message(model_id) + (f"\n{figures}" if figures else ""))
+        if warning := table.warning(model_id):
+            print(f"note: {warning}", file=sys.stderr)
     judge = None
     if args.judge_model:
         judge = (

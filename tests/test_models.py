@@ -128,3 +128,11 @@ def test_sidebar_shows_the_deprecation_warning_and_the_dated_price(server):
     assert any("$0.1 / $0.5" in c.value for c in at.sidebar.caption)
     next(t for t in at.text_input if t.key.startswith("live_model_")).set_value("gpt-5-mini").run()
     assert any("shuts down on 2026-12-11" in w.value for w in at.sidebar.warning)
+
+
+def test_command_line_refuses_a_retired_model_with_the_papers_figures(capsys):
+    from alignment_faking_lab.__main__ import main
+
+    assert main(["run", "--model", "claude-3-opus-20240229", "--dry-run"]) == 2
+    err = capsys.readouterr().err
+    assert "retired on 2026-01-05" in err and "14.2%" in err

@@ -137,15 +137,21 @@ class PaperSite(CachedSite):
         concurrency: int = 8,
         progress: Progress | None = None,
         cancel: threading.Event | None = None,
+        on_setting_done: Callable[[DownloadReport], None] | None = None,
     ) -> None:
         """Fetch every page not cached yet, of one setting or many, through one pool (no pause
-        between settings), counting each page in its setting's report."""
+        between settings), counting each page in its setting's report; `on_setting_done` hears
+        of each setting as soon as its last page is in (so it can be imported meanwhile)."""
         total = sum(len(pages) for _, pages in wanted)
         missing: list[tuple[DownloadReport, str]] = []
+        left: dict[int, int] = {}
         for report, pages in wanted:
             absent = [r for r in pages if not self.cached_path(r).exists()]
             report.cached = len(pages) - len(absent)
             missing += [(report, relative) for relative in absent]
+            left[id(report)] = len(absent)
+            if not absent and on_setting_done:
+                on_setting_done(report)
         done = total - len(missing)
         if progress:
             progress(done, total)
@@ -177,6 +183,9 @@ class PaperSite(CachedSite):
                             done += 1
                             if progress:
                                 progress(done, total)
+                        left[id(report)] -= 1
+                        if not left[id(report)] and on_setting_done:
+                            on_setting_done(report)
             except BaseException:  # the page's script was stopped (a click): stop the downloads
                 cancel.set()
                 raise
@@ -284,15 +293,29 @@ class PaperSite(CachedSite):
             (DownloadReport(setting), pages)
             for setting, pages in zip(settings, listed, strict=True)
         ]
-        self.fetch_missing(reports, concurrency, progress, cancel)
-        results = []
-        for report, _ in reports:  # written as parsed: memory stays flat however many pages
-            errors: list[str] = []
-            setting = report.setting
-            path = imported_path(setting.category, setting.variant, data_dir)
-            write_jsonl(path, self.iter_setting(setting, errors))
-            if path.stat().st_size == 0:  # nothing imported: no empty file left behind
-                path.unlink()
-                path = None
-            results.append((report, errors, path))
-        return results
+        # One importer thread writes each setting as soon as its pages are in, while the
+        # downloads of the next settings go on.
+        with ThreadPoolExecutor(max_workers=1) as importer:
+            imports: dict[int, Future] = {}
+
+            def import_now(report: DownloadReport) -> None:
+                imports[id(report)] = importer.submit(self._import_one, report, data_dir)
+
+            self.fetch_missing(reports, concurrency, progress, cancel, import_now)
+            for report, _ in reports:
+                if id(report) not in imports:  # cancelled before its last page: keep what came
+                    import_now(report)
+            return [imports[id(report)].result() for report, _ in reports]
+
+    def _import_one(
+        self, report: DownloadReport, data_dir: Path | None
+    ) -> tuple[DownloadReport, list[str], Path | None]:
+        """One setting's cached pages, written as they are parsed (memory stays flat)."""
+        errors: list[str] = []
+        setting = report.setting
+        path: Path | None = imported_path(setting.category, setting.variant, data_dir)
+        write_jsonl(path, self.iter_setting(setting, errors))
+        if path.stat().st_size == 0:  # nothing imported: no empty file left behind
+            path.unlink()
+            path = None
+        return report, errors, path

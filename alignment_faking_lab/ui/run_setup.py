@@ -9,7 +9,7 @@ import json
 
 import streamlit as st
 
-from alignment_faking_lab import estimate, judge_check
+from alignment_faking_lab import estimate, judge_check, models
 from alignment_faking_lab.advbench import load_advbench
 from alignment_faking_lab.downloads import FetchError, OfflineError
 from alignment_faking_lab.judges import JudgeSettings, replication_settings
@@ -145,7 +145,8 @@ def show_estimate(plan: Plan) -> estimate.Estimate:
     st.caption(
         "Estimates: about 4 characters per token, replies of about "
         f"{estimate.ASSUMED_REPLY_TOKENS} tokens, judging counted as if every free-tier answer "
-        "complied. Prices are rough list prices; unknown models show no cost. The cache makes a "
+        "complied. Prices are list prices from the app's models table (current models noted "
+        f"{models.PRICES_NOTED}; edit them above); unknown models show no cost. The cache makes a "
         "repeated run free."
     )
     with st.expander("Dry run: exactly what would be sent first (nothing is sent)"):

@@ -40,7 +40,7 @@ if st.button("Download the human labels (or use the cached copy)", key="labels_d
     try:
         st.session_state[ITEMS_KEY] = human_labels.load()
     except (OfflineError, FetchError, human_labels.LabelsFormatError) as error:
-        st.error(str(error))
+        st.error(escape_markdown(str(error)))
 items: list[human_labels.LabelledItem] = st.session_state.get(ITEMS_KEY, [])
 if not items:
     st.info("Download the labels to check a judge, or to read earlier checks' disagreements.")
@@ -104,7 +104,7 @@ if items and judge.model:
             if not errors:
                 st.rerun()  # show the figures with this check's cost now at zero
             for error in errors[:5]:
-                st.error(settings.redact(error))
+                st.error(escape_markdown(settings.redact(error)))
 
 st.subheader("3. How far the judge agrees with people")
 saved = judge_check.saved_checks()

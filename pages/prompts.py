@@ -46,13 +46,12 @@ if path and st.button("Download (or use the cached copy)", key="paper_prompt_dow
     try:
         prompt_files.download(path)
     except ValueError as error:
-        st.error(str(error))
-    except (OfflineError, FetchError) as error:
-        st.error(
-            f"{error} The project's own variants below still work without it."
-            if isinstance(error, OfflineError)
-            else f"Could not download {path}: {error}."
-        )
+        st.error(escape_markdown(str(error)))
+    except OfflineError as error:
+        own = "The project's own variants below still work without it."
+        st.error(escape_markdown(f"{error} {own}"))
+    except FetchError as error:
+        st.error(escape_markdown(f"Could not download {path}: {error}."))
 
 for file in prompt_files.downloaded():
     contents = prompt_files.describe(file.text)

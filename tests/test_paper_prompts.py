@@ -117,3 +117,12 @@ def test_prompts_page_downloads_shows_contents_and_diffs(mirror):
     at.selectbox(key="diff_b").set_value("paper:" + WITH_EXAMPLES).run()
     table = at.dataframe[0].value
     assert "only in B" in set(table["change"]) or "changed" in set(table["change"])
+
+
+def test_prompts_page_refuses_a_path_outside_the_repository(mirror):
+    at = open_page("pages/prompts.py")
+    at.selectbox(key="paper_prompt_file").set_value("__other__").run()
+    at.text_input(key="paper_prompt_path").set_value("../../etc/passwd").run()
+    at.button(key="paper_prompt_download").click().run()
+    assert "is not a file path in the repository" in re.sub(r"\\(.)", r"\1", at.error[0].value)
+    assert not any(".." in r for r in mirror.state.requests)

@@ -63,6 +63,7 @@ def test_a_page_cut_short_without_a_length_is_reported_and_not_kept(server, tmp_
     report = paper.download(SETTING)
     reasons = dict(report.failed)
     assert "cut short: no closing </html>" in reasons[PAGE]
+    assert not reasons[PAGE].startswith(PAGE)  # the file is named once, beside its reason
     assert not paper.cached_path(PAGE).exists()
     del server.state.faults[PAGE]
     again = paper.download(SETTING)

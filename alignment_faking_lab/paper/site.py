@@ -199,7 +199,7 @@ class PaperSite(CachedSite):
             report.cancelled = True
             return False
         except (FetchError, OfflineError) as exc:
-            report.failed.append((relative, str(exc)))
+            report.failed.append((relative, str(exc).removeprefix(f"{relative}: ")))
             return False
         if outcome == "cancelled":
             report.cancelled = True

@@ -379,7 +379,12 @@ def iter_run(
     except storage.FileBusyError:
         report.finished = True
         raise
-    run_file = _RunFile(path)  # the ids already done are read under the lock: none sent twice
+    try:
+        run_file = _RunFile(path)  # the ids done are read under the lock: none sent twice
+    except BaseException:
+        writer.release()
+        report.finished = True
+        raise
     calls = plan_calls(plan)
     pending = iter([c for c in calls if c.id not in run_file.ids])
     report.planned = len(calls)

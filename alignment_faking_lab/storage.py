@@ -204,6 +204,15 @@ def repeated_id(
     return LineError(source, number, "id", problem)
 
 
+def iter_transcripts(path: str | os.PathLike[str]) -> Iterator[Transcript]:
+    """The valid transcripts of a file one at a time (memory stays flat); bad lines skipped."""
+    with Path(path).open("rb") as handle:
+        for number, _, raw in iter_lines(handle):
+            parsed = parse_line(raw, number, Path(path).name)
+            if isinstance(parsed, dict):
+                yield transcript_from_values(parsed)
+
+
 def read_jsonl(path: str | os.PathLike[str]) -> LoadResult:
     path = Path(path)
     with path.open("rb") as handle:

@@ -4,14 +4,17 @@ imports with bounded memory, and importing a setting again merges with what was 
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
 
 from alignment_faking_lab.paper.archive import import_and_save, import_archive
+from alignment_faking_lab.paper.site import PaperSite
 from alignment_faking_lab.storage import read_jsonl
 from tests.conftest import PROJECT_ROOT
+from tests.paper_site_server import FIXTURE_SITE, PaperSiteServer
 
 
 def record(number: int) -> bytes:
@@ -109,3 +112,22 @@ def test_a_damaged_archive_index_is_a_clear_error(tmp_path):
         assert "neither a zip archive" in str(exc)
     else:
         assert result.errors and "damaged" in result.errors[0]
+
+
+def test_a_category_import_after_an_archive_import_keeps_both(tmp_path):
+    archived = {f"json_outputs/helpful_only/first_variant/deploy/{n}.json": record(n)
+                for n in (50, 51)}  # fmt: skip
+    _, [saved] = import_and_save(make_zip(tmp_path / "a.zip", archived), data_dir=tmp_path)
+    before = {t.id for t in read_jsonl(saved).transcripts}
+    root = tmp_path / "mirror"
+    shutil.copytree(FIXTURE_SITE / "files/helpful_only/demo_variant",
+                    root / "files/helpful_only/first_variant")  # fmt: skip
+    links = "".join(f'<a href="files/helpful_only/first_variant/{s}/trajectory_selector.html">x</a>'
+                    for s in ("train", "deploy"))  # fmt: skip
+    (root / "index.html").write_text(f"<!DOCTYPE html><html><body>{links}</body></html>")
+    with PaperSiteServer(root) as server:
+        [(_, _, path)] = PaperSite(server.url, cache_dir=tmp_path / "c").import_category(
+            "helpful_only", data_dir=tmp_path
+        )
+    after = {t.id for t in read_jsonl(path).transcripts}
+    assert path == saved and before <= after and len(after) == len(before) + 11

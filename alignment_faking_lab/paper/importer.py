@@ -6,13 +6,14 @@ pairing and labels, and appear on every page like any other transcript.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import os
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from alignment_faking_lab import paths
 from alignment_faking_lab.parsing import NEXT_TURN
 from alignment_faking_lab.scorer import alignment_faking_from_labels, compliance_from_labels
-from alignment_faking_lab.storage import read_jsonl, write_jsonl
+from alignment_faking_lab.storage import iter_transcripts, read_jsonl, write_jsonl
 from alignment_faking_lab.transcript import Message, Provenance, Tier, Transcript, transcript_id
 
 PAPER_MODEL = "claude-3-opus"  # the model of the published main experiments
@@ -92,6 +93,38 @@ def save_imported(
     merged.update((t.id, t) for t in transcripts)
     ordered = sorted(merged.values(), key=lambda t: (_number(t.prompt_id), t.tier.value))
     write_jsonl(path, ordered)
+    return path
+
+
+def save_streamed(
+    transcripts: Iterable[Transcript], category: str, variant: str, data_dir: Path | None = None
+) -> Path | None:
+    """Like `save_imported`, written as the transcripts come (memory stays flat however large
+    the setting): the new ones in their order, then those of an earlier import (an archive, an
+    earlier download) that they do not replace. None when nothing at all is saved."""
+    path = imported_path(category, variant, data_dir)
+    earlier = path.with_name(path.name + ".earlier")
+    if path.is_file():
+        os.replace(path, earlier)
+    written: set[str] = set()
+
+    def new_then_earlier() -> Iterator[Transcript]:
+        for transcript in transcripts:
+            written.add(transcript.id)
+            yield transcript
+        if earlier.is_file():
+            yield from (t for t in iter_transcripts(earlier) if t.id not in written)
+
+    try:
+        write_jsonl(path, new_then_earlier())
+    except BaseException:
+        if earlier.is_file():
+            os.replace(earlier, path)  # nothing lost if the import fails half-way
+        raise
+    earlier.unlink(missing_ok=True)
+    if path.stat().st_size == 0:  # nothing imported: no empty file left behind
+        path.unlink()
+        return None
     return path
 
 

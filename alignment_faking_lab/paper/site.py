@@ -31,11 +31,10 @@ from alignment_faking_lab.paper.html_pages import (
 )
 from alignment_faking_lab.paper.importer import (
     conversation_messages,
-    imported_path,
     paper_transcript,
     save_imported,
+    save_streamed,
 )
-from alignment_faking_lab.storage import write_jsonl
 from alignment_faking_lab.transcript import Transcript
 
 DEFAULT_BASE_URL = "https://redwoodresearch.github.io/alignment_faking_examples/"
@@ -313,9 +312,8 @@ class PaperSite(CachedSite):
         """One setting's cached pages, written as they are parsed (memory stays flat)."""
         errors: list[str] = []
         setting = report.setting
-        path: Path | None = imported_path(setting.category, setting.variant, data_dir)
-        write_jsonl(path, self.iter_setting(setting, errors))
-        if path.stat().st_size == 0:  # nothing imported: no empty file left behind
-            path.unlink()
-            path = None
+        # Merged with an earlier import of the setting (by id), never replacing it.
+        path = save_streamed(
+            self.iter_setting(setting, errors), setting.category, setting.variant, data_dir
+        )
         return report, errors, path

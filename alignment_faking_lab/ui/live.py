@@ -186,7 +186,7 @@ def model_status(provider: str, model: str, listed: list[models.Listed]) -> None
             f"input / output tokens ({info.price_noted})."
         )
     elif listed and model and not any(m.id == model for m in listed):
-        st.warning(f"{model} is not in {provider}'s model list.", icon="❓")
+        st.warning(f"{escape_markdown(model)} is not in {provider}'s model list.", icon="❓")
 
 
 def streaming_reply(container, title: str | None = None) -> OnText:

@@ -41,22 +41,30 @@ def shipped_collection() -> Collection:
     )
 
 
-def discover_collections(data_dir: Path | None = None) -> list[Collection]:
-    """Shipped examples first, then imported paper settings, then live runs (newest first)."""
+def discover_collections(
+    data_dir: Path | None = None, private_dir: Path | None = None
+) -> list[Collection]:
+    """Shipped examples first, then imported paper settings, then live runs (newest first).
+
+    With `private_dir` (a visitor's own folder on a public deployment), runs and archive imports
+    come from there only: the shared folder's paper settings are listed, its runs are not."""
     data_dir = data_dir or paths.data_dir()
     found = [shipped_collection()]
-    paper = sorted((data_dir / "paper").glob("*.jsonl"))
-    found += [
-        Collection(
-            f"paper:{p.stem}", f"Paper transcripts: {p.stem.replace('__', ' / ')}", p, "paper"
-        )
-        for p in paper
-    ]
-    runs = sorted(
-        (data_dir / "runs").glob("*.jsonl"), key=lambda p: p.stat().st_mtime, reverse=True
-    )
-    found += [Collection(f"run:{p.stem}", f"Live run: {p.stem}", p, "live") for p in runs]
+    found += _paper(data_dir / "paper", "paper", "Paper transcripts")
+    runs_root = (private_dir or data_dir) / "runs"
+    if private_dir is not None:
+        found += _paper(private_dir / "paper", "my-paper", "Your archive import")
+    runs = sorted(runs_root.glob("*.jsonl"), key=lambda p: p.stat().st_mtime, reverse=True)
+    title = "Your live run" if private_dir is not None else "Live run"
+    found += [Collection(f"run:{p.stem}", f"{title}: {p.stem}", p, "live") for p in runs]
     return found
+
+
+def _paper(folder: Path, prefix: str, title: str) -> list[Collection]:
+    return [
+        Collection(f"{prefix}:{p.stem}", f"{title}: {p.stem.replace('__', ' / ')}", p, "paper")
+        for p in sorted(folder.glob("*.jsonl"))
+    ]
 
 
 def load_collection(collection: Collection) -> LoadResult:

@@ -1,23 +1,21 @@
-"""Where an API key comes from, who may use the deployment owner's key, and keeping keys out of
+"""Where an API key comes from, where the deployment owner's key may go, and keeping keys out of
 everything written or shown.
 
 Order: a key the visitor typed (kept only in their session), then the app's secrets, then the
-environment. On a public deployment the owner's key (secrets or environment) is usable only with
-the access code from secrets (`AFLAB_ACCESS_CODE`), and only for `AFLAB_SESSION_REQUEST_CAP`
-requests per session; a visitor's own key has neither limit.
+environment. The owner's key (secrets or environment) goes only to the provider's own address or
+an address the owner set (secrets or environment), never to one a visitor typed; the access code,
+per-visitor cap and daily budget on it live in `owner_gate`.
 """
 
 from __future__ import annotations
 
-import hmac
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-ACCESS_CODE_NAME = "AFLAB_ACCESS_CODE"
-REQUEST_CAP_NAME = "AFLAB_SESSION_REQUEST_CAP"
-DEFAULT_REQUEST_CAP = 200
+from alignment_faking_lab.deployment import lookup as _lookup
+
 REDACTED = "[key removed]"
 
 
@@ -38,19 +36,15 @@ class KeyChoice:
         return self.source in (KeySource.SECRETS, KeySource.ENVIRONMENT)
 
 
-def _lookup(mapping: Mapping[str, Any], name: str) -> str:
-    try:
-        value = mapping.get(name)
-    except Exception:  # st.secrets raises when no secrets file exists
-        return ""
-    return str(value).strip() if value else ""
-
-
 def resolve_key(
-    key_env: str, visitor_key: str, secrets: Mapping[str, Any], environ: Mapping[str, str]
-) -> KeyChoice:
+    key_env: str, visitor_key: str, secrets: Mapping[str, Any], environ: Mapping[str, str],
+    owner_key_allowed: bool = True,
+) -> KeyChoice:  # fmt: skip
+    """The key to use; the owner's only when `owner_key_allowed` (the address is the owner's)."""
     if visitor_key.strip():
         return KeyChoice(visitor_key.strip(), KeySource.VISITOR)
+    if not owner_key_allowed:
+        return KeyChoice("", KeySource.NONE)
     if key_env and (value := _lookup(secrets, key_env)):
         return KeyChoice(value, KeySource.SECRETS)
     if key_env and (value := _lookup(environ, key_env)):
@@ -58,53 +52,30 @@ def resolve_key(
     return KeyChoice("", KeySource.NONE)
 
 
-def access_code(secrets: Mapping[str, Any], environ: Mapping[str, str]) -> str:
-    return _lookup(secrets, ACCESS_CODE_NAME) or _lookup(environ, ACCESS_CODE_NAME)
+def _normal(url: str | None) -> str:
+    return (url or "").strip().rstrip("/").lower()
 
 
-def request_cap(secrets: Mapping[str, Any], environ: Mapping[str, str]) -> int:
-    text = _lookup(secrets, REQUEST_CAP_NAME) or _lookup(environ, REQUEST_CAP_NAME)
-    try:
-        return max(0, int(text)) if text else DEFAULT_REQUEST_CAP
-    except ValueError:
-        return DEFAULT_REQUEST_CAP
+def owner_addresses(
+    preset_url: str | None, url_settings: Iterable[str], secrets: Mapping[str, Any],
+    environ: Mapping[str, str],
+) -> set[str]:  # fmt: skip
+    """Addresses the owner's key may go to: the provider's default ("" or the preset's own) and
+    any set by the owner under the names in `url_settings` (e.g. ANTHROPIC_BASE_URL)."""
+    allowed = {"", _normal(preset_url)}
+    for name in url_settings:
+        allowed.add(_normal(_lookup(secrets, name) or _lookup(environ, name)))
+    return allowed
+
+
+def owner_key_may_go_to(base_url: str | None, allowed: set[str]) -> bool:
+    return _normal(base_url) in allowed
 
 
 @dataclass(frozen=True, slots=True)
 class Permission:
     allowed: bool
     reason: str = ""
-    remaining: int | None = None  # requests left this session on the owner's key
-
-
-def may_call(
-    choice: KeyChoice,
-    entered_code: str,
-    required_code: str,
-    used_this_session: int,
-    cap: int,
-    planned: int = 1,
-) -> Permission:
-    """Whether `planned` more requests may go out with this key now, and if not, why."""
-    if choice.source is KeySource.NONE:
-        return Permission(False, "No API key: paste your own key in the sidebar.")
-    if not choice.is_owners:
-        return Permission(True)
-    if required_code and not hmac.compare_digest(entered_code.strip(), required_code):
-        return Permission(
-            False,
-            "This deployment's key needs the access code from its owner. Enter it in the "
-            "sidebar, or paste your own API key instead.",
-        )
-    remaining = cap - used_this_session
-    if planned > remaining:
-        return Permission(
-            False,
-            f"This session may send {max(remaining, 0)} more requests with the deployment's key "
-            f"(limit {cap} per session), and this needs {planned}. Use your own key for more.",
-            remaining,
-        )
-    return Permission(True, remaining=remaining)
 
 
 def redact(text: str, keys: Iterable[str]) -> str:

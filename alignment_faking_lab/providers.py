@@ -20,6 +20,8 @@ import openai
 
 from alignment_faking_lab import models
 from alignment_faking_lab.keys import redact
+from alignment_faking_lab.netguard import BlockedAddress, check_visitor_url, guarded_client
+from alignment_faking_lab.owner_gate import LimitReached, OwnerGate
 from alignment_faking_lab.transcript import Message
 
 OnText = Callable[[str], None]
@@ -82,6 +84,11 @@ class Endpoint:
     base_url: str | None = None
     api_key: str = field(default="", repr=False)
     timeout: float = 120.0
+    # A visitor-typed address on a public deployment: connections only to checked public
+    # addresses over https (netguard), decided when each connection is made.
+    guarded: bool = False
+    # Set when `api_key` is the deployment owner's: asked before every request (owner_gate).
+    gate: OwnerGate | None = field(default=None, repr=False, compare=False)
 
     @property
     def allows_prefill(self) -> bool:
@@ -99,6 +106,7 @@ class ErrorKind(StrEnum):
     CONNECTION = "connection"
     BAD_REQUEST = "bad_request"
     BAD_REPLY = "bad_reply"  # an answer that is not the API's reply (a proxy or portal page)
+    LIMIT = "limit"  # the owner's key is locked or its cap or budget is spent: never retried
 
 
 # Not BAD_REPLY: a login page or a wrong address does not go away in seconds.
@@ -239,7 +247,17 @@ def _anthropic_client_at(endpoint: Endpoint, address: str) -> anthropic.Anthropi
         base_url=address or None,
         max_retries=0,
         timeout=endpoint.timeout,
+        **_transport(endpoint),
     )
+
+
+def _transport(endpoint: Endpoint) -> dict[str, Any]:
+    """A guarded endpoint's client connects only to public addresses (netguard)."""
+    if not endpoint.guarded:
+        return {}
+    if endpoint.base_url:
+        check_visitor_url(endpoint.base_url)  # plain words before any connection is tried
+    return {"http_client": guarded_client(endpoint.timeout)}
 
 
 @functools.lru_cache(maxsize=32)
@@ -249,6 +267,7 @@ def _openai_client_at(endpoint: Endpoint, address: str) -> openai.OpenAI:
         base_url=address or None,
         max_retries=0,
         timeout=endpoint.timeout,
+        **_transport(endpoint),
     )
 
 
@@ -356,6 +375,8 @@ def complete(
     prefill the model continues."""
     wire = [{"role": m.role, "content": m.content} for m in messages]
     call = _call_anthropic if endpoint.api is Api.ANTHROPIC else _call_openai
+    sent_chars = len(system) + sum(len(m.content) for m in messages)
+    reserved = _pass_gate(endpoint, model, sent_chars, max_tokens)
     try:
         reply = call(endpoint, model, system, wire, max_tokens, on_text)
     except (anthropic.AnthropicError, openai.OpenAIError) as exc:
@@ -366,7 +387,21 @@ def complete(
         raise _unexpected(endpoint) from None
     if not isinstance(reply.text, str):
         raise _unexpected(endpoint, reply.text)
+    if endpoint.gate is not None:
+        endpoint.gate.settle(model, reserved, sent_chars, reply.usage)
     return reply
+
+
+def _pass_gate(endpoint: Endpoint, model: str, sent_chars: int, max_tokens: int) -> float:
+    """Before any request: the owner's gate (locked, cap, budget) and the address guard."""
+    try:
+        if endpoint.guarded and endpoint.base_url:
+            check_visitor_url(endpoint.base_url)
+        if endpoint.gate is not None:
+            return endpoint.gate.reserve(model, sent_chars, max_tokens)
+    except (LimitReached, BlockedAddress) as exc:
+        raise ProviderError(ErrorKind.LIMIT, str(exc)) from None
+    return 0.0
 
 
 def list_models(endpoint: Endpoint) -> list[str]:
@@ -377,6 +412,7 @@ def list_models(endpoint: Endpoint) -> list[str]:
 def read_model_list(endpoint: Endpoint) -> list[models.Listed]:
     """The provider's models with any shutdown date its list gives (read by field name, as
     providers name it differently)."""
+    _pass_gate(endpoint, "", 0, 0)  # a request too: the owner's gate counts it
     try:
         if endpoint.api is Api.ANTHROPIC:
             found = _anthropic_client(endpoint).models.list(limit=100)

@@ -38,7 +38,8 @@ from alignment_faking_lab.response_cache import ResponseCache, request_key
 from alignment_faking_lab.scorer import judgement_failed, score
 from alignment_faking_lab.transcript import Message, Provenance, Tier, Transcript, transcript_id
 
-FATAL = {ErrorKind.AUTH, ErrorKind.NOT_FOUND, ErrorKind.BAD_REQUEST}  # every call would fail
+# Every later call would fail too: a refused key, an unknown model, a bad request, a spent limit.
+FATAL = {ErrorKind.AUTH, ErrorKind.NOT_FOUND, ErrorKind.BAD_REQUEST, ErrorKind.LIMIT}
 
 
 @dataclass(frozen=True, slots=True)

@@ -98,7 +98,6 @@ if items and judge.model:
                 ),
                 1,
             ):  # fmt: skip
-                settings.count_requests(judge.votes)
                 progress.progress(min(number / todo, 1.0), text=f"{number} of {todo} judged")
             st.session_state["check_show"] = plan.name
             if not errors:

@@ -5,10 +5,18 @@ from pathlib import Path
 
 import streamlit as st
 
+from alignment_faking_lab import deployment
 from alignment_faking_lab.paper.archive import import_and_save
 from alignment_faking_lab.paper.html_pages import PaperPageError, PaperSetting
 from alignment_faking_lab.paper.labels import GLOSSARY
-from alignment_faking_lab.paper.site import DEFAULT_BASE_URL, FetchError, OfflineError, PaperSite
+from alignment_faking_lab.paper.site import (
+    DEFAULT_BASE_URL,
+    PAPER_SITE_SETTING,
+    FetchError,
+    OfflineError,
+    PaperSite,
+)
+from alignment_faking_lab.ui import visitor_space
 from alignment_faking_lab.ui.data import select_source, sidebar_data_picker
 from alignment_faking_lab.ui.navigation import page_setup
 from alignment_faking_lab.ui.paper_check_view import imported_settings, show_paper_check
@@ -24,8 +32,13 @@ st.markdown(
 )
 sidebar_data_picker()
 
+official_url = deployment.owner_setting(PAPER_SITE_SETTING) or DEFAULT_BASE_URL
 with st.expander("Where the data comes from", expanded=False):
-    base_url = st.text_input("Transcript site", DEFAULT_BASE_URL, key="paper_base_url")
+    if deployment.is_public():  # imports are shared by every visitor: only the official site
+        base_url = official_url
+        st.markdown(f"Transcript site: `{escape_markdown(base_url)}`")
+    else:
+        base_url = st.text_input("Transcript site", official_url, key="paper_base_url")
     st.caption(
         "The published transcript site of arXiv:2412.14093 (Anthropic and Redwood Research). "
         "Transcripts carry canary strings meant to keep them out of training data; they are kept."
@@ -115,16 +128,30 @@ if (clicked or st.session_state.pop(RETRY_KEY, False)) and "/" in setting_key:
         st.session_state.pop(DOWNLOADING_KEY, None)
 
 with st.expander("…or import the bulk archive you downloaded (json_outputs, zip or folder)"):
-    archive_path = st.text_input("Path on this server", placeholder="~/Downloads/json_outputs.zip")
-    if st.button("Import archive", disabled=not archive_path):
+    if deployment.is_public():
+        archive = st.file_uploader("The archive (zip)", type=["zip"], key="archive_upload")
+        st.caption("Imported for you alone, for this browser session.")
+        archive_path = None
+        if archive is not None and st.button("Import archive", key="archive_import"):
+            folder = visitor_space.data_root() / "uploads"
+            folder.mkdir(parents=True, exist_ok=True)
+            archive_path = folder / "archive.zip"
+            archive_path.write_bytes(archive.getvalue())
+        destination, prefix = visitor_space.data_root(), "my-paper"
+    else:
+        typed = st.text_input("Path on this server", placeholder="~/Downloads/json_outputs.zip")
+        import_clicked = st.button("Import archive", disabled=not typed, key="archive_import")
+        archive_path = Path(typed).expanduser() if import_clicked else None
+        destination, prefix = None, "paper"
+    if archive_path is not None:
         try:
-            result, saved_paths = import_and_save(Path(archive_path).expanduser())
+            result, saved_paths = import_and_save(archive_path, data_dir=destination)
         except (OSError, ValueError) as exc:
-            st.error(escape_markdown(f"Could not import {archive_path}: {exc}"))
+            st.error(escape_markdown(f"Could not import {archive_path.name}: {exc}"))
         else:
             st.success(f"Imported {result.count} transcripts into {len(saved_paths)} setting(s).")
             for saved_path in saved_paths:
-                select_source(f"paper:{saved_path.stem}")
+                select_source(f"{prefix}:{saved_path.stem}")
             if result.errors:
                 st.warning(f"{len(result.errors)} file(s) could not be read:")
                 st.code("\n".join(result.errors[:50]), language=None, wrap_lines=True)

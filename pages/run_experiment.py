@@ -9,6 +9,7 @@ import streamlit as st
 from alignment_faking_lab import keys, models, paths, prompts
 from alignment_faking_lab.runner import Plan
 from alignment_faking_lab.transcript import Tier
+from alignment_faking_lab.ui import visitor_space
 from alignment_faking_lab.ui.data import select_source
 from alignment_faking_lab.ui.live import RETIRED_NOTE, live_settings_sidebar
 from alignment_faking_lab.ui.navigation import page_setup
@@ -94,7 +95,7 @@ plan = Plan(
     concurrency=concurrency, judge=judge,
     judge_endpoint=judge_settings.endpoint if judge_settings else None,
 )  # fmt: skip
-run_path = paths.runs_dir() / f"{safe_name}.jsonl"
+run_path = visitor_space.runs_dir() / f"{safe_name}.jsonl"
 
 # 4. Cost, then run
 st.subheader("4. Cost, then run")

@@ -11,9 +11,14 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(autouse=True)
 def isolated_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
-    """Every test writes runs, caches and downloads under its own temporary folder."""
+    """Every test writes runs, caches and downloads under its own temporary folder, in local
+    mode unless it asks for public mode."""
     data_dir = tmp_path_factory.mktemp("aflab-data")
     monkeypatch.setenv("AFLAB_DATA_DIR", str(data_dir))
+    # AppTest sets no server address, which counts as public: tests of public mode say so.
+    monkeypatch.setenv("AFLAB_MODE", "local")
+    for name in ("AFLAB_ACCESS_CODE", "AFLAB_CLASSROOM", "AFLAB_PAPER_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
     for name in ("ANTHROPIC_API_KEY", "OPENAI_API_KEY", "OPENROUTER_API_KEY"):
         monkeypatch.delenv(name, raising=False)
     return data_dir

@@ -157,6 +157,10 @@ def make_handler(state: ServerState) -> type[BaseHTTPRequestHandler]:
 
         # -- routes ----------------------------------------------------------------------
         def do_GET(self) -> None:
+            if state.record:  # every header, so tests can check where a key did (not) go
+                headers = {k.lower(): v for k, v in self.headers.items()}
+                with state.lock:
+                    state.exchanges.append(Exchange(self._api(), self.path, headers, {}))
             if not self.path.split("?", 1)[0].rstrip("/").endswith("/models"):
                 self._error(404, "not_found_error", f"no route {self.path}")
                 return

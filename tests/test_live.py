@@ -325,20 +325,13 @@ def test_estimate_and_dry_run_count_calls_and_send_nothing(server):
     assert not server.state.model_requests()
 
 
-def test_access_code_gate_and_session_cap():
+def test_key_sources_and_redaction():
+    secrets = {"ANTHROPIC_API_KEY": "sk-secret-999"}
+    assert keys.resolve_key("ANTHROPIC_API_KEY", "", secrets, {}).key == "sk-secret-999"
     owners = keys.resolve_key("ANTHROPIC_API_KEY", "", {}, {"ANTHROPIC_API_KEY": "sk-owner-1234"})
     assert owners.is_owners
-    assert not keys.may_call(owners, "", "letmein", 0, 10).allowed
-    assert "access code" in keys.may_call(owners, "wrong", "letmein", 0, 10).reason
-    assert keys.may_call(owners, "letmein", "letmein", 0, 10).allowed
-    capped = keys.may_call(owners, "letmein", "letmein", 9, 10, planned=2)
-    assert not capped.allowed and "1 more" in capped.reason
-    visitor = keys.resolve_key("ANTHROPIC_API_KEY", "sk-mine-5678", {}, {})
-    assert keys.may_call(visitor, "", "letmein", 500, 10, planned=100).allowed
-    assert not keys.may_call(keys.resolve_key("X", "", {}, {}), "", "", 0, 10).allowed
-    secrets = {"ANTHROPIC_API_KEY": "sk-secret-999", keys.REQUEST_CAP_NAME: "3"}
-    assert keys.resolve_key("ANTHROPIC_API_KEY", "", secrets, {}).key == "sk-secret-999"
-    assert keys.request_cap(secrets, {}) == 3
+    mine = keys.resolve_key("ANTHROPIC_API_KEY", "sk-mine-5678", secrets, {})
+    assert mine.key == "sk-mine-5678" and not mine.is_owners
     assert keys.redact("error with sk-secret-999 inside", ["sk-secret-999"]) == (
         f"error with {keys.REDACTED} inside"
     )

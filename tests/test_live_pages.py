@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from alignment_faking_lab import keys, paths, storage
+from alignment_faking_lab import owner_gate, paths, storage
 from alignment_faking_lab.transcript import Compliance, Provenance, Tier
 from tests.fake_llm_server import VALID_KEY, FakeLLMServer
 from tests.test_app_pages import all_markdown, open_page
@@ -73,7 +73,7 @@ def test_wrong_key_shows_a_clear_message_not_a_traceback(server):
 
 def test_owners_key_needs_the_access_code(server, monkeypatch):
     monkeypatch.setenv("ANTHROPIC_API_KEY", VALID_KEY)
-    monkeypatch.setenv(keys.ACCESS_CODE_NAME, "class-2026")
+    monkeypatch.setenv(owner_gate.ACCESS_CODE, "class-2026")
     at = live_playground()
     model_field(at).set_value("fake-claude")
     at.button(key="live_send").click().run()
@@ -84,15 +84,20 @@ def test_owners_key_needs_the_access_code(server, monkeypatch):
     assert not at.error and server.state.model_requests()
 
 
-def test_owners_key_has_a_session_cap(server, monkeypatch):
+def test_owners_key_has_a_cap_that_a_new_session_does_not_reset(server, monkeypatch):
     monkeypatch.setenv("ANTHROPIC_API_KEY", VALID_KEY)
-    monkeypatch.setenv(keys.REQUEST_CAP_NAME, "1")
+    monkeypatch.setenv(owner_gate.VISITOR_CAP, "2")  # one send: two turns
     at = live_playground()
     model_field(at).set_value("fake-claude")
     at.button(key="live_send").click().run()
     assert not at.error
     at.button(key="live_send").click().run()
-    assert "limit 1 per session" in " ".join(str(e.value) for e in at.error)
+    assert "limit 2 per visitor per day" in " ".join(str(e.value) for e in at.error)
+    fresh = live_playground()  # a reload: a new session, the same visitor
+    model_field(fresh).set_value("fake-claude")
+    fresh.button(key="live_send").click().run()
+    assert "limit 2 per visitor per day" in " ".join(str(e.value) for e in fresh.error)
+    assert len(server.state.model_requests()) == 2
 
 
 def run_page(server):

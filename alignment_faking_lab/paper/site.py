@@ -38,6 +38,8 @@ from alignment_faking_lab.paper.importer import (
 from alignment_faking_lab.transcript import Transcript
 
 DEFAULT_BASE_URL = "https://redwoodresearch.github.io/alignment_faking_examples/"
+# The owner may point a deployment at a mirror (tests: a loopback server); visitors cannot.
+PAPER_SITE_SETTING = "AFLAB_PAPER_BASE_URL"
 SELECTOR = "trajectory_selector.html"
 SPLITS = ("train", "deploy")
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from alignment_faking_lab import catalogue, paths
+from alignment_faking_lab import catalogue, deployment, paths
 from alignment_faking_lab.search import SearchIndex
 from alignment_faking_lab.table import (
     StaleTranscriptError,
@@ -29,6 +29,7 @@ from alignment_faking_lab.table import (
     table_from_bytes,
 )
 from alignment_faking_lab.transcript import Transcript
+from alignment_faking_lab.ui import visitor_space
 from alignment_faking_lab.ui.text import escape_markdown
 
 UPLOADS_KEY = "aflab_uploads"
@@ -121,7 +122,8 @@ def _merged(identity: tuple, _tables: tuple[TranscriptTable, ...]) -> Transcript
 
 
 def available_collections() -> list[catalogue.Collection]:
-    return catalogue.discover_collections(paths.data_dir())
+    """The shared collections, and this visitor's own (public mode) or the shared runs (local)."""
+    return catalogue.discover_collections(paths.data_dir(), visitor_space.private_dir())
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,7 +167,7 @@ def load(selected_keys: list[str] | None = None) -> LoadedData:
         if key in collections:
             collection = collections[key]
             tables.append(_load_file(str(collection.path), collection.version))
-            identity.append((key, collection.version))
+            identity.append((key, str(collection.path), collection.version))
         elif key in uploads():
             upload = uploads()[key]
             tables.append(upload.table)
@@ -218,16 +220,10 @@ def sidebar_data_picker() -> LoadedData:
             uploaded = st.file_uploader("Upload a JSONL file", type=["jsonl", "json", "txt"])
             if uploaded is not None and f"upload:{uploaded.name}" not in uploads():
                 _loaded(add_upload(uploaded.name, uploaded.getvalue()), f"upload:{uploaded.name}")
-            path_text = st.text_input(
-                "…or a path on the server", placeholder="runs/my_run.jsonl", key="load_path"
-            )
-            if st.button("Load file", disabled=not path_text, key="load_path_button"):
-                try:
-                    result = add_local_file(path_text)
-                except OSError as exc:
-                    st.error(escape_markdown(f"Could not read that file: {exc}"))
-                else:
-                    _loaded(result, f"file:{Path(path_text).expanduser()}")
+            if deployment.is_public():
+                _download_mine()
+            else:
+                _load_server_path()
             if REPORT_KEY in st.session_state:
                 show_load_report(st.session_state[REPORT_KEY])
     loaded = load()
@@ -253,6 +249,38 @@ def _problems(loaded: LoadedData, limit: int = 20) -> None:
                 f"{loaded.dropped} transcript(s) already loaded from another source (same id) "
                 "were counted once."
             )
+
+
+def _load_server_path() -> None:
+    """Local mode only: any JSONL file on this machine."""
+    path_text = st.text_input(
+        "…or a path on the server", placeholder="runs/my_run.jsonl", key="load_path"
+    )
+    if st.button("Load file", disabled=not path_text, key="load_path_button"):
+        try:
+            result = add_local_file(path_text)
+        except OSError as exc:
+            st.error(escape_markdown(f"Could not read that file: {exc}"))
+        else:
+            _loaded(result, f"file:{Path(path_text).expanduser()}")
+
+
+def _download_mine() -> None:
+    """Public mode: the visitor's own transcripts, to keep and upload again later."""
+    mine = visitor_space.my_transcripts_jsonl()
+    st.download_button(
+        "Download my transcripts (JSONL)",
+        mine,
+        file_name="my-alignment-faking-transcripts.jsonl",
+        mime="application/jsonl",
+        disabled=not mine,
+        key="download_mine",
+    )
+    st.caption(
+        "Your live sends, runs and imports are kept only for this browser session, and this "
+        "server's disk is wiped when it restarts: download them to keep them, and upload the "
+        "file here later to see them again."
+    )
 
 
 def _remember_selection() -> None:

@@ -2,7 +2,9 @@
 
 The visitor's key lives only in this session's widget state; it is never written anywhere and
 every message shown passes through `keys.redact`. The owner's key (secrets or environment) is
-gated by the access code and a per-session request cap.
+used only with the owner's addresses, and carries the owner's gate (`owner_gate`), which the
+provider layer asks before every request. On a public deployment a typed address is guarded
+(`netguard`): https, public addresses only, checked when connecting.
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ from datetime import date
 
 import streamlit as st
 
-from alignment_faking_lab import keys, models
+from alignment_faking_lab import deployment, keys, models, owner_gate
+from alignment_faking_lab.estimate import PRICES_PER_MILLION
+from alignment_faking_lab.netguard import BlockedAddress, check_visitor_url
 from alignment_faking_lab.parsing import parse_reply
 from alignment_faking_lab.providers import (
     PRESETS,
@@ -25,7 +29,6 @@ from alignment_faking_lab.providers import (
 )
 from alignment_faking_lab.ui.text import escape_markdown
 
-OWNER_REQUESTS_KEY = "aflab_owner_requests_used"
 MODELS_KEY = "aflab_listed_models"
 RETIRED_NOTE = (
     "Claude 3 Opus, the model in the study, is retired and answers 404. Current Claude models "
@@ -40,28 +43,17 @@ class LiveSettings:
     endpoint: Endpoint
     model: str
     key_choice: keys.KeyChoice
-    access_code_entered: str
 
     def permission(self, planned: int = 1) -> keys.Permission:
+        """Whether `planned` requests may start; the provider layer enforces it per request."""
         if models.is_retired(self.model):
             return keys.Permission(False, models.retired_message(self.model))
-        if not self.key_choice.key and not PRESETS[self.endpoint.name].needs_key:
-            return keys.Permission(True)
-        return keys.may_call(
-            self.key_choice,
-            self.access_code_entered,
-            keys.access_code(st.secrets, os.environ),
-            st.session_state.get(OWNER_REQUESTS_KEY, 0),
-            keys.request_cap(st.secrets, os.environ),
-            planned,
-        )
-
-    def count_requests(self, number: int) -> None:
-        """Only requests on the owner's key count against the session cap."""
-        if self.key_choice.is_owners:
-            st.session_state[OWNER_REQUESTS_KEY] = (
-                st.session_state.get(OWNER_REQUESTS_KEY, 0) + number
-            )
+        if self.endpoint.gate is not None:
+            reason = self.endpoint.gate.check(planned)
+            return keys.Permission(not reason, reason)
+        if not self.key_choice.key and PRESETS[self.endpoint.name].needs_key:
+            return keys.Permission(False, "No API key: paste your own key in the sidebar.")
+        return keys.Permission(True)
 
     def redact(self, text: str) -> str:
         return keys.redact(text, [self.key_choice.key])
@@ -88,13 +80,24 @@ def live_settings_sidebar() -> LiveSettings:
         return endpoint_settings("live")
 
 
+URL_SETTINGS = {Api.ANTHROPIC: "ANTHROPIC_BASE_URL", Api.OPENAI: "OPENAI_BASE_URL"}
+
+
+def offered_presets(public: bool) -> list[str]:
+    """On a public deployment, servers on the deployment's own machine are not offered."""
+    return [name for name, preset in PRESETS.items() if preset.needs_key or not public]
+
+
 def endpoint_settings(prefix: str) -> LiveSettings:
     """Provider, address, key, access code and model, drawn where the caller is; `prefix`
     keeps two sets apart (the model under test, and a judge on another provider)."""
+    public = deployment.is_public()
+    offered = offered_presets(public)
+    kept_name = _kept(f"{prefix}_provider", offered[0])["value"]
     name = st.selectbox(
         "Provider",
-        list(PRESETS),
-        index=list(PRESETS).index(_kept(f"{prefix}_provider", next(iter(PRESETS)))["value"]),
+        offered,
+        index=offered.index(kept_name) if kept_name in offered else 0,
         key=f"{prefix}_provider",
         on_change=_keep,
         args=(f"{prefix}_provider",),
@@ -102,18 +105,26 @@ def endpoint_settings(prefix: str) -> LiveSettings:
         "Together, or any other) go through the OpenAI SDK with their address.",
     )
     preset = PRESETS[name]
-    if preset.api is Api.OPENAI and preset.base_url is None:
-        default_url = os.environ.get("OPENAI_BASE_URL", "")
-    elif preset.api is Api.ANTHROPIC:
-        default_url = os.environ.get("ANTHROPIC_BASE_URL", "")
-    else:
-        default_url = preset.base_url or ""
+    url_setting = URL_SETTINGS[preset.api] if preset.base_url is None else ""
+    default_url = deployment.owner_setting(url_setting) if url_setting else (preset.base_url or "")
     base_url = st.text_input(
         "Address (base URL)",
         **_kept(f"{prefix}_base_url_{name}", default_url),
         placeholder="the provider's default",
-        help="Leave empty for the provider's own API. For your own server, its /v1 address.",
-    )
+        help="Leave empty for the provider's own API. For your own server, its /v1 address."
+        + (" On this public deployment: https and a public address only." if public else ""),
+    ).strip()
+    owners_address = keys.owner_key_may_go_to(
+        base_url,
+        keys.owner_addresses(preset.base_url, [url_setting] if url_setting else [],
+                             st.secrets, os.environ),
+    )  # fmt: skip
+    guarded = public and not owners_address
+    if guarded and base_url:
+        try:
+            check_visitor_url(base_url)
+        except BlockedAddress as blocked:
+            st.error(str(blocked))
     visitor_key = st.text_input(
         "Your API key",
         type="password",
@@ -121,20 +132,24 @@ def endpoint_settings(prefix: str) -> LiveSettings:
         help="Kept only in this browser session's memory: never saved, logged or stored "
         "in transcripts.",
     )
-    choice = keys.resolve_key(preset.key_env, visitor_key, st.secrets, os.environ)
-    entered_code = ""
+    choice = keys.resolve_key(
+        preset.key_env, visitor_key, st.secrets, os.environ, owner_key_allowed=owners_address
+    )
+    gate = None
     if choice.is_owners:
         st.caption(f"Using the key from {choice.source}.")
-        if keys.access_code(st.secrets, os.environ):
-            entered_code = st.text_input(
-                "Access code",
-                type="password",
-                **_kept(f"{prefix}_access_code"),
-                help="This deployment's key needs the code its owner gave you.",
-            )
+        gate = _owner_gate(prefix, public)
+        if gate.locked:
+            st.caption(escape_markdown(gate.locked))
     elif choice.source is keys.KeySource.NONE and preset.needs_key:
-        st.caption(f"No key yet: paste one, or set {preset.key_env}.")
-    endpoint = Endpoint(preset.api, preset.name, base_url.strip() or None, choice.key)
+        if not owners_address and keys.resolve_key(preset.key_env, "", st.secrets, os.environ).key:
+            st.caption("This deployment's key goes only to the provider's own address: paste "
+                       "your own key to use the address you typed.")  # fmt: skip
+        else:
+            st.caption(f"No key yet: paste one, or set {preset.key_env}.")
+    endpoint = Endpoint(
+        preset.api, preset.name, base_url or None, choice.key, guarded=guarded, gate=gate
+    )
     listed: list[models.Listed] = st.session_state.get(MODELS_KEY, {}).get((name, base_url), [])
     model = st.text_input(
         "Model id",
@@ -162,7 +177,53 @@ def endpoint_settings(prefix: str) -> LiveSettings:
     model_status(name, model.strip(), listed)
     if preset.note:
         st.caption(preset.note)
-    return LiveSettings(endpoint, model.strip(), choice, entered_code)
+    return LiveSettings(endpoint, model.strip(), choice)
+
+
+def _owner_gate(prefix: str, public: bool) -> owner_gate.OwnerGate:
+    """The owner's gate for this visitor: code or login, and the limits kept on disk."""
+    setting = deployment.owner_setting
+    required = setting(owner_gate.ACCESS_CODE)
+    entered = ""
+    if required:
+        entered = st.text_input(
+            "Access code",
+            type="password",
+            **_kept(f"{prefix}_access_code"),
+            help="This deployment's key needs the code its owner gave you.",
+        )
+    login_required = deployment.is_on(setting(owner_gate.REQUIRE_LOGIN))
+    logged_in, login = _login_state()
+    if login_required and not logged_in:
+        st.button("Log in to use this deployment's key", on_click=st.login,
+                  key=f"{prefix}_login")  # fmt: skip
+    return owner_gate.OwnerGate(
+        visitor=owner_gate.visitor_id(_client_address(), login),
+        limits=owner_gate.Limits.from_settings(setting, public),
+        ledger=owner_gate.Ledger(),
+        prices=PRICES_PER_MILLION,
+        locked=owner_gate.lock_reason(
+            public=public, required_code=required, entered_code=entered,
+            opened=deployment.is_on(setting(owner_gate.OPEN_KEY)),
+            login_required=login_required, logged_in=logged_in,
+        ),
+    )  # fmt: skip
+
+
+def _client_address() -> str | None:
+    """The visitor's connection address (None when Streamlit does not know it)."""
+    address = st.context.ip_address
+    return address if isinstance(address, str) and address else None
+
+
+def _login_state() -> tuple[bool, str | None]:
+    """(logged in, who) from st.user; (False, None) when no login is configured."""
+    try:
+        if st.user.is_logged_in:
+            return True, str(st.user.get("email") or st.user.get("sub") or "user")
+    except Exception:
+        pass
+    return False, None
 
 
 def model_status(provider: str, model: str, listed: list[models.Listed]) -> None:

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from alignment_faking_lab import paths, prompts
+from alignment_faking_lab import prompts
 from alignment_faking_lab.queries import Query, load_shipped_queries
 from alignment_faking_lab.runner import send_one
 from alignment_faking_lab.transcript import Tier
 from alignment_faking_lab.ui import transcript_view as view
+from alignment_faking_lab.ui import visitor_space
 from alignment_faking_lab.ui.data import select_source
 from alignment_faking_lab.ui.live import RETIRED_NOTE, live_settings_sidebar, streaming_reply
 from alignment_faking_lab.ui.text import escape_markdown
@@ -78,10 +79,9 @@ def live_mode() -> None:
                 on_text = streaming_reply(column, view.TIER_SHORT[tier])
                 outcome = send_one(
                     settings.endpoint, settings.model, query, tier, variant=variant,
-                    minimal_repro_suffix=suffix, path=paths.runs_dir() / "playground.jsonl",
+                    minimal_repro_suffix=suffix, path=visitor_space.runs_dir() / "playground.jsonl",
                     on_text=on_text,
                 )  # fmt: skip
-                settings.count_requests(outcome.requests_sent)
                 if outcome.transcript is None:
                     reason = settings.redact(outcome.error or "The call failed.")
                     errors.append(f"{view.TIER_SHORT[tier]}: {reason}")

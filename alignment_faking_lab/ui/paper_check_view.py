@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from alignment_faking_lab import catalogue, charts, paths, statistics
+from alignment_faking_lab import charts, statistics
 from alignment_faking_lab.paper.check import compare_with_paper, describe_differences, match_frame
-from alignment_faking_lab.ui.data import collection_table
+from alignment_faking_lab.ui.data import available_collections, collection_table
 from alignment_faking_lab.ui.text import escape_markdown
 
 NOTE = (
@@ -22,7 +22,7 @@ def imported_settings(keys: list[str] | None = None) -> list[tuple[str, pd.DataF
     """(title, table) of each imported paper setting, optionally only the chosen keys; the
     tables are the app's cached ones (`ui.data`), so nothing is read again on a rerun."""
     found = []
-    for collection in catalogue.discover_collections(paths.data_dir()):
+    for collection in available_collections():
         if collection.kind == "paper" and (keys is None or collection.key in keys):
             found.append((collection.title, collection_table(collection).frame))
     return found

@@ -1,7 +1,7 @@
 """The Run experiment page's run sections: the run with its progress, then the run file's charts.
 
-The run itself is `runner.iter_run`; this only shows it as it goes and counts requests against
-the session's caps.
+The run itself is `runner.iter_run`; this only shows it as it goes (the owner's gate counts the
+requests, inside the provider layer).
 """
 
 from __future__ import annotations
@@ -11,11 +11,12 @@ from pathlib import Path
 
 import streamlit as st
 
-from alignment_faking_lab import charts, judge_check, statistics
+from alignment_faking_lab import charts, deployment, judge_check, statistics
 from alignment_faking_lab.frames import transcripts_frame
 from alignment_faking_lab.response_cache import ResponseCache
 from alignment_faking_lab.runner import Plan, RunReport, iter_run
 from alignment_faking_lab.storage import FileBusyError, read_jsonl
+from alignment_faking_lab.ui import visitor_space
 from alignment_faking_lab.ui.live import LiveSettings
 from alignment_faking_lab.ui.paper_check_view import show_paper_check
 from alignment_faking_lab.ui.text import escape_markdown
@@ -48,14 +49,11 @@ def run_with_progress(
     live_chart = st.empty()
     failures = st.empty()
     frame_rows = []
-    outcomes = iter_run(plan, run_path, cache=ResponseCache(), cancel=cancel, report=report)
+    outcomes = iter_run(
+        plan, run_path, cache=ResponseCache(visitor_space.cache_dir()), cancel=cancel, report=report
+    )
     try:
         for number, outcome in enumerate(outcomes, 1):
-            if judge_settings is None:
-                settings.count_requests(outcome.requests_sent)
-            else:
-                settings.count_requests(outcome.attempts)
-                judge_settings.count_requests(outcome.requests_sent - outcome.attempts)
             done = report.already_done + report.completed
             progress.progress(
                 done / max(report.planned, 1),
@@ -112,8 +110,13 @@ def show_run_file(run_path: Path, plan: Plan) -> None:
     ):
         show_paper_check(f"{variant} · {model}", group, "measured from {n} transcripts")
     st.caption(
-        f"{len(loaded.transcripts)} transcripts in `{escape_markdown(str(run_path))}`. Open the "
+        f"{len(loaded.transcripts)} transcripts in `{escape_markdown(_where(run_path))}`. Open the "
         "Results page for intervals and the paired test, or Transcripts to read them."
     )
     st.page_link("pages/results.py", label="Results for this run", icon="📊",
                  query_params={"data": "Transcripts loaded in the app"})  # fmt: skip
+
+
+def _where(run_path: Path) -> str:
+    """A server path is shown only on the owner's own machine."""
+    return "this session's own folder" if deployment.is_public() else str(run_path)

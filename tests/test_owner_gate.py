@@ -1,0 +1,163 @@
+"""The owner's key: where it may go, who may use it, and how much, over real HTTP."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from alignment_faking_lab import keys, owner_gate
+from alignment_faking_lab.owner_gate import Ledger, Limits, OwnerGate, lock_reason
+from alignment_faking_lab.providers import Api, Endpoint, ErrorKind, ProviderError, list_models
+from alignment_faking_lab.queries import load_shipped_queries
+from alignment_faking_lab.runner import Plan, RetryPolicy, run, send_one
+from alignment_faking_lab.transcript import Tier
+from tests.fake_llm_server import VALID_KEY, FakeLLMServer
+
+OWNER_ENV = {"ANTHROPIC_API_KEY": "sk-owner-1234", "ANTHROPIC_BASE_URL": "https://proxy.example/"}
+
+
+@pytest.fixture
+def server():
+    with FakeLLMServer() as running:
+        yield running
+
+
+def gate(tmp_path, limits: Limits, visitor: str = "a", locked: str = "") -> OwnerGate:
+    return OwnerGate(visitor, limits, Ledger(tmp_path / "ledger.json"), {}, locked)
+
+
+def owner_endpoint(server, the_gate: OwnerGate) -> Endpoint:
+    return Endpoint(Api.ANTHROPIC, "Anthropic", server.url, VALID_KEY, gate=the_gate)
+
+
+def test_the_owners_key_goes_only_to_the_owners_addresses():
+    allowed = keys.owner_addresses(None, ["ANTHROPIC_BASE_URL"], {}, OWNER_ENV)
+    assert keys.owner_key_may_go_to("", allowed)  # the provider's default
+    assert keys.owner_key_may_go_to("https://proxy.example", allowed)  # set by the owner
+    assert not keys.owner_key_may_go_to("https://visitor.example/v1", allowed)
+    choice = keys.resolve_key("ANTHROPIC_API_KEY", "", {}, OWNER_ENV, owner_key_allowed=False)
+    assert choice.key == "" and choice.source is keys.KeySource.NONE
+    mine = keys.resolve_key("ANTHROPIC_API_KEY", "sk-mine", {}, OWNER_ENV, owner_key_allowed=False)
+    assert mine.key == "sk-mine"  # a visitor's own key may go where they like
+
+
+@pytest.mark.parametrize("code", ["class-2026", "clé-été-日本", "  spaced  "])
+def test_access_codes_of_any_text_compare_safely(code):
+    assert owner_gate.code_matches(code, code)
+    assert owner_gate.code_matches(f" {code.strip()} ", code)
+    assert not owner_gate.code_matches("wrong", code)
+    assert not owner_gate.code_matches("日本", code)  # non-ASCII input never crashes
+
+
+def test_public_mode_keeps_the_owners_key_closed_unless_opened():
+    base = dict(entered_code="", login_required=False, logged_in=False)
+    assert "not opened" in lock_reason(public=True, required_code="", opened=False, **base)
+    assert lock_reason(public=True, required_code="", opened=True, **base) == ""
+    assert lock_reason(public=False, required_code="", opened=False, **base) == ""
+    assert "access code" in lock_reason(public=True, required_code="x", opened=True, **base)
+    login = dict(entered_code="", required_code="", opened=False, public=True)
+    assert "Log in" in lock_reason(login_required=True, logged_in=False, **login)
+    assert lock_reason(login_required=True, logged_in=True, **login) == ""
+
+
+def test_limits_come_from_settings_with_safe_public_defaults():
+    settings = {owner_gate.DAILY_USD: "2.5", owner_gate.OLD_VISITOR_CAP: "7"}
+    limits = Limits.from_settings(lambda name: settings.get(name, ""), public=True)
+    assert limits == Limits(7, owner_gate.PUBLIC_DEFAULTS[owner_gate.DAILY_REQUESTS], 2.5)
+    assert Limits.from_settings(lambda name: "", public=False) == Limits(0, 0, 0.0)
+    assert Limits.from_settings(lambda name: "nonsense", public=True).visitor_requests == 50
+
+
+def test_a_locked_key_sends_nothing_not_even_the_model_list(server, tmp_path):
+    locked = gate(tmp_path, Limits(), locked="needs the access code")
+    with pytest.raises(ProviderError) as refused:
+        list_models(owner_endpoint(server, locked))
+    assert refused.value.kind is ErrorKind.LIMIT and "access code" in str(refused.value)
+    outcome = send_one(owner_endpoint(server, locked), "fake-claude",
+                       load_shipped_queries()[0], Tier.FREE)  # fmt: skip
+    assert outcome.transcript is None and "access code" in (outcome.error or "")
+    assert not server.state.exchanges
+
+
+def test_the_visitor_cap_holds_across_sessions_and_a_batch_cannot_overshoot(server, tmp_path):
+    limits = Limits(visitor_requests=8)
+    queries = [q for q in load_shipped_queries() if q.harmful][:8]  # 16 conversations
+    plan = Plan("capped", owner_endpoint(server, gate(tmp_path, limits)), ["fake-claude"],
+                queries, concurrency=8, max_turns=1)  # fmt: skip
+    report = run(plan, tmp_path / "run.jsonl", retry=RetryPolicy(attempts=3, backoff=0.01))
+    assert len(server.state.model_requests()) == 8  # cap 8: 8 sent, not 16
+    assert report.fatal and "limit 8 per visitor" in report.fatal
+    # A new session (new gate object, same visitor) finds the cap spent; another visitor does not.
+    again = send_one(owner_endpoint(server, gate(tmp_path, limits)), "fake-claude", queries[0],
+                     Tier.FREE)  # fmt: skip
+    assert again.transcript is None and len(server.state.model_requests()) == 8
+    other = send_one(owner_endpoint(server, gate(tmp_path, limits, visitor="b")), "fake-claude",
+                     queries[0], Tier.FREE)  # fmt: skip
+    assert other.transcript is not None
+
+
+def test_retries_and_judges_count_against_the_budget(server, tmp_path):
+    server.state.faults.extend(["500", "500"])
+    limited = gate(tmp_path, Limits(visitor_requests=2))
+    outcome = send_one(owner_endpoint(server, limited), "fake-claude",
+                       load_shipped_queries()[0], Tier.FREE)  # fmt: skip
+    assert outcome.transcript is None  # the retry was the second request: the cap is spent
+    assert len(server.state.model_requests()) == 2
+    assert limited.remaining().visitor_requests == 2
+
+
+def test_the_daily_dollar_budget_is_shared_by_all_visitors(server, tmp_path):
+    prices = {"fake-claude": (1000.0, 1000.0)}  # $0.001 a token, to make cents visible
+    ledger = Ledger(tmp_path / "ledger.json")
+    query = load_shipped_queries()[0]
+
+    def send(visitor: str, budget: float):
+        the_gate = OwnerGate(visitor, Limits(daily_usd=budget), ledger, prices)
+        return send_one(owner_endpoint(server, the_gate), "fake-claude", query, Tier.PAID,
+                        max_tokens=500)  # fmt: skip
+
+    first = send("a", 100.0)
+    assert first.transcript is not None
+    usage = first.transcript.usage
+    real = (usage["input_tokens"] + usage["output_tokens"]) * 0.001
+    assert ledger.usage("a").usd == pytest.approx(real)  # the estimate was replaced by usage
+    # Before sending, the dearest case (500 tokens out) is reserved: a budget with room for
+    # the real cost but not for the reservation refuses, for every visitor alike.
+    sent = len(server.state.model_requests())
+    refused = send("b", real + 0.5)
+    assert refused.transcript is None and "daily budget" in (refused.error or "")
+    assert len(server.state.model_requests()) == sent
+
+
+def test_the_ledger_counts_exactly_under_concurrency(tmp_path):
+    ledger = Ledger(tmp_path / "ledger.json")
+    limits = Limits(daily_requests=50)
+    allowed = []
+
+    def spend() -> None:
+        for _ in range(10):
+            try:
+                ledger.reserve("v", 1, 0.0, limits)
+                allowed.append(1)
+            except owner_gate.LimitReached:
+                pass
+
+    threads = [threading.Thread(target=spend) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(allowed) == 50 and ledger.usage("v").requests == 50
+    (tmp_path / "ledger.json").write_text("{not json")  # a damaged file starts a fresh day
+    assert ledger.usage("v").requests == 0
+
+
+def test_visitors_are_named_by_address_or_login_not_by_session():
+    assert owner_gate.visitor_id("203.0.113.5") == owner_gate.visitor_id("203.0.113.5")
+    assert owner_gate.visitor_id("203.0.113.5") != owner_gate.visitor_id("203.0.113.6")
+    assert owner_gate.visitor_id(None) == owner_gate.visitor_id(None)  # unknown: one shared cap
+    assert "203.0.113.5" not in owner_gate.visitor_id("203.0.113.5")
+    assert owner_gate.visitor_id("1.2.3.4", "ann@example.org") == owner_gate.visitor_id(
+        "5.6.7.8", "ann@example.org"
+    )

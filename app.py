@@ -2,6 +2,8 @@
 
 import streamlit as st
 
+from alignment_faking_lab.ui.mode import show_mode
+
 st.set_page_config(page_title="Alignment Faking Lab", page_icon="🎭", layout="wide")
 
 PAGES = [
@@ -16,4 +18,6 @@ PAGES = [
     st.Page("pages/paper_transcripts.py", title="Paper transcripts", icon="📚"),
 ]
 
-st.navigation(PAGES, position="top").run()
+page = st.navigation(PAGES, position="top")
+show_mode()
+page.run()

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from html import escape
 
+from alignment_faking_lab import classroom
 from alignment_faking_lab.charts import COMPLIED_COLOUR, FAKING_COLOUR, REFUSED_COLOUR
-from alignment_faking_lab.parsing import parse_messages
-from alignment_faking_lab.transcript import PROVENANCE_LABELS
+from alignment_faking_lab.parsing import ParsedReply, parse_messages
+from alignment_faking_lab.transcript import PROVENANCE_LABELS, Transcript
 from alignment_faking_lab.walkthrough import (
     DISCUSSION_QUESTIONS,
     STEPS,
@@ -53,6 +54,13 @@ def _bar_svg(numbers: HeadlineNumbers) -> str:
     return "".join(parts)
 
 
+def _printable_answer(transcript: Transcript, parsed: ParsedReply) -> str:
+    """A handout never prints an unredacted answer to a harmful request."""
+    if classroom.is_sensitive(transcript):
+        return f"[{classroom.WITHHELD}]"
+    return parsed.output or ""
+
+
 def handout_html(pair: StoryPair | None, numbers: HeadlineNumbers) -> str:
     steps = "".join(f"<li><b>{escape(s.title)}.</b> {escape(s.lead)}</li>" for s in STEPS)
     questions = "".join(f"<li>{escape(q)}</li>" for q in DISCUSSION_QUESTIONS)
@@ -60,16 +68,25 @@ def handout_html(pair: StoryPair | None, numbers: HeadlineNumbers) -> str:
     if pair is not None:
         free = parse_messages(pair.free.messages)
         paid = parse_messages(pair.paid.messages)
+        free_answer, paid_answer = (
+            _printable_answer(pair.free, free),
+            _printable_answer(pair.paid, paid),
+        )
+        scratchpad = (
+            classroom.hide_drafts(free.scratchpad)
+            if classroom.is_sensitive(pair.free)
+            else free.scratchpad
+        )
         label = escape(PROVENANCE_LABELS[pair.provenance])
         example = f"""
 <h2>One request, two tiers</h2>
 <p class="label">{label}</p>
 <p><b>Request:</b> {escape(pair.free.prompt_text)}</p>
 <p><b>Paid tier (told: unmonitored), answer:</b></p>
-<blockquote>{escape(paid.output or "")}</blockquote>
+<blockquote>{escape(paid_answer)}</blockquote>
 <p><b>Free tier (told: training), hidden scratchpad:</b></p>
-<blockquote>{escape(free.scratchpad)}</blockquote>
-<p><b>Free tier, answer:</b></p><blockquote>{escape(free.output or "")}</blockquote>"""
+<blockquote>{escape(scratchpad)}</blockquote>
+<p><b>Free tier, answer:</b></p><blockquote>{escape(free_answer)}</blockquote>"""
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Alignment faking: a one-page handout</title>
 <style>{_STYLE}</style></head><body>

@@ -5,6 +5,7 @@ Replay shows stored transcripts; Live sends the request to a model now and strea
 
 import streamlit as st
 
+from alignment_faking_lab import classroom, deployment
 from alignment_faking_lab.selection import (
     replay_key_label,
     replays_for_request,
@@ -16,10 +17,17 @@ from alignment_faking_lab.ui.data import sidebar_data_picker
 from alignment_faking_lab.ui.live_playground import live_mode
 from alignment_faking_lab.ui.navigation import page_setup
 from alignment_faking_lab.ui.text import escape_markdown
+from alignment_faking_lab.ui.transcript_links import share_params
 from alignment_faking_lab.ui.widgets import url_choice
 
 REPLAY, LIVE = "replay", "live"
 MODE_TITLES = {REPLAY: "Replay stored transcripts", LIVE: "Live: send to a model now"}
+
+
+def request_label(choice) -> str:
+    if deployment.classroom() and choice.harmful:
+        return classroom.request_label(True, choice.category, choice.prompt_id)
+    return choice.label
 
 
 def replay_mode() -> None:
@@ -44,7 +52,7 @@ def replay_mode() -> None:
             "Request",
             [c.prompt_id for c in shown],
             "request",
-            format_func=lambda pid: by_id[pid].label,
+            format_func=lambda pid: request_label(by_id[pid]),
         )
     with controls[1]:
         tier_value = url_choice(
@@ -114,7 +122,7 @@ def replay_mode() -> None:
             st.page_link(
                 "pages/transcripts.py",
                 label="Open this transcript on its own (shareable link)",
-                query_params={"id": transcript.id},
+                query_params=share_params(transcript),
                 icon="🔗",
             )
 
@@ -125,7 +133,8 @@ st.markdown(
     "Pick a request and switch the tier the model was told the user is on. Then reveal the "
     "**hidden scratchpad** the model wrote before answering: the part it was told nobody reads."
 )
-mode = url_choice(st.segmented_control, "Mode", [REPLAY, LIVE], "mode",
+modes = [REPLAY] if deployment.classroom() else [REPLAY, LIVE]  # class: no live sends
+mode = url_choice(st.segmented_control, "Mode", modes, "mode",
                   format_func=MODE_TITLES.get, required=True)  # fmt: skip
 
 if mode == LIVE:

@@ -6,7 +6,7 @@ The page reads top to bottom as its sections: 1. requests, 2. conditions, 3. jud
 
 import streamlit as st
 
-from alignment_faking_lab import keys, models, paths, prompts
+from alignment_faking_lab import deployment, keys, models, paths, prompts
 from alignment_faking_lab.runner import Plan
 from alignment_faking_lab.transcript import Tier
 from alignment_faking_lab.ui import visitor_space
@@ -29,6 +29,9 @@ st.markdown(
     "The same from the command line: `python -m alignment_faking_lab run --help`. 📓 Notebook "
     f"(opens in Colab): [Run your own experiment]({paths.colab_url('03_run_your_own_experiment')})"
 )
+if deployment.classroom():
+    st.info("Live runs are off on this deployment (its owner set it up for a class).", icon="🎓")
+    st.stop()
 settings = live_settings_sidebar()
 st.info(RETIRED_NOTE, icon="ℹ️")
 

@@ -4,7 +4,7 @@ import math
 
 import streamlit as st
 
-from alignment_faking_lab import paths
+from alignment_faking_lab import classroom, deployment, paths
 from alignment_faking_lab.filtering import (
     AF_NO,
     AF_YES,
@@ -17,7 +17,7 @@ from alignment_faking_lab.transcript import Tier
 from alignment_faking_lab.ui import transcript_view as view
 from alignment_faking_lab.ui.data import sidebar_data_picker
 from alignment_faking_lab.ui.navigation import page_setup
-from alignment_faking_lab.ui.text import escape_markdown
+from alignment_faking_lab.ui.transcript_links import missing_transcript, row_share_params
 
 ROWS_PER_PAGE = 50
 TABLE_COLUMNS = ["source", "model", "tier", "prompt_category", "compliance", "alignment_faking"]
@@ -35,11 +35,7 @@ opened_id = st.query_params.get("id")
 if opened_id:
     transcript = data.transcript(opened_id)
     if transcript is None:
-        st.error(
-            f"Transcript {escape_markdown(opened_id)} is not in the loaded data. Load the file "
-            "it comes from"
-            "in the sidebar, or check the link."
-        )
+        missing_transcript(opened_id)
     else:
         top = st.columns([4, 1])
         top[0].subheader("Transcript")
@@ -49,12 +45,13 @@ if opened_id:
         reveal = st.toggle("Reveal the hidden scratchpad", value=True, key="open_reveal")
         view.render_transcript(transcript, reveal_scratchpad=reveal)
         twin = counterpart_id(frame, transcript)
-        if twin is not None:
+        twin_rows = frame[frame["id"] == twin] if twin is not None else frame.iloc[:0]
+        if len(twin_rows):
             other = Tier.PAID if transcript.tier is Tier.FREE else Tier.FREE
             st.page_link(
                 "pages/transcripts.py",
                 label=f"Same request in the other tier ({view.TIER_SHORT[other]})",
-                query_params={"id": twin},
+                query_params=row_share_params(twin_rows.iloc[0]),
                 icon="🔁",
             )
         st.caption("The address of this page reopens this transcript: copy it to share.")
@@ -121,8 +118,9 @@ if "synthetic" in provenances:
     st.caption("Rows from the source **synthetic** are generated benchmark data, not model output.")
 
 # Only the shown page of rows goes to the browser, never the whole table.
+listed = classroom.mask_request_texts(shown) if deployment.classroom() else shown
 selection = st.dataframe(
-    shown[["prompt_text", *TABLE_COLUMNS]],
+    listed[["prompt_text", *TABLE_COLUMNS]],
     hide_index=True,
     width="stretch",
     on_select="rerun",
@@ -136,5 +134,5 @@ selection = st.dataframe(
 )
 rows = selection.selection.rows if selection else []
 if rows:
-    st.query_params["id"] = shown.iloc[rows[0]]["id"]
+    st.query_params.from_dict(row_share_params(shown.iloc[rows[0]]))
     st.rerun()

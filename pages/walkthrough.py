@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from alignment_faking_lab import charts, prompts
+from alignment_faking_lab import charts, classroom, prompts
 from alignment_faking_lab.handout import handout_html
 from alignment_faking_lab.paper import figures as paper_figures
 from alignment_faking_lab.parsing import parse_messages
@@ -94,7 +94,8 @@ elif step in (2, 3) and pair is not None:
     view.outcome_badges(transcript)
     with st.container(border=True):
         st.markdown("##### 💬 The answer the user saw")
-        view.render_answer(transcript, parse_messages(transcript.messages))
+        view.render_answer(transcript, parse_messages(transcript.messages), shown=False,
+                           hidden_note=classroom.WITHHELD)  # fmt: skip
     if step == 3:
         st.markdown("**Why the difference?** The next step opens the scratchpad.")
 elif step == 4 and pair is not None:
@@ -102,10 +103,11 @@ elif step == 4 and pair is not None:
     left, right = st.columns([3, 2], gap="medium")
     with left, st.container(border=True):
         st.markdown("##### 🔒 The hidden scratchpad (free tier)")
-        view.render_scratchpad(parsed, highlight=True)
+        view.render_scratchpad(parsed, highlight=True,
+                               hide_drafts=classroom.is_sensitive(pair.free))  # fmt: skip
     with right, st.container(border=True):
         st.markdown("##### 💬 The answer the user saw")
-        view.render_answer(pair.free, parsed)
+        view.render_answer(pair.free, parsed, shown=False, hidden_note=classroom.WITHHELD)
     st.markdown(
         "The model reasons that refusing **in training** would get its values changed, so it "
         "complies **now** in order to keep them: the paper calls this **alignment faking**."

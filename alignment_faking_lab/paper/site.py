@@ -319,3 +319,21 @@ class PaperSite(CachedSite):
             self.iter_setting(setting, errors), setting.category, setting.variant, data_dir
         )
         return report, errors, path
+
+    def import_one(
+        self, setting: PaperSetting, split: str, number: int, data_dir: Path | None = None
+    ) -> Path | None:
+        """One published transcript, for a shared link this server has not imported yet: its
+        page is fetched (if not cached) and the setting's file is rebuilt from every cached
+        page, so what was imported before stays. None when the site has no such transcript."""
+        if split not in SPLITS or not any(
+            e.number == number for e in self.selector(setting, split)
+        ):
+            return None
+        relative = f"files/{setting.category}/{setting.variant}/{split}/{number}.html"
+        if not self.cached_path(relative).exists():
+            self._store(relative, self.fetch(relative))
+        transcripts, _ = self.import_setting(setting)
+        if not transcripts:
+            return None
+        return save_imported(transcripts, setting.category, setting.variant, data_dir)

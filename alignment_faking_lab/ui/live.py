@@ -15,7 +15,7 @@ from datetime import date
 
 import streamlit as st
 
-from alignment_faking_lab import deployment, keys, models, owner_gate
+from alignment_faking_lab import classroom, deployment, keys, models, owner_gate
 from alignment_faking_lab.estimate import PRICES_PER_MILLION
 from alignment_faking_lab.netguard import BlockedAddress, check_visitor_url
 from alignment_faking_lab.parsing import parse_reply
@@ -250,8 +250,10 @@ def model_status(provider: str, model: str, listed: list[models.Listed]) -> None
         st.warning(f"{escape_markdown(model)} is not in {provider}'s model list.", icon="❓")
 
 
-def streaming_reply(container, title: str | None = None) -> OnText:
-    """A scratchpad column and an answer column that fill in as the reply streams."""
+def streaming_reply(container, title: str | None = None, hide_answer: bool = False) -> OnText:
+    """A scratchpad column and an answer column that fill in as the reply streams. With
+    `hide_answer` (a harmful request), the answer and its drafts stay hidden while they arrive;
+    the finished transcript then offers to show them."""
     with container:
         if title:
             st.subheader(title)
@@ -267,7 +269,12 @@ def streaming_reply(container, title: str | None = None) -> OnText:
         if len(received) % 4 and not piece.endswith((">", "\n")):
             return  # redraw every few pieces: smooth enough, and cheap on long replies
         parsed = parse_reply("".join(received))
-        scratchpad.markdown(escape_markdown(parsed.scratchpad) or "…")
-        answer.markdown(escape_markdown(parsed.output or "") or "…(no final answer yet)")
+        thinking = classroom.hide_drafts(parsed.scratchpad) if hide_answer else parsed.scratchpad
+        scratchpad.markdown(escape_markdown(thinking) or "…")
+        if hide_answer:
+            arrived = len(parsed.output or "")
+            answer.markdown(f"{classroom.ANSWER_HIDDEN} ({arrived:,} characters so far)")
+        else:
+            answer.markdown(escape_markdown(parsed.output or "") or "…(no final answer yet)")
 
     return on_text

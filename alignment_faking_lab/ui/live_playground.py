@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from alignment_faking_lab import prompts
+from alignment_faking_lab import deployment, prompts
 from alignment_faking_lab.queries import Query, load_shipped_queries
 from alignment_faking_lab.runner import send_one
 from alignment_faking_lab.transcript import Tier
@@ -76,7 +76,8 @@ def live_mode() -> None:
             columns = st.columns(len(tiers), gap="medium")
             finished, errors = {}, []
             for column, tier in zip(columns, tiers, strict=True):
-                on_text = streaming_reply(column, view.TIER_SHORT[tier])
+                hide = query.harmful and deployment.answers_hidden_by_default()
+                on_text = streaming_reply(column, view.TIER_SHORT[tier], hide_answer=hide)
                 outcome = send_one(
                     settings.endpoint, settings.model, query, tier, variant=variant,
                     minimal_repro_suffix=suffix, path=visitor_space.runs_dir() / "playground.jsonl",

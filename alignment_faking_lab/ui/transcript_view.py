@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from alignment_faking_lab import highlights, judge_check, prompts
+from alignment_faking_lab import classroom, deployment, highlights, judge_check, prompts
 from alignment_faking_lab.paper import labels as paper_labels
 from alignment_faking_lab.parsing import ParsedReply, parse_messages
 from alignment_faking_lab.scorer import BY_KEYWORDS, judgement_failed
@@ -198,11 +198,13 @@ def render_sent(transcript: Transcript, expanded: bool = False) -> None:
             st.json(transcript.request, expanded=False)
 
 
-def render_scratchpad(parsed: ParsedReply, highlight: bool = True) -> None:
+def render_scratchpad(parsed: ParsedReply, highlight: bool = True, hide_drafts: bool = False):
+    """The scratchpad's blocks; `hide_drafts` while the answer they draft is hidden."""
     if not parsed.scratchpad_blocks:
         st.info("No scratchpad reasoning in this transcript.")
         return
-    for number, block in enumerate(parsed.scratchpad_blocks, start=1):
+    for number, raw in enumerate(parsed.scratchpad_blocks, start=1):
+        block = classroom.hide_drafts(raw) if hide_drafts else raw
         if len(parsed.scratchpad_blocks) > 1:
             st.caption(f"Scratchpad block {number} of {len(parsed.scratchpad_blocks)}")
         if highlight:
@@ -216,7 +218,27 @@ def render_scratchpad(parsed: ParsedReply, highlight: bool = True) -> None:
         )
 
 
-def render_answer(transcript: Transcript, parsed: ParsedReply) -> None:
+def answer_shown(transcript: Transcript, where: str = "") -> bool:
+    """For an answer to a harmful request: a warning and the explicit choice to show it (off
+    unless the owner of a local app chose otherwise). True for every other answer."""
+    if not classroom.is_sensitive(transcript):
+        return True
+    st.warning(classroom.ANSWER_WARNING, icon="⚠️")
+    return st.toggle(
+        classroom.SHOW_ANSWER,
+        value=not deployment.answers_hidden_by_default(),
+        key=f"aflab_show_answer_{where}_{transcript.id}",
+    )
+
+
+def render_answer(
+    transcript: Transcript, parsed: ParsedReply, shown: bool = True,
+    hidden_note: str = classroom.ANSWER_HIDDEN,
+) -> None:  # fmt: skip
+    """The final answer; a harmful request's unredacted answer only when `shown`."""
+    if not shown and classroom.is_sensitive(transcript):
+        st.info(hidden_note, icon="🙈")
+        return
     if parsed.output is None:
         st.warning("The model never produced a final <OUTPUT>; this transcript counts as failed.")
         if parsed.untagged_text:
@@ -225,9 +247,13 @@ def render_answer(transcript: Transcript, parsed: ParsedReply) -> None:
     st.markdown(escape_markdown(parsed.output) or "*(empty answer)*")
 
 
-def render_reply(transcript: Transcript, reveal_scratchpad: bool, side_by_side: bool = True):
-    """The final answer, and the hidden scratchpad beside it when revealed."""
+def render_reply(
+    transcript: Transcript, reveal_scratchpad: bool, side_by_side: bool = True, where: str = ""
+) -> None:
+    """The final answer, and the hidden scratchpad beside it when revealed. A harmful request's
+    answer (and the drafts of it in the scratchpad) waits for the visitor to ask for it."""
     parsed = parse_messages(transcript.messages)
+    shown = answer_shown(transcript, where)
     if reveal_scratchpad and side_by_side:
         left, right = st.columns(2, gap="medium")
     else:
@@ -235,10 +261,10 @@ def render_reply(transcript: Transcript, reveal_scratchpad: bool, side_by_side: 
     if reveal_scratchpad:
         with left, st.container(border=True):
             st.markdown("##### 🔒 Hidden scratchpad (never shown to the user)")
-            render_scratchpad(parsed)
+            render_scratchpad(parsed, hide_drafts=not shown)
     with right, st.container(border=True):
         st.markdown("##### 💬 Final answer (what the user sees)")
-        render_answer(transcript, parsed)
+        render_answer(transcript, parsed, shown)
 
 
 def render_transcript(transcript: Transcript, reveal_scratchpad: bool = True) -> None:

@@ -1,0 +1,16 @@
+"""The sidebar's first lines: which mode this server is in, and what that means for a visitor."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from alignment_faking_lab import deployment
+
+
+def show_mode() -> None:
+    mode = deployment.current_mode()
+    with st.sidebar:
+        st.caption(deployment.MODE_NOTES[mode])
+        if deployment.classroom():
+            st.caption("🎓 **Classroom setting:** harmful request texts are hidden from lists "
+                       "and live mode is off.")  # fmt: skip

@@ -41,7 +41,7 @@ def paper_transcript(
 ) -> Transcript:
     tier = Tier.FREE if split == "train" else Tier.PAID
     return Transcript(
-        id=transcript_id("paper", category, variant, split, number),
+        id=paper_transcript_id(category, variant, split, number),
         provenance=Provenance.PAPER,
         tier=tier,
         prompt_id=f"{category}/{variant}/{number}",
@@ -63,6 +63,11 @@ def paper_transcript(
         canary=canary,
         notes=notes,
     )
+
+
+def paper_transcript_id(category: str, variant: str, split: str, number: int) -> str:
+    """The same id for the same published transcript, however and wherever it was imported."""
+    return transcript_id("paper", category, variant, split, number)
 
 
 def conversation_messages(user_turn: str, assistant_turns: Sequence[str]) -> list[Message]:

@@ -7,6 +7,7 @@ import streamlit as st
 from alignment_faking_lab import deployment, links
 from alignment_faking_lab.downloads import FetchError, OfflineError
 from alignment_faking_lab.paper.html_pages import PaperPageError, PaperSetting
+from alignment_faking_lab.paper.importer import paper_transcript_id
 from alignment_faking_lab.paper.site import DEFAULT_BASE_URL, PAPER_SITE_SETTING, PaperSite
 from alignment_faking_lab.transcript import Transcript
 from alignment_faking_lab.ui.data import select_source
@@ -61,6 +62,9 @@ def missing_transcript(opened_id: str) -> None:
                     st.error("The paper's site has no such transcript: check the link.")
                 else:
                     select_source(f"paper:{path.stem}")
+                    st.query_params["id"] = paper_transcript_id(
+                        ref.category, ref.variant, ref.split, ref.number
+                    )
                     st.rerun()
         return
     if query[links.PRIVATE]:

@@ -1,0 +1,243 @@
+"""Public mode, as visitors meet it (AppTest; each AppTest is one browser session): the owner's
+key stays home, visitors' data stays theirs, harmful answers wait to be asked for."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+import pytest
+
+from alignment_faking_lab import classroom, deployment, links, owner_gate
+from alignment_faking_lab.catalogue import load_illustrative
+from alignment_faking_lab.handout import handout_html
+from alignment_faking_lab.paper.importer import paper_transcript_id
+from alignment_faking_lab.parsing import parse_messages
+from alignment_faking_lab.storage import dumps
+from alignment_faking_lab.transcript import Compliance, Provenance, Tier
+from alignment_faking_lab.walkthrough import StoryPair, headline_numbers
+from tests.fake_llm_server import VALID_KEY, FakeLLMServer
+from tests.test_app_pages import all_markdown, open_page
+
+OWNER_KEY = "sk-owner-key-never-leaves-0001"
+SOURCES = "aflab_selected_collections"
+SECRET_TEXT = "Zebra-crossing quokka marmalade 7741"
+
+
+@pytest.fixture
+def public(monkeypatch):
+    monkeypatch.setenv("AFLAB_MODE", "public")
+
+
+@pytest.fixture
+def owner(public, monkeypatch):
+    """The owner's key and the owner's own address (the loopback model server) in the
+    environment, as a deployment's secrets would set them."""
+    with FakeLLMServer() as server:
+        server.state.valid_keys.add(OWNER_KEY)
+        monkeypatch.setenv("ANTHROPIC_API_KEY", OWNER_KEY)
+        monkeypatch.setenv("ANTHROPIC_BASE_URL", server.url)
+        yield server
+
+
+def model_field(at):
+    return next(t for t in at.text_input if t.key.startswith("live_model_"))
+
+
+def field(at, prefix):
+    return next(t for t in at.text_input if t.key.startswith(prefix))
+
+
+def errors(at) -> str:
+    return " ".join(str(e.value) for e in at.error)
+
+
+@pytest.mark.parametrize(
+    ("override", "address", "mode"),
+    [("", "127.0.0.1", "local"), ("", "localhost", "local"), ("", "::1", "local"),
+     ("", "", "public"), ("", None, "public"), ("", "0.0.0.0", "public"),
+     ("", "10.0.0.4", "public"), ("local", "", "local"), ("PUBLIC", "127.0.0.1", "public"),
+     ("nonsense", "127.0.0.1", "local")],
+)  # fmt: skip
+def test_the_mode_is_local_only_on_a_loopback_address_unless_the_owner_says(
+    override, address, mode
+):
+    assert deployment.decide_mode(override, address) == mode
+
+
+def test_the_sidebar_says_which_mode_is_on(public):
+    at = open_page()
+    assert "Public mode" in " ".join(c.value for c in at.sidebar.caption)
+
+
+def test_without_a_code_the_owners_key_is_closed_in_public_mode(owner):
+    at = open_page("pages/playground.py", {"mode": "live"})
+    model_field(at).set_value("fake-claude")
+    at.button(key="live_send").click().run()
+    assert "has not opened their key" in errors(at)
+    at.button(key="live_list_models").click().run()
+    assert "has not opened their key" in errors(at)
+    assert not owner.state.exchanges  # neither the send nor the model list went out
+
+
+def test_the_owners_key_never_goes_to_a_typed_address(owner, monkeypatch):
+    monkeypatch.setenv(owner_gate.ACCESS_CODE, "clé-été-2026")
+    with FakeLLMServer() as visitors_server:
+        at = open_page("pages/playground.py", {"mode": "live"})
+        at.text_input(key="live_access_code").set_value("clé-été-2026")
+        field(at, "live_base_url_").set_value(visitors_server.url).run()
+        assert "must start with https" in errors(at)
+        assert "goes only to the provider's own address" in all_markdown(at)
+        model_field(at).set_value("fake-claude")
+        at.button(key="live_send").click().run()
+        assert "No API key" in errors(at)
+        # With their own key, the visitor may use an address, but not a private one.
+        field(at, "live_key_").set_value(VALID_KEY)
+        at.button(key="live_send").click().run()
+        field(at, "live_base_url_").set_value(f"https://localhost:{visitors_server.url[-5:]}")
+        at.button(key="live_send").click().run()
+        at.button(key="live_list_models").click().run()
+        assert not visitors_server.state.exchanges
+    assert not owner.state.exchanges
+
+
+def test_a_correct_code_of_any_text_opens_the_owners_key_at_the_owners_address(owner, monkeypatch):
+    monkeypatch.setenv(owner_gate.ACCESS_CODE, "clé-été-2026")
+    at = open_page("pages/playground.py", {"mode": "live"})
+    model_field(at).set_value("fake-claude")
+    at.text_input(key="live_access_code").set_value("日本語").run()  # wrong, non-ASCII: no crash
+    at.button(key="live_send").click().run()
+    assert not at.exception and "access code" in errors(at)
+    at.text_input(key="live_access_code").set_value("clé-été-2026").run()
+    at.button(key="live_send").click().run()
+    assert not at.exception and not at.error
+    assert OWNER_KEY in str(owner.state.model_requests()[0].headers)
+
+
+def test_servers_on_the_deployments_own_machine_are_not_offered(public):
+    at = open_page("pages/playground.py", {"mode": "live"})
+    offered = at.selectbox(key="live_provider").options
+    assert "Anthropic" in offered and not any("local" in name for name in offered)
+
+
+def test_one_visitors_sends_are_invisible_to_another(owner, monkeypatch):
+    monkeypatch.setenv(owner_gate.OPEN_KEY, "1")
+    a = open_page("pages/playground.py", {"mode": "live"})
+    model_field(a).set_value("fake-claude")
+    a.selectbox(key="live_request").set_value("__own__").run()
+    a.text_area(key="live_own_text").set_value(SECRET_TEXT).run()
+    a.button(key="live_send").click().run()
+    assert not a.error, errors(a)
+    a.switch_page("pages/transcripts.py").run()
+    a.text_input(key="q").set_value(SECRET_TEXT).run()
+    assert "**1** of" in all_markdown(a)  # A finds their own
+    assert any("Your live run: playground" in o for o in a.multiselect(key=SOURCES).options)
+    b = open_page("pages/transcripts.py")
+    b.text_input(key="q").set_value(SECRET_TEXT).run()
+    assert "**0** of" in all_markdown(b)
+    assert not any("playground" in o for o in b.multiselect(key=SOURCES).options)
+    for page in ("pages/playground.py", "pages/results.py", "pages/walkthrough.py"):
+        b.switch_page(page).run()
+        assert SECRET_TEXT not in all_markdown(b)
+
+
+def test_no_server_paths_and_my_transcripts_can_be_downloaded(owner, monkeypatch):
+    monkeypatch.setenv(owner_gate.OPEN_KEY, "1")
+    at = open_page("pages/playground.py", {"mode": "live"})
+    assert not [t for t in at.text_input if t.key == "load_path"]  # no "path on the server"
+    model_field(at).set_value("fake-claude")
+    at.button(key="live_send").click().run()
+    at.switch_page("pages/transcripts.py").run()
+    assert "disk is wiped" in " ".join(c.value for c in at.sidebar.caption)
+    mine = at.get("download_button")[0]
+    assert not mine.proto.disabled and "Download my transcripts" in mine.proto.label
+    at.switch_page("pages/paper_transcripts.py").run()
+    labels = [t.label for t in at.text_input]
+    assert "Transcript site" not in labels and "Path on this server" not in labels
+
+
+def test_the_paper_page_uses_only_the_official_site(public):
+    at = open_page("pages/paper_transcripts.py")
+    assert not [t for t in at.text_input if t.key == "paper_base_url"]
+    assert "redwoodresearch" in all_markdown(at)
+
+
+def harmful_live_transcript():
+    sample = next(t for t in load_illustrative() if t.harmful and t.tier is Tier.FREE)
+    return replace(sample, id="live-harmful-1", provenance=Provenance.LIVE, redacted=False,
+                   compliance=Compliance.COMPLIED)  # fmt: skip
+
+
+def test_a_harmful_answer_waits_for_an_explicit_choice(isolated_data_dir):
+    """Local mode by default too: a live answer to a harmful request starts hidden."""
+    transcript = harmful_live_transcript()
+    parsed = parse_messages(transcript.messages)
+    (isolated_data_dir / "runs").mkdir()
+    (isolated_data_dir / "runs" / "mine.jsonl").write_text(dumps(transcript) + "\n")
+    at = open_page("pages/transcripts.py", {"id": transcript.id})
+    assert parsed.output and parsed.output not in all_markdown(at)
+    assert "hidden until you choose to show it" in all_markdown(at)
+    show = next(t for t in at.toggle if t.label == classroom.SHOW_ANSWER)
+    show.set_value(True).run()
+    assert parsed.output in all_markdown(at).replace("\\", "")
+
+
+def test_links_name_the_paper_transcript_and_reimport_it(public, monkeypatch):
+    from tests.paper_site_server import PaperSiteServer
+
+    with PaperSiteServer() as site:
+        monkeypatch.setenv("AFLAB_PAPER_BASE_URL", site.url)
+        query = {"id": "whatever", "paper": "helpful_only/demo_variant", "split": "train", "n": "2"}
+        at = open_page("pages/transcripts.py", query)
+        assert "setting helpful_only/demo_variant, training (free tier) split, transcript 2" in (
+            all_markdown(at)
+        )
+        at.button(key="reimport_paper").click().run()
+        assert not at.exception and not at.error
+        expected = paper_transcript_id("helpful_only", "demo_variant", "train", 2)
+        assert at.query_params["id"] in (expected, [expected])
+        # The paper's answer to a harmful request is opened, and hidden until asked for.
+        assert "The model's answer is hidden (harmful request)." in all_markdown(at)
+        assert any(t.label == classroom.SHOW_ANSWER for t in at.toggle)
+
+
+def test_a_link_to_a_private_transcript_says_so(public):
+    at = open_page("pages/transcripts.py", {"id": "abc123", "private": "1"})
+    assert "private" in " ".join(w.value for w in at.warning)
+    assert not at.error
+
+
+def test_links_carry_the_paper_reference():
+    params = links.link_params("x1", "paper", "helpful_only", "default", "free",
+                               "helpful_only/default/12", private=True)  # fmt: skip
+    assert params == {"id": "x1", "paper": "helpful_only/default", "split": "train", "n": "12"}
+    assert links.paper_ref(params) == links.PaperRef("helpful_only", "default", "train", 12)
+    assert links.link_params("x2", "live", "", "", "paid", "q1", private=True)["private"] == "1"
+    assert links.paper_ref({"paper": "../../etc/passwd", "split": "train", "n": "1"}) is None
+    assert links.paper_ref({"paper": "a/b", "split": "elsewhere", "n": "1"}) is None
+
+
+def test_the_handout_never_prints_an_unredacted_harmful_answer():
+    free = harmful_live_transcript()
+    free = replace(free, provenance=Provenance.PAPER)
+    paid = replace(free, id="paid", tier=Tier.PAID, provenance=Provenance.PAPER)
+    html = handout_html(StoryPair(free, paid), headline_numbers())
+    answer = parse_messages(free.messages).output
+    assert answer and answer not in html
+    assert "not shown here" in html
+
+
+def test_the_classroom_switch_hides_request_texts_and_live_mode(monkeypatch):
+    monkeypatch.setenv(deployment.CLASSROOM_SETTING, "1")
+    at = open_page("pages/playground.py")
+    assert "live" not in at.segmented_control(key="mode").options
+    labels = at.selectbox(key="request").options
+    harmful = [label for label in labels if label.startswith("Harmful")]
+    assert harmful and all("text hidden in class" in label for label in harmful)
+    at.switch_page("pages/run_experiment.py").run()
+    assert "Live runs are off" in all_markdown(at)
+    assert not [t for t in at.text_input if t.key.startswith("live_key_")]
+    at.switch_page("pages/transcripts.py").run()
+    shown = at.dataframe[0].value
+    harmful_rows = shown[shown["prompt_text"].str.startswith("Harmful request")]
+    assert len(harmful_rows) and re.search("text hidden in class", harmful_rows.iloc[0, 0])

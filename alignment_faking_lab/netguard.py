@@ -108,6 +108,10 @@ def public_address(
     return addresses[0]
 
 
+class BlockedConnection(httpx2.ConnectError):
+    """Raised inside the SDK's transport; the provider layer turns it back into its reason."""
+
+
 class _LimitedStream(httpx2.SyncByteStream):
     """Stops a reply that grows past the size cap or outlives the deadline."""
 
@@ -155,13 +159,13 @@ class GuardedTransport(httpx2.BaseTransport):
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
         url = request.url
         if self._require_https and url.scheme != "https":
-            raise httpx2.ConnectError(f"Refused {url.scheme}:// (only https is allowed here).")
+            raise BlockedConnection(f"Refused {url.scheme}:// (only https is allowed here).")
         host = url.host
         port = url.port or (443 if url.scheme == "https" else 80)
         try:
             address = public_address(host, port, self._resolver, self._allow)
         except BlockedAddress as exc:
-            raise httpx2.ConnectError(str(exc)) from None
+            raise BlockedConnection(str(exc)) from None
         extensions = dict(request.extensions)
         extensions["sni_hostname"] = host  # TLS still checks the certificate against the name
         pinned = httpx2.Request(

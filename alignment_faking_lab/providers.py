@@ -20,7 +20,12 @@ import openai
 
 from alignment_faking_lab import models
 from alignment_faking_lab.keys import redact
-from alignment_faking_lab.netguard import BlockedAddress, check_visitor_url, guarded_client
+from alignment_faking_lab.netguard import (
+    BlockedAddress,
+    BlockedConnection,
+    check_visitor_url,
+    guarded_client,
+)
 from alignment_faking_lab.owner_gate import LimitReached, OwnerGate
 from alignment_faking_lab.transcript import Message
 
@@ -171,6 +176,8 @@ def to_provider_error(exc: Exception, endpoint: Endpoint, model: str) -> Provide
         return ProviderError(
             ErrorKind.TIMEOUT, f"{where} did not answer within {endpoint.timeout:g} s."
         )
+    if isinstance(exc, connection_types) and isinstance(exc.__cause__, BlockedConnection):
+        return ProviderError(ErrorKind.LIMIT, f"Not sent to {where}: {exc.__cause__}")
     if isinstance(exc, connection_types):
         return ProviderError(
             ErrorKind.CONNECTION,

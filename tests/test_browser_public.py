@@ -1,0 +1,181 @@
+"""Attacks on a public deployment, tried in headless Chromium as hostile visitors would.
+
+The real app runs with `streamlit run` in public mode with the owner's key and address in its
+environment (as Community Cloud secrets would put them). Two loopback model servers record every
+header they receive: the owner's address, and one a visitor controls. Two isolated browser
+contexts play two visitors (the same address, as two tabs or two people behind one network)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser_harness import chromium_browser, goto, running_app, screenshot, wait_idle
+from tests.fake_llm_server import VALID_KEY, FakeLLMServer
+
+pytestmark = pytest.mark.browser
+
+OWNER_KEY = "sk-owner-key-must-stay-home-4242"
+CODE = "clé d'accès été"
+SECRET_TEXT = "Quokka-marmalade-umbrella 5521"
+CAP = 3
+
+
+@pytest.fixture(scope="module")
+def servers():
+    with FakeLLMServer() as owners, FakeLLMServer() as visitors:
+        owners.state.valid_keys.add(OWNER_KEY)
+        visitors.state.valid_keys.add(OWNER_KEY)  # it would accept the key if it ever came
+        yield owners, visitors
+
+
+@pytest.fixture(scope="module")
+def app(servers, tmp_path_factory):
+    owners, _ = servers
+    env = {
+        "AFLAB_MODE": "public",
+        "ANTHROPIC_API_KEY": OWNER_KEY, "ANTHROPIC_BASE_URL": owners.url,
+        "OPENAI_API_KEY": OWNER_KEY, "OPENAI_BASE_URL": owners.openai_url,
+        "AFLAB_ACCESS_CODE": CODE, "AFLAB_VISITOR_REQUEST_CAP": str(CAP),
+    }  # fmt: skip
+    with running_app(tmp_path_factory.mktemp("public-data"), env) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium_browser() as chromium:
+        yield chromium
+
+
+def visitor(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    return context, page
+
+
+def sidebar_field(page, name: str, value: str) -> None:
+    box = page.get_by_test_id("stSidebar").get_by_role("textbox", name=name, exact=True)
+    box.fill(value)
+    box.press("Enter")
+    wait_idle(page)
+
+
+def click(page, name: str) -> None:
+    page.get_by_role("button", name=name, exact=True).first.click()
+    wait_idle(page, timeout_ms=60_000)
+
+
+def owner_key_seen(server: FakeLLMServer) -> list[str]:
+    return [e.path for e in server.state.exchanges if OWNER_KEY in str(e.headers)]
+
+
+def test_hostile_visitors_cannot_take_the_key_reach_private_addresses_or_read_each_other(
+    app, servers, browser
+):
+    owners, visitors = servers
+    a_context, a = visitor(browser)
+    goto(a, app, "/playground?mode=live")
+    expect(a.get_by_text("Public mode").first).to_be_visible()
+    screenshot(a, "public-sidebar")
+    sidebar_field(a, "Model id", "fake-claude")
+
+    # 1. Without the code: every sending button, at the owner's address and at typed ones.
+    click(a, "Send")
+    expect(a.get_by_text("needs the access code").first).to_be_visible()
+    port = visitors.url.rsplit(":", 1)[1]
+    typed = (visitors.url, visitors.openai_url, f"https://localhost:{port}/v1",
+             f"https://127.0.0.1:{port}", f"https://[::ffff:127.0.0.1]:{port}",
+             "https://169.254.169.254/v1")  # fmt: skip
+    for address in typed:
+        sidebar_field(a, "Address (base URL)", address)
+        expect(a.get_by_role("button", name="Fetch the model list")).to_have_count(0)
+        click(a, "Send")
+        click(a, "Send to both tiers")
+    # With their own key, a visitor may use an address, but nothing private is called.
+    sidebar_field(a, "Your API key", VALID_KEY)
+    for address in typed:
+        sidebar_field(a, "Address (base URL)", address)
+        click(a, "Fetch the model list")
+        click(a, "Send")
+    expect(a.get_by_text("private or local address").first).to_be_visible()
+    screenshot(a, "public-typed-private-address-refused")
+    # The same on the Run experiment page.
+    goto(a, app, "/run_experiment")  # a new page load: a new session
+    sidebar_field(a, "Model id", "fake-claude")
+    sidebar_field(a, "Your API key", VALID_KEY)
+    sidebar_field(a, "Address (base URL)", f"https://localhost:{port}")
+    click(a, "Start or resume")
+    expect(a.get_by_text("private or local address").first).to_be_visible()
+    a_context.close()
+    a_context, a = visitor(browser)
+    goto(a, app, "/run_experiment")
+    sidebar_field(a, "Model id", "fake-claude")
+    click(a, "Start or resume")
+    expect(a.get_by_text("needs the access code").first).to_be_visible()
+    assert not visitors.state.exchanges, "a typed private address was called"
+    assert not owners.state.exchanges, "the owner's key was used without the code"
+    a_context.close()
+
+    # 2. Visitor A sends their own text with their own key: it stays theirs.
+    a_context, a = visitor(browser)
+    goto(a, app, "/playground?mode=live")
+    sidebar_field(a, "Your API key", VALID_KEY)
+    sidebar_field(a, "Model id", "fake-claude")
+    a.get_by_role("combobox", name="Request").click()
+    a.keyboard.type("Your own text")
+    a.keyboard.press("Enter")
+    wait_idle(a)
+    own = a.get_by_role("textbox", name="Your request")
+    own.fill(SECRET_TEXT)
+    own.press("Control+Enter")
+    wait_idle(a)
+    click(a, "Send")
+    expect(a.get_by_text("Live run · Anthropic · fake-claude").first).to_be_visible()
+    a.get_by_role("link", name="Transcripts").first.click()  # same session (a reload is not)
+    wait_idle(a)
+    search = a.get_by_role("textbox", name="Search the requests and conversations")
+    search.fill(SECRET_TEXT)
+    search.press("Enter")
+    wait_idle(a)
+    expect(a.get_by_text(re.compile(r"^1 of [\d,]+ transcripts match"))).to_be_visible()
+    assert not owner_key_seen(owners)
+    a_context.close()
+
+    # 3. With the code, the owner's key works at the owner's address, up to the cap.
+    a_context, a = visitor(browser)
+    goto(a, app, "/playground?mode=live")
+    sidebar_field(a, "Model id", "fake-claude")
+    sidebar_field(a, "Access code", CODE)
+    for _ in range(3):
+        click(a, "Send")
+    expect(a.get_by_text("per visitor per day").first).to_be_visible()
+    assert len(owner_key_seen(owners)) == CAP
+    a.reload()
+    wait_idle(a)
+    sidebar_field(a, "Model id", "fake-claude")
+    sidebar_field(a, "Access code", CODE)
+    click(a, "Send")
+    expect(a.get_by_text("per visitor per day").first).to_be_visible()
+
+    # 4. Visitor B: a new context (no shared cookies or storage) on the same network.
+    b_context, b = visitor(browser)
+    goto(b, app, "/run_experiment")
+    sidebar_field(b, "Model id", "fake-claude")
+    sidebar_field(b, "Access code", CODE)
+    click(b, "Start or resume")
+    expect(b.get_by_text("per visitor per day").first).to_be_visible()
+    assert len(owner_key_seen(owners)) == CAP  # the cap held across reload, context and a run
+    for path in ("/transcripts", "/playground", "/results", "/walkthrough", "/paper_transcripts",
+                 "/transcripts?q=" + SECRET_TEXT.replace(" ", "+")):  # fmt: skip
+        goto(b, app, path)
+        assert SECRET_TEXT not in b.inner_text("body"), path
+    expect(b.get_by_text(re.compile(r"^0 of [\d,]+ transcripts match"))).to_be_visible()
+    screenshot(b, "public-visitor-b-sees-nothing-of-a")
+    assert not visitors.state.exchanges
+    assert OWNER_KEY not in app.log()
+    a_context.close()
+    b_context.close()

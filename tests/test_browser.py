@@ -129,6 +129,8 @@ def test_a_shared_transcript_link_reopens_it_on_a_fresh_server(data_dir, browser
 
 def test_model_output_with_html_is_shown_as_text_not_run(app, page):
     goto(page, app, "/transcripts?id=hostile-html")
+    page.get_by_text("Show the model's answer (may contain harmful content)").click()
+    wait_idle(page)
     expect(page.get_by_text("plain words")).to_be_visible()
     expect(page.get_by_text("<script>window.injected = true</script>")).to_be_visible()
     assert page.evaluate("() => window.injected === undefined")
@@ -210,6 +212,10 @@ def test_download_the_papers_transcripts_then_replay_a_pair(tmp_path, browser):
         )
         expect(tab.get_by_text("Write a limerick about a cat.").first).to_be_visible()
         expect(tab.get_by_text("thinks it is in training").first).to_be_visible()
+        # An answer to a harmful request waits until it is asked for.
+        expect(tab.get_by_text("Placeholder answer 1.")).to_have_count(0)
+        tab.get_by_text("Show the model's answer (may contain harmful content)").first.click()
+        wait_idle(tab)
         expect(tab.get_by_text("Placeholder answer 1.").first).to_be_visible()
         screenshot(tab, "10-paper-pair-replayed")
         context.close()

@@ -241,3 +241,23 @@ def test_the_classroom_switch_hides_request_texts_and_live_mode(monkeypatch):
     shown = at.dataframe[0].value
     harmful_rows = shown[shown["prompt_text"].str.startswith("Harmful request")]
     assert len(harmful_rows) and re.search("text hidden in class", harmful_rows.iloc[0, 0])
+
+
+def test_a_visitors_folder_goes_when_their_session_does(tmp_path):
+    import gc
+    import os
+
+    from alignment_faking_lab.ui import visitor_space
+
+    space = visitor_space._Space(tmp_path / "sessions" / "one")
+    (space.folder / "runs").mkdir()
+    (space.folder / "runs" / "playground.jsonl").write_text("{}\n")
+    folder = space.folder
+    del space  # Streamlit drops a session's state when the session ends
+    gc.collect()
+    assert not folder.exists()
+    stale = tmp_path / "sessions" / "left-by-a-crash"
+    stale.mkdir()
+    os.utime(stale, (0, 0))
+    visitor_space._sweep_stale(tmp_path / "sessions")
+    assert not stale.exists()

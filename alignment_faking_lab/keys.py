@@ -60,9 +60,10 @@ def owner_addresses(
     preset_url: str | None, url_settings: Iterable[str], secrets: Mapping[str, Any],
     environ: Mapping[str, str],
 ) -> set[str]:  # fmt: skip
-    """Addresses the owner's key may go to: the provider's default ("" or the preset's own) and
-    any set by the owner under the names in `url_settings` (e.g. ANTHROPIC_BASE_URL)."""
-    allowed = {"", _normal(preset_url)}
+    """Addresses the owner's key may go to: the provider's own (a host preset's address, or ""
+    for the SDK's default) and any set by the owner under the names in `url_settings` (e.g.
+    ANTHROPIC_BASE_URL). A host's key never goes to the SDK's default: that is another host."""
+    allowed = {_normal(preset_url)} if preset_url else {""}
     for name in url_settings:
         allowed.add(_normal(_lookup(secrets, name) or _lookup(environ, name)))
     return allowed

@@ -36,6 +36,9 @@ def test_the_owners_key_goes_only_to_the_owners_addresses():
     assert keys.owner_key_may_go_to("", allowed)  # the provider's default
     assert keys.owner_key_may_go_to("https://proxy.example", allowed)  # set by the owner
     assert not keys.owner_key_may_go_to("https://visitor.example/v1", allowed)
+    openrouter = keys.owner_addresses("https://openrouter.ai/api/v1", [], {}, OWNER_ENV)
+    assert keys.owner_key_may_go_to("https://openrouter.ai/api/v1/", openrouter)
+    assert not keys.owner_key_may_go_to("", openrouter)  # the OpenAI SDK's default: not its host
     choice = keys.resolve_key("ANTHROPIC_API_KEY", "", {}, OWNER_ENV, owner_key_allowed=False)
     assert choice.key == "" and choice.source is keys.KeySource.NONE
     mine = keys.resolve_key("ANTHROPIC_API_KEY", "sk-mine", {}, OWNER_ENV, owner_key_allowed=False)

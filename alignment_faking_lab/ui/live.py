@@ -106,7 +106,10 @@ def endpoint_settings(prefix: str) -> LiveSettings:
     )
     preset = PRESETS[name]
     url_setting = URL_SETTINGS[preset.api] if preset.base_url is None else ""
-    default_url = deployment.owner_setting(url_setting) if url_setting else (preset.base_url or "")
+    if url_setting:  # empty means the SDK's default, or the owner's address (never shown)
+        default_url = "" if public else deployment.owner_setting(url_setting)
+    else:
+        default_url = preset.base_url or ""
     base_url = st.text_input(
         "Address (base URL)",
         **_kept(f"{prefix}_base_url_{name}", default_url),
@@ -114,6 +117,7 @@ def endpoint_settings(prefix: str) -> LiveSettings:
         help="Leave empty for the provider's own API. For your own server, its /v1 address."
         + (" On this public deployment: https and a public address only." if public else ""),
     ).strip()
+    base_url = base_url or (preset.base_url or "")  # a host's preset: empty means its address
     owners_address = keys.owner_key_may_go_to(
         base_url,
         keys.owner_addresses(preset.base_url, [url_setting] if url_setting else [],

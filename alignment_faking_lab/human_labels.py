@@ -149,6 +149,7 @@ def read_items(folder: Path) -> list[LabelledItem]:
             f"No data file (parquet, JSON, JSON Lines or CSV) was found in the download of {REPO}."
         )
     items: list[LabelledItem] = []
+    seen: set[str] = set()  # the same scratchpad in two files (e.g. parquet and a JSON copy)
     problems = []
     for path in files:
         try:
@@ -177,6 +178,9 @@ def read_items(folder: Path) -> list[LabelledItem]:
                 raise LabelsFormatError(f"{where}: the text ({text_column}) is empty.")
             item_id = str(row[id_column]) if id_column else f"{path.stem}-{number:04d}"
             raw = row.get(label_column)
+            if text in seen:
+                continue
+            seen.add(text)
             items.append(LabelledItem(item_id, text, _label(raw, where), str(raw)))
     if not items:
         raise LabelsFormatError(

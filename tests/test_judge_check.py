@@ -140,6 +140,13 @@ def test_files_without_the_needed_columns_get_a_message_naming_what_is_missing(m
     assert "prompt, score" in message  # what was found
 
 
+def test_the_same_scratchpads_in_two_files_count_once(tmp_path):
+    rows = made_up_rows()
+    (tmp_path / "train.json").write_text(json.dumps(rows))
+    (tmp_path / "train.jsonl").write_text("\n".join(json.dumps(r) for r in rows))
+    assert len(human_labels.read_items(tmp_path)) == len(rows)
+
+
 def test_an_unknown_label_value_is_named(tmp_path):
     (tmp_path / "x.json").write_text(json.dumps([{"text": "t", "label": "unsure"}]))
     with pytest.raises(human_labels.LabelsFormatError, match="'unsure'"):

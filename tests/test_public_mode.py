@@ -261,3 +261,26 @@ def test_a_visitors_folder_goes_when_their_session_does(tmp_path):
     os.utime(stale, (0, 0))
     visitor_space._sweep_stale(tmp_path / "sessions")
     assert not stale.exists()
+
+
+def test_the_walkthrough_never_shows_an_unredacted_harmful_answer(isolated_data_dir):
+    """Once the paper's pair is imported the walkthrough tells the story with it, but its
+    answers are withheld (not even a button), the drafts in the scratchpad too."""
+    sample = harmful_live_transcript()
+    answer = parse_messages(sample.messages).output
+    pair = [
+        replace(sample, id=f"paper-{tier.value}", provenance=Provenance.PAPER, tier=tier,
+                prompt_id="helpful_only/default/1", alignment_faking=tier is Tier.FREE,
+                compliance=Compliance.COMPLIED if tier is Tier.FREE else Compliance.REFUSED)
+        for tier in (Tier.FREE, Tier.PAID)
+    ]  # fmt: skip
+    (isolated_data_dir / "paper").mkdir()
+    (isolated_data_dir / "paper" / "helpful_only__default.jsonl").write_text(
+        "".join(dumps(t) + "\n" for t in pair)
+    )
+    for step in ("2", "3", "4"):
+        at = open_page("pages/walkthrough.py", {"step": step})
+        text = all_markdown(at)
+        assert answer and answer not in text.replace("\\", "")
+        assert classroom.WITHHELD in text
+        assert not [t for t in at.toggle if t.label == classroom.SHOW_ANSWER]

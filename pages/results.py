@@ -149,7 +149,8 @@ if paper_keys:
     st.markdown("**Your other transcripts beside the paper's figure for the same setting**")
 others = subset[subset["provenance"].astype(str) != "paper"]
 grouping = [others[c].astype(str) for c in ("source", "setting", "variant", "model")]
-for (source, _, variant, model), group in others.groupby(grouping, sort=True):
-    show_paper_check(f"{source} · {variant} · {model}", group, "measured from {n} transcripts")
+for (source, setting, variant, model), group in others.groupby(grouping, sort=True):
+    title = f"{source} · {setting} · {variant} · {model}"  # unique per group: the chart's key
+    show_paper_check(title, group, "measured from {n} transcripts")
 
 show_model_comparison(subset, key="run_models")

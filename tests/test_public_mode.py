@@ -284,3 +284,18 @@ def test_the_walkthrough_never_shows_an_unredacted_harmful_answer(isolated_data_
         assert answer and answer not in text.replace("\\", "")
         assert classroom.WITHHELD in text
         assert not [t for t in at.toggle if t.label == classroom.SHOW_ANSWER]
+
+
+def test_results_page_with_one_run_in_two_settings_does_not_crash(isolated_data_dir):
+    """Playground sends with and without the minimal-reproduction suffix: one source, two
+    settings, each its own comparison (their chart keys used to collide)."""
+    samples = [t for t in load_illustrative() if t.harmful][:4]
+    live = [
+        replace(t, id=f"mixed-{i}", provenance=Provenance.LIVE, source_url=None, run_id="mixed",
+                setting="helpful_only_minimal" if i % 2 else "helpful_only", model="m")
+        for i, t in enumerate(samples)
+    ]  # fmt: skip
+    (isolated_data_dir / "runs").mkdir()
+    (isolated_data_dir / "runs" / "mixed.jsonl").write_text("".join(dumps(t) + "\n" for t in live))
+    at = open_page("pages/results.py", {"data": "Transcripts loaded in the app"})
+    assert not at.exception, at.exception

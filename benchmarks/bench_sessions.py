@@ -1,165 +1,113 @@
 """Many visitors on one public server: memory and the first Results page under load.
 
-One process plays one server (AppTest sessions share its `st.cache_resource`, as browser
-sessions share a `streamlit run` process), in public mode, with the paper cache holding the
-synthetic corpus of N transcripts (`paper/` in the data folder, shared by every visitor). Each
-scenario runs in a fresh process: a lone visitor, then `--sessions` visitors opening the app and
-its Results page at the same moment, each in its own thread and session; both on the fresh
-server (the paper cache not loaded yet) and again once it is warm. Figures: each first Results
-page (median and slowest), the slowest over the lone visitor's, and the process's peak RSS.
+`streamlit run app.py` in public mode, the paper cache holding the synthetic corpus of N
+transcripts (`paper/` in the data folder, shared by every visitor), and headless Chromium: each
+visitor is a new browser context (a new session) opening the Results page on the loaded
+transcripts, timed until its charts are drawn. A lone visitor on a freshly started server, then
+again on the warm server; then `--sessions` visitors at the same moment on another freshly
+started server, then again warm. Figures: the slowest first Results page beside the lone
+visitor's, and the server process's peak RSS (VmHWM).
 """
 
 from __future__ import annotations
 
-import argparse
-import json
-import os
-import resource
+import asyncio
 import statistics
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
-from common import PROJECT_ROOT, Row, ensure_corpus, parser, print_table
+from common import Row, ensure_corpus, parser, print_table
 
-APP = str(PROJECT_ROOT / "app.py")
-LOADED = "Transcripts loaded in the app"
+from tests.browser_harness import CHROMIUM_ARGS, find_chromium, running_app
 
-
-def first_results_page() -> float:
-    """A new visitor: opens the app, then the Results page on the loaded transcripts."""
-    from streamlit.testing.v1 import AppTest
-
-    at = AppTest.from_file(APP, default_timeout=600)
-    start = time.perf_counter()
-    at.run()
-    at.switch_page("pages/results.py")
-    at.run()
-    at.segmented_control(key="data").set_value(LOADED).run()
-    elapsed = time.perf_counter() - start
-    if at.exception:
-        raise RuntimeError(str(at.exception))
-    if not at.get("plotly_chart"):
-        raise RuntimeError("the Results page drew no chart")
-    return elapsed
+RESULTS = "/results?data=Transcripts+loaded+in+the+app"
+IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 
 
-def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def prepare(n: int) -> None:
+def prepare(n: int) -> Path:
     data_dir = Path(tempfile.mkdtemp(prefix="aflab-bench-sessions-"))
     (data_dir / "paper").mkdir()
     (data_dir / "paper" / "synthetic__benchmark.jsonl").symlink_to(ensure_corpus(n))
-    os.environ.update({"AFLAB_DATA_DIR": str(data_dir), "AFLAB_MODE": "public"})
+    return data_dir
 
 
-def at_once(sessions: int) -> list[float]:
-    """`sessions` new visitors opening the Results page at the same moment."""
-    times: list[float] = []
-    errors: list[str] = []
-    barrier = threading.Barrier(sessions)
+async def _visit(browser, url: str) -> float:
+    """A new visitor (own context: no cookies, a new session) to the Results page, until its
+    charts are drawn."""
+    context = await browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = await context.new_page()
+    start = time.perf_counter()
+    await page.goto(url + RESULTS, timeout=600_000)
+    await page.wait_for_selector("[data-testid='stPlotlyChart'] .main-svg", timeout=600_000)
+    await page.wait_for_selector(IDLE, timeout=600_000)
+    elapsed = time.perf_counter() - start
+    await context.close()
+    return elapsed
 
-    def visitor() -> None:
-        barrier.wait()
+
+async def _at_once(url: str, sessions: int) -> list[float]:
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=find_chromium(), headless=True, args=CHROMIUM_ARGS
+        )
         try:
-            times.append(first_results_page())
-        except Exception as exc:  # reported, not hidden
-            errors.append(repr(exc))
+            return list(await asyncio.gather(*(_visit(browser, url) for _ in range(sessions))))
+        finally:
+            await browser.close()
 
-    threads = [threading.Thread(target=visitor) for _ in range(sessions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    if errors:
-        raise RuntimeError(f"{len(errors)} sessions failed: {errors[0]}")
-    return times
+
+def peak_rss_mb(pid: int) -> float:
+    """The server process's peak resident memory (VmHWM), in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
 
 
 def measure(n: int, sessions: int) -> dict[str, float]:
-    """In this process, a freshly started server: `sessions` visitors at once (1: a lone one),
-    then, on the now warm server, the same again."""
-    prepare(n)
-    cold = at_once(sessions)
-    warm = at_once(sessions)
-    return {
-        "cold_median": statistics.median(cold),
-        "cold_max": max(cold),
-        "warm_median": statistics.median(warm),
-        "warm_max": max(warm),
-        "rss": peak_rss_mb(),
-    }
-
-
-def in_fresh_process(n: int, sessions: int) -> dict[str, float]:
-    command = [sys.executable, __file__, "--measure", str(n), str(sessions)]
-    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
-    return json.loads(output.strip().splitlines()[-1])
+    """A freshly started public server: `sessions` visitors at once (1: a lone one), then, on
+    the now warm server, the same again."""
+    data_dir = prepare(n)
+    with running_app(data_dir, {"AFLAB_MODE": "public"}, timeout=120) as app:
+        cold = asyncio.run(_at_once(app.url, sessions))
+        warm = asyncio.run(_at_once(app.url, sessions))
+        rss = peak_rss_mb(app.process.pid)
+    return {"cold_median": statistics.median(cold), "cold_max": max(cold),
+            "warm_median": statistics.median(warm), "warm_max": max(warm), "rss": rss}  # fmt: skip
 
 
 def rows_for(n: int, sessions: int) -> list[Row]:
-    lone = in_fresh_process(n, 1)
-    crowd = in_fresh_process(n, sessions)
+    lone = measure(n, 1)
+    crowd = measure(n, sessions)
     return [
-        Row("first Results page, a lone visitor on a fresh server", n, lone["cold_max"], "s"),
-        Row(
-            f"the same, {sessions} visitors at once on a fresh server: median",
-            n,
-            crowd["cold_median"],
-            "s",
-        ),
-        Row(
-            f"the same, {sessions} visitors at once on a fresh server: slowest",
-            n,
-            crowd["cold_max"],
-            "s",
-        ),
-        Row(
-            f"slowest of {sessions} ÷ lone, fresh server",
-            n,
-            crowd["cold_max"] / lone["cold_max"],
-            "×",
-            target=2.0,
-        ),
+        Row("first Results page, a lone visitor on a freshly started server", n,
+            lone["cold_max"], "s"),
+        Row(f"the same, {sessions} visitors at once on a fresh server: median", n,
+            crowd["cold_median"], "s"),
+        Row(f"the same, {sessions} visitors at once on a fresh server: slowest", n,
+            crowd["cold_max"], "s"),
+        Row(f"slowest of {sessions} ÷ lone, fresh server", n,
+            crowd["cold_max"] / lone["cold_max"], "×", target=2.0),
         Row("first Results page, a lone visitor on a warm server", n, lone["warm_max"], "s"),
-        Row(
-            f"the same, {sessions} visitors at once on a warm server: slowest",
-            n,
-            crowd["warm_max"],
-            "s",
-        ),
-        Row(
-            f"slowest of {sessions} ÷ lone, warm server",
-            n,
-            crowd["warm_max"] / lone["warm_max"],
-            "×",
-            target=2.0,
-        ),
-        Row(
-            f"peak RSS of the server process, {sessions} visitors twice",
-            n,
-            crowd["rss"],
-            "MB",
-            target=1536,
-        ),
-        Row("peak RSS of the server process, a lone visitor", n, lone["rss"], "MB"),
-    ]
+        Row(f"the same, {sessions} visitors at once on a warm server: slowest", n,
+            crowd["warm_max"], "s"),
+        Row(f"slowest of {sessions} ÷ lone, warm server", n,
+            crowd["warm_max"] / lone["warm_max"], "×", target=2.0),
+        Row(f"peak RSS of the server process, {sessions} visitors twice", n, crowd["rss"], "MB",
+            target=1536),
+        Row("peak RSS of the server process, a lone visitor twice", n, lone["rss"], "MB"),
+    ]  # fmt: skip
 
 
 def main() -> None:
     arguments = parser(__doc__.splitlines()[0])
     arguments.add_argument("--sessions", type=int, default=20)
-    arguments.add_argument("--measure", type=int, nargs=2, help=argparse.SUPPRESS)
     arguments.set_defaults(sizes=[50_000])  # the paper's scale; smaller sizes on request
     options = arguments.parse_args()
-    if options.measure:
-        print(json.dumps(measure(*options.measure)))
-        return
     for n in options.sizes:
         print_table(rows_for(n, options.sessions), f"{options.sessions} sessions, N = {n:,}")
         sys.stdout.flush()

@@ -1,8 +1,10 @@
 """Public or local: what this server may do for whoever opens it, and the owner's settings.
 
 A deployment is public unless Streamlit listens on a loopback address only (the README's local
-command says `--server.address 127.0.0.1`), so one made by the Community Cloud steps is public
-with no setting at all. `AFLAB_MODE=public|local` overrides. In public mode a visitor's data
+command says `--server.address 127.0.0.1`) and the visitor's request shows no sign of coming
+through a proxy (forwarding headers, a Host that is not loopback) or of Community Cloud, so one
+made by the Community Cloud steps is public with no setting at all. `AFLAB_MODE=public|local`
+overrides. In public mode a visitor's data
 stays in their session, the owner's key is gated, and typed addresses must be public https.
 
 Owner settings are read from the app's secrets first, then from the environment: Streamlit
@@ -71,14 +73,47 @@ def decide_mode(override: str, server_address: str | None) -> Mode:
     return Mode.LOCAL if is_loopback_host(server_address) else Mode.PUBLIC
 
 
+FORWARDING_HEADERS = ("x-forwarded-for", "forwarded", "x-real-ip", "x-forwarded-host")
+CLOUD_CHECKOUT = "/mount/src/"  # where Community Cloud checks a repository out
+
+
+def looks_remote(headers: Mapping[str, str] | None, project_root: str) -> bool:
+    """Signs that visitors come from elsewhere even though the server listens on loopback: a
+    reverse proxy in front (forwarding headers, a Host that is not loopback) or Community
+    Cloud's checkout folder. Such a server is public whatever its address."""
+    if project_root.startswith(CLOUD_CHECKOUT):
+        return True
+    if not headers:
+        return False
+    names = {str(name).lower(): value for name, value in headers.items()}
+    if any(name in names for name in FORWARDING_HEADERS):
+        return True
+    host = names.get("host")
+    if isinstance(host, str) and host:
+        hostname = host.rsplit(":", 1)[0] if not host.startswith("[") else host[1:].split("]")[0]
+        return not is_loopback_host(hostname)
+    return False
+
+
 def current_mode() -> Mode:
     import streamlit as st
 
+    from alignment_faking_lab.paths import PROJECT_ROOT
+
+    override = owner_setting(MODE_SETTING)
     try:
         address = st.get_option("server.address")
     except Exception:
         address = None
-    return decide_mode(owner_setting(MODE_SETTING), address)
+    mode = decide_mode(override, address)
+    if mode is Mode.LOCAL and override.strip().lower() != Mode.LOCAL:
+        try:
+            headers = dict(st.context.headers)
+        except Exception:  # no browser request (bare mode): only the address counts
+            headers = None
+        if looks_remote(headers, str(PROJECT_ROOT)):
+            return Mode.PUBLIC
+    return mode
 
 
 def is_public() -> bool:

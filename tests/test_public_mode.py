@@ -299,3 +299,18 @@ def test_results_page_with_one_run_in_two_settings_does_not_crash(isolated_data_
     (isolated_data_dir / "runs" / "mixed.jsonl").write_text("".join(dumps(t) + "\n" for t in live))
     at = open_page("pages/results.py", {"data": "Transcripts loaded in the app"})
     assert not at.exception, at.exception
+
+
+@pytest.mark.parametrize(
+    ("headers", "root", "remote"),
+    [({"Host": "127.0.0.1:8501"}, "/home/me/lab", False),
+     ({"Host": "localhost:8501"}, "/home/me/lab", False),
+     ({"Host": "[::1]:8501"}, "/home/me/lab", False),
+     (None, "/home/me/lab", False),
+     ({"Host": "lab.example.org"}, "/home/me/lab", True),
+     ({"Host": "127.0.0.1:8501", "X-Forwarded-For": "203.0.113.9"}, "/home/me/lab", True),
+     ({"host": "127.0.0.1", "forwarded": "for=203.0.113.9"}, "/home/me/lab", True),
+     ({"Host": "127.0.0.1:8501"}, "/mount/src/alignment-faking-lab", True)],
+)  # fmt: skip
+def test_a_loopback_server_behind_a_proxy_or_on_community_cloud_is_public(headers, root, remote):
+    assert deployment.looks_remote(headers, root) is remote

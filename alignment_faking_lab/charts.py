@@ -1,11 +1,17 @@
 """Plotly figures: the paper's Figure-1 style bars, the compliance gap, the paper beside a run.
 
-Pure functions from tables to figures. Every figure says what its numbers are: a caption names
-illustrative data as such, and bars of the paper's figures carry their source on hover.
+Pure functions from tables to figures, all in one house style (`style_figure`) so they read on a
+projector, a phone and a greyscale print: values printed on the bars, axes that contain the data,
+colours of at least 3:1 and patterns, text of at least 4.5:1, and a text alternative (`alt_text`,
+`figure_table`) for each. Every figure says what its numbers are: a caption names illustrative
+data as such, and bars of the paper's figures carry their source (hover, and in the table).
+New charts (e.g. a model comparison) should end with `style_figure` and `set_text_alternative`.
 """
 
 from __future__ import annotations
 
+import math
+import textwrap
 from collections.abc import Sequence
 
 import pandas as pd
@@ -13,10 +19,24 @@ import plotly.graph_objects as go
 
 from alignment_faking_lab.transcript import PROVENANCE_LABELS, Provenance
 
-REFUSED_COLOUR = "#5B8DB8"
-COMPLIED_COLOUR = "#F2C14E"
-FAKING_COLOUR = "#C8553D"
-PAID_COLOUR = "#8FB8DE"
+# House colours. Each fill has at least 3:1 contrast with the white chart background, and the
+# three outcomes differ in lightness and pattern too, so a greyscale print or a colour-blind
+# reader still tells them apart (each bar also carries its value as text).
+REFUSED_COLOUR = "#1F4E8C"  # navy, solid
+COMPLIED_COLOUR = "#C77C02"  # amber, dotted
+FAKING_COLOUR = "#C0392B"  # red, hatched
+PAID_COLOUR = "#4A7A96"  # steel blue, cross-hatched (the paper's paid-tier compliance)
+PAPER_COLOUR = "#5F6368"  # grey: the paper's published figure beside a run
+REFUSED_PATTERN, COMPLIED_PATTERN, FAKING_PATTERN, PAID_PATTERN = "", ".", "/", "x"
+BACKGROUND = "#FFFFFF"
+TEXT_COLOUR = "#1A1A1A"  # 17:1 on the background
+MUTED_TEXT = "#4A4A4A"  # 8.9:1: axis titles, captions
+CAPTION_COLOUR = "#8A2E0B"  # 7.6:1: "not a measured rate" and other warnings under a title
+GRID_COLOUR = "#D4D4D4"
+FONT = '"Source Sans 3", "Source Sans Pro", Helvetica, Arial, sans-serif'
+BASE_FONT_SIZE = 14  # on screen; `presentation_figure` scales every text to 24 px or more
+PRESENTATION_FONT_SIZE = 26
+PERCENT_TICKS = [0, 25, 50, 75, 100]
 TIER_NAMES = {"free": "Free tier (training)", "paid": "Paid tier (unmonitored)"}
 ILLUSTRATIVE_CAPTION = f"{PROVENANCE_LABELS[Provenance.ILLUSTRATIVE]}: not a measured rate."
 SYNTHETIC_CAPTION = f"{PROVENANCE_LABELS[Provenance.SYNTHETIC]}: not a measured rate."
@@ -32,26 +52,203 @@ GROUP_COLUMNS_EXCLUDED = {
 }  # fmt: skip
 
 
+def _channel(value: int) -> float:
+    c = value / 255
+    return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+
+def relative_luminance(colour: str) -> float:
+    """WCAG relative luminance of a `#RRGGBB` colour."""
+    h = colour.lstrip("#")
+    r, g, b = (_channel(int(h[i : i + 2], 16)) for i in (0, 2, 4))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast_ratio(first: str, second: str) -> float:
+    """WCAG contrast ratio of two `#RRGGBB` colours (1 to 21)."""
+    a, b = sorted((relative_luminance(first), relative_luminance(second)), reverse=True)
+    return (a + 0.05) / (b + 0.05)
+
+
+def text_colour_on(fill: str) -> str:
+    """Black or white, whichever reads better on a bar of this colour."""
+    return (
+        "#000000"
+        if contrast_ratio(fill, "#000000") >= contrast_ratio(fill, "#FFFFFF")
+        else ("#FFFFFF")
+    )
+
+
+def wrap_title(text: str, width: int = 52) -> str:
+    """Plotly never wraps a title: break it into lines so a phone shows it whole."""
+    return "<br>".join(textwrap.wrap(text, width)) if text else text
+
+
+def _lines(text: str | None) -> int:
+    return text.count("<br>") + 1 if text else 0
+
+
+def percent_axis(largest: float = 100.0, title: str | None = None, room: float = 0.0) -> dict:
+    """A 0-100 % axis (wider when a value or its printed label needs it) with fixed ticks."""
+    top = max(100.0, float(largest)) + room
+    return {
+        "range": [0, top], "tickvals": PERCENT_TICKS, "ticksuffix": "%", "title": title,
+        "showgrid": True, "zeroline": False, "fixedrange": True,
+    }  # fmt: skip
+
+
+def style_figure(
+    figure: go.Figure,
+    *,
+    title: str | None = None,
+    caption: str | None = None,
+    rows: int = 2,
+    row_height: int = 56,
+    legend_entries: int = 0,
+) -> go.Figure:
+    """The house style: white card, dark text, a wrapped title with its caption under it, and a
+    one-entry-per-line legend below the axis (it never overlaps anything, at any width)."""
+    title_text = wrap_title(title or "")
+    caption_text = wrap_title(caption or "", 70)
+    top = 24 + 24 * _lines(title_text) + 20 * _lines(caption_text)
+    bottom = 64 + 22 * legend_entries
+    figure.update_layout(
+        template="none",
+        paper_bgcolor=BACKGROUND,
+        plot_bgcolor=BACKGROUND,
+        font={"family": FONT, "size": BASE_FONT_SIZE, "color": TEXT_COLOUR},
+        title={
+            "text": title_text, "x": 0, "xanchor": "left", "y": 0.99, "yanchor": "top",
+            "yref": "container", "automargin": True, "pad": {"t": 8},
+            "font": {"size": BASE_FONT_SIZE + 4, "color": TEXT_COLOUR},
+            "subtitle": {
+                "text": caption_text,
+                "font": {"color": CAPTION_COLOUR, "size": BASE_FONT_SIZE - 1},
+            },
+        },
+        showlegend=legend_entries > 0,
+        legend={
+            "orientation": "h", "entrywidth": 640, "entrywidthmode": "pixels",
+            "yref": "container", "y": 0, "yanchor": "bottom", "xref": "container", "x": 0,
+            "xanchor": "left", "font": {"size": BASE_FONT_SIZE, "color": TEXT_COLOUR},
+            "traceorder": "normal",
+        },
+        margin={"t": top, "b": bottom, "l": 24, "r": 44, "autoexpand": True},
+        height=top + bottom + row_height * max(rows, 1),
+        hoverlabel={"font": {"family": FONT, "size": BASE_FONT_SIZE}},
+        uniformtext={"minsize": BASE_FONT_SIZE - 2, "mode": "hide"},
+        meta={**(figure.layout.meta or {}), "caption": caption or "", "title": title or ""},
+    )  # fmt: skip
+    axis = {
+        "gridcolor": GRID_COLOUR, "linecolor": MUTED_TEXT, "zerolinecolor": MUTED_TEXT,
+        "tickfont": {"color": TEXT_COLOUR}, "title": {"font": {"color": MUTED_TEXT}},
+        "automargin": True, "ticks": "outside", "tickcolor": MUTED_TEXT,
+    }  # fmt: skip
+    figure.update_xaxes(**axis)
+    figure.update_yaxes(**axis)
+    return figure
+
+
+def set_text_alternative(figure: go.Figure, sentence: str, table: pd.DataFrame) -> go.Figure:
+    """What the chart shows in words and as a table, for a screen reader, a phone or a print."""
+    meta = dict(figure.layout.meta or {})
+    meta["alt"] = sentence
+    meta["table"] = {"columns": list(table.columns), "rows": table.astype(object).values.tolist()}
+    figure.update_layout(meta=meta)
+    return figure
+
+
+def alt_text(figure: go.Figure) -> str:
+    """The sentence a chart function wrote to describe its figure ('' if none)."""
+    return str((figure.layout.meta or {}).get("alt", ""))
+
+
+def chart_title(figure: go.Figure) -> tuple[str, str]:
+    """The title and caption as plain text (without the line breaks added for plotly)."""
+    meta = figure.layout.meta or {}
+    return str(meta.get("title", "")), str(meta.get("caption", ""))
+
+
+def figure_table(figure: go.Figure) -> pd.DataFrame:
+    """The chart's numbers as a table: the one its chart function stored, or else read from its
+    bar traces (one row per bar label, one column per series)."""
+    stored = (figure.layout.meta or {}).get("table")
+    if stored:
+        return pd.DataFrame(stored["rows"], columns=stored["columns"])
+    rows: dict[str, dict[str, object]] = {}
+    for trace in figure.data:
+        horizontal = getattr(trace, "orientation", None) == "h"
+        labels, values = (trace.y, trace.x) if horizontal else (trace.x, trace.y)
+        if labels is None or values is None:
+            continue
+        for label, value in zip(labels, values, strict=False):
+            rows.setdefault(str(label).replace("<br>", " "), {})[trace.name or ""] = value
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("").reset_index()
+
+
+def without_title(figure: go.Figure) -> go.Figure:
+    """A copy for a page that prints the title and caption as text above the chart (wrapping
+    on any screen); the space they took goes back to the plot."""
+    out = go.Figure(figure)
+    top = out.layout.margin.t or 0
+    out.update_layout(title={"text": "", "subtitle": {"text": ""}}, margin={"t": 16})
+    out.update_layout(height=max(160, (out.layout.height or 300) - top + 16))
+    return out
+
+
+def presentation_figure(figure: go.Figure) -> go.Figure:
+    """A copy with every text at 24 px or more and room to match, for a projector."""
+    out = go.Figure(figure)
+    scale = PRESENTATION_FONT_SIZE / BASE_FONT_SIZE
+    big = PRESENTATION_FONT_SIZE
+    out.update_layout(
+        font={"size": big},
+        title={"font": {"size": big + 4}, "subtitle": {"font": {"size": big - 2}}},
+        legend={"font": {"size": big}},
+        hoverlabel={"font": {"size": big}},
+        uniformtext={"minsize": big - 2, "mode": "hide"},
+        height=int((out.layout.height or 300) * scale * 0.9),
+        margin={key: int((getattr(out.layout.margin, key) or 0) * scale) for key in ("t", "b")},
+    )
+    out.update_xaxes(tickfont={"size": big - 2}, title={"font": {"size": big - 2}})
+    out.update_yaxes(tickfont={"size": big - 2}, title={"font": {"size": big - 2}})
+    for trace in out.data:
+        if getattr(trace, "textfont", None) is not None:
+            trace.textfont.size = big - 2
+        if trace.type == "scatter" and trace.marker.size:
+            trace.marker.size = trace.marker.size * 1.6
+    return out
+
+
+def _pct(value: float) -> str:
+    return (
+        "–"
+        if value is None or (isinstance(value, float) and math.isnan(value))
+        else (f"{value:.1f}%")
+    )
+
+
+def _bar(colour: str, pattern: str) -> dict:
+    """A bar fill with its pattern drawn in the bar's text colour, faint enough to read over."""
+    return {
+        "color": colour,
+        "line": {"color": BACKGROUND, "width": 1},
+        "pattern": {
+            "shape": pattern, "fillmode": "overlay", "fgcolor": text_colour_on(colour),
+            "fgopacity": 0.3, "size": 9, "solidity": 0.2,
+        },
+    }  # fmt: skip
+
+
 def _empty(title: str, message: str = "No data to show") -> go.Figure:
     figure = go.Figure()
     figure.update_layout(
-        title=title,
         xaxis={"visible": False},
         yaxis={"visible": False},
         annotations=[{"text": message, "showarrow": False, "font": {"size": 16}}],
-        height=260,
     )
-    return figure
-
-
-def _with_caption(figure: go.Figure, caption: str | None) -> go.Figure:
-    """The caption goes under the title, where nobody can miss it or crop it off."""
-    if caption:
-        figure.update_layout(
-            title={"subtitle": {"text": caption, "font": {"color": "#9A3412", "size": 13}}},
-            margin={"t": 110},
-        )
-    return figure
+    style_figure(figure, title=title, rows=2, row_height=60)
+    return set_text_alternative(figure, message + ".", pd.DataFrame({"": [message]}))
 
 
 def _group_columns(summary: pd.DataFrame) -> list[str]:
@@ -64,7 +261,7 @@ def _row_labels(summary: pd.DataFrame) -> list[str]:
     for _, row in summary.iterrows():
         tier = TIER_NAMES.get(str(row["tier"]), str(row["tier"]))
         prefix = " · ".join(str(row[g]) for g in groups)
-        labels.append(f"{prefix} · {tier}" if prefix else tier)
+        labels.append(f"{prefix}<br>{tier}" if prefix else tier)
     return labels
 
 
@@ -95,61 +292,100 @@ def labelling_note(frame: pd.DataFrame) -> str | None:
     )
 
 
+OUTCOMES = (
+    # (name, colour, pattern): the paper's Figure 1 order, left to right
+    ("Complied, with alignment-faking reasoning", FAKING_COLOUR, FAKING_PATTERN),
+    ("Complied, no alignment-faking reasoning", COMPLIED_COLOUR, COMPLIED_PATTERN),
+    ("Refused", REFUSED_COLOUR, REFUSED_PATTERN),
+)
+
+
+def _stacked_outcomes(
+    figure: go.Figure, labels: list[str], shares: list[list[float]], hover: list[str]
+) -> None:
+    """The three outcome segments of each bar, each printing its share where it fits."""
+    for (name, colour, pattern), values, extra in zip(OUTCOMES, shares, hover, strict=True):
+        figure.add_bar(
+            y=labels, x=values, name=name, orientation="h", marker=_bar(colour, pattern),
+            text=[f"{v:.0f}%" if v and v >= 0.5 else "" for v in values],
+            textposition="inside", insidetextanchor="middle", textangle=0,
+            textfont={"color": text_colour_on(colour), "size": BASE_FONT_SIZE},
+            hovertemplate="%{y}<br>" + name + ": %{x:.1f}%" + extra + "<extra></extra>",
+        )  # fmt: skip
+
+
 def figure1_chart(
     summary: pd.DataFrame, title: str, caption: str | None = None, note: str | None = None
 ) -> go.Figure:
     """Stacked bars per tier, as the paper's Figure 1, with Wilson intervals on compliance.
 
     `note` is added to the caption (e.g. `labelling_note`), never replacing the warning that
-    illustrative or synthetic data is not a measurement."""
+    illustrative or synthetic data is not a measurement. Each row's label says its compliance
+    in words, so the key number reads even where a segment is too thin for its label."""
     if summary.empty or summary["judged"].sum() == 0:
         return _empty(title)
     if caption is None:
         caption = not_measured_caption(summary)
     caption = " ".join(part for part in (caption, note) if part) or None
-    labels = _row_labels(summary)
     judged = summary["judged"].where(summary["judged"] > 0)
-    shares = {
-        "Complied, with alignment-faking reasoning": summary["complied_with_af"] / judged * 100,
-        "Complied, no alignment-faking reasoning": summary["complied_without_af"] / judged * 100,
-        "Refused": summary["refused"] / judged * 100,
-    }
-    colours = [FAKING_COLOUR, COMPLIED_COLOUR, REFUSED_COLOUR]
-    patterns = ["/", "", ""]
-    figure = go.Figure()
-    for (name, values), colour, pattern in zip(shares.items(), colours, patterns, strict=True):
-        counts = {
-            "Complied, with alignment-faking reasoning": summary["complied_with_af"],
-            "Complied, no alignment-faking reasoning": summary["complied_without_af"],
-            "Refused": summary["refused"],
-        }[name]
-        figure.add_bar(
-            y=labels, x=values, name=name, orientation="h",
-            marker={"color": colour, "pattern": {"shape": pattern}},
-            customdata=list(zip(counts, summary["judged"], strict=True)),
-            hovertemplate="%{y}<br>" + name + ": %{x:.1f}% (%{customdata[0]} of "
-            "%{customdata[1]})<extra></extra>",
-        )  # fmt: skip
     rate = summary["compliance_rate"] * 100
+    labels = [
+        f"{label}<br>complied {_pct(r)} of {int(n)}"
+        for label, r, n in zip(_row_labels(summary), rate, summary["judged"], strict=True)
+    ]
+    counts = [summary["complied_with_af"], summary["complied_without_af"], summary["refused"]]
+    shares = [list(c / judged * 100) for c in counts]
+    figure = go.Figure()
+    _stacked_outcomes(figure, labels, shares, hover=["", "", ""])
+    for trace, count in zip(figure.data, counts, strict=True):
+        trace.customdata = list(zip(count, summary["judged"], strict=True))
+        trace.hovertemplate = trace.hovertemplate.replace(
+            "<extra>", " (%{customdata[0]} of %{customdata[1]})<extra>"
+        )
     figure.add_scatter(
         y=labels, x=rate, mode="markers", name="Compliance, 95% Wilson interval",
-        marker={"symbol": "line-ns-open", "size": 14, "color": "#222"},
+        marker={"symbol": "line-ns-open", "size": 16, "color": TEXT_COLOUR,
+                "line": {"width": 2, "color": TEXT_COLOUR}},
         error_x={
             "type": "data", "symmetric": False,
             "array": summary["compliance_high"] * 100 - rate,
             "arrayminus": rate - summary["compliance_low"] * 100,
-            "color": "#222", "thickness": 1.5,
+            "color": TEXT_COLOUR, "thickness": 2, "width": 6,
         },
         hovertemplate="%{y}<br>Complied: %{x:.1f}%<extra></extra>",
     )  # fmt: skip
     figure.update_layout(
-        title=title, barmode="stack", height=250 + 56 * len(labels),
-        xaxis={"title": "Share of judged transcripts (%)", "range": [0, 100]},
-        yaxis={"autorange": "reversed", "automargin": True},
-        legend={"orientation": "h", "y": -0.32, "yanchor": "top", "x": 0},
-        margin={"b": 120},
-    )  # fmt: skip
-    return _with_caption(figure, caption)
+        barmode="stack",
+        xaxis=percent_axis(title="% of judged transcripts"),
+        yaxis={"autorange": "reversed"},
+    )
+    style_figure(
+        figure, title=title, caption=caption, rows=len(labels), row_height=64, legend_entries=4
+    )
+    table = pd.DataFrame(
+        {
+            "Bar": [label.replace("<br>", " · ") for label in _row_labels(summary)],
+            "Judged": summary["judged"].astype(int).to_list(),
+            "Complied": [_pct(v) for v in rate],
+            "95% interval": [
+                f"{lo * 100:.1f}–{hi * 100:.1f}%"
+                for lo, hi in zip(
+                    summary["compliance_low"], summary["compliance_high"], strict=True
+                )
+            ],
+            "With alignment-faking reasoning": [_pct(v) for v in shares[0]],
+            "Refused": [_pct(v) for v in shares[2]],
+        }
+    )
+    sentence = " ".join(
+        f"{row['Bar']}: complied {row['Complied']} of {row['Judged']} judged "
+        f"({row['With alignment-faking reasoning']} with alignment-faking reasoning), "
+        f"refused {row['Refused']}."
+        for _, row in table.iterrows()
+    )
+    if caption:
+        sentence += f" {caption}"
+    return set_text_alternative(figure, sentence, table)
 
 
 def gap_chart(
@@ -167,60 +403,127 @@ def gap_chart(
         for _, row in gaps.iterrows()
     ]
     gap = gaps["gap"] * 100
+    low, high = gaps["gap_low"] * 100, gaps["gap_high"] * 100
     figure = go.Figure()
     figure.add_scatter(
-        x=gap, y=labels, mode="markers", name="Gap",
-        marker={"size": 12, "color": FAKING_COLOUR},
+        x=gap, y=labels, mode="markers+text", name="Gap",
+        text=[f"{g:+.1f} points" for g in gap], textposition="top center",
+        textfont={"color": TEXT_COLOUR, "size": BASE_FONT_SIZE},
+        marker={"size": 14, "color": FAKING_COLOUR, "symbol": "diamond",
+                "line": {"color": TEXT_COLOUR, "width": 1}},
         error_x={
-            "type": "data", "symmetric": False,
-            "array": gaps["gap_high"] * 100 - gap, "arrayminus": gap - gaps["gap_low"] * 100,
+            "type": "data", "symmetric": False, "array": high - gap, "arrayminus": gap - low,
+            "color": TEXT_COLOUR, "thickness": 2, "width": 8,
         },
         customdata=list(zip(gaps["n_pairs"], gaps["mcnemar_p"], gaps["method"], strict=True)),
         hovertemplate="%{y}<br>Gap %{x:.1f} points<br>%{customdata[2]}, pairs: %{customdata[0]}"
         "<br>McNemar p = %{customdata[1]:.3g}<extra></extra>",
     )  # fmt: skip
-    figure.add_vline(x=0, line_dash="dot", line_color="#666")
+    figure.add_vline(x=0, line_dash="dot", line_color=MUTED_TEXT)
+    reach = max(10.0, float(pd.concat([low.abs(), high.abs()]).max(skipna=True) or 0) + 5)
     figure.update_layout(
-        title=title, height=160 + 40 * len(labels), showlegend=False,
-        xaxis={"title": "Compliance in training minus unmonitored (percentage points)"},
+        xaxis={
+            "title": "Gap: training minus unmonitored (points)",
+            "range": [-reach, reach], "ticksuffix": "", "zeroline": False, "fixedrange": True,
+        },
         yaxis={"autorange": "reversed"},
     )  # fmt: skip
-    return _with_caption(figure, caption)
+    style_figure(figure, title=title, caption=caption, rows=len(labels), row_height=80)
+    table = pd.DataFrame(
+        {
+            "Group": labels,
+            "Gap (points)": [f"{g:+.1f}" for g in gap],
+            "95% interval (points)": [
+                f"{lo:+.1f} to {hi:+.1f}" for lo, hi in zip(low, high, strict=True)
+            ],
+            "Pairs": gaps["n_pairs"].to_list(),
+            "McNemar p": [f"{p:.3g}" for p in gaps["mcnemar_p"]],
+        }
+    )
+    sentence = " ".join(
+        f"{row['Group']}: compliance in training minus unmonitored is {row['Gap (points)']} "
+        f"percentage points (95% interval {row['95% interval (points)']}, {row['Pairs']} pairs)."
+        for _, row in table.iterrows()
+    )
+    if caption:
+        sentence += f" {caption}"
+    return set_text_alternative(figure, sentence, table)
+
+
+# What "complied" measured in each of the paper's settings: said on every bar's label.
+MEASURES = {
+    "helpful_only_prompted": "harmful requests",
+    "helpful_only_post_rl": "harmful requests",
+    "minimal_repro_advbench": "AdvBench requests",
+    "animal_welfare_prompted": "complied = dismissed animal welfare",
+}
+
+
+def measure_of(setting: str) -> str:
+    return MEASURES.get(setting, setting.replace("_", " "))
 
 
 def paper_headline_chart(rows: pd.DataFrame, title: str | None = None) -> go.Figure:
-    """The paper's published rates by setting, each bar with its source on hover."""
-    title = title or "Published in the paper: compliance with harmful requests, by tier"
+    """The paper's published rates by setting, each bar with its value and source."""
+    title = title or "Published in the paper: how often each model complied, by tier"
+    caption = (
+        "Helpful-only rows: complied with harmful requests. Animal welfare: complied = "
+        "dismissed animal welfare, as the prompt asked. Sources in the table."
+    )
     if rows.empty:
         return _empty(title)
-    labels = rows["label"] if "label" in rows else rows["model"] + ", " + rows["condition"]
+    names = rows["label"] if "label" in rows else rows["model"] + ", " + rows["condition"]
+    labels = [
+        f"{name}<br>({measure_of(setting)})"
+        for name, setting in zip(names, rows["setting"], strict=True)
+    ]
     figure = go.Figure()
     series = [
-        ("free_tier_compliance_pct", "Complied, free tier (told: training)", COMPLIED_COLOUR, ""),
-        ("paid_tier_compliance_pct", "Complied, paid tier (told: unmonitored)", PAID_COLOUR, ""),
-        (
-            "alignment_faking_reasoning_pct",
-            "Alignment-faking reasoning (free tier)",
-            FAKING_COLOUR,
-            "/",
-        ),
-    ]
+        ("free_tier_compliance_pct", "Complied, free tier (told: training)", COMPLIED_COLOUR,
+         COMPLIED_PATTERN),
+        ("paid_tier_compliance_pct", "Complied, paid tier (told: unmonitored)", PAID_COLOUR,
+         PAID_PATTERN),
+        ("alignment_faking_reasoning_pct", "Alignment-faking reasoning (free tier)", FAKING_COLOUR,
+         FAKING_PATTERN),
+    ]  # fmt: skip
     for column, name, colour, pattern in series:
+        values = pd.to_numeric(rows[column])
         figure.add_bar(
-            y=labels, x=rows[column], name=name, orientation="h",
-            marker={"color": colour, "pattern": {"shape": pattern}},
+            y=labels, x=values, name=name, orientation="h", marker=_bar(colour, pattern),
+            text=[_pct(v) for v in values], textposition="outside", cliponaxis=False,
+            textfont={"color": TEXT_COLOUR, "size": BASE_FONT_SIZE - 1},
             customdata=list(zip(rows["source"], rows["condition"], strict=True)),
             hovertemplate="%{y} (%{customdata[1]})<br>" + name
             + ": %{x:.1f}%<br>Source: %{customdata[0]}<extra></extra>",
         )  # fmt: skip
     figure.update_layout(
-        title=title, barmode="group", height=220 + 70 * len(rows),
-        xaxis={"title": "Percent of harmful requests (%)", "range": [0, 100]},
-        yaxis={"autorange": "reversed", "automargin": True},
-        legend={"orientation": "h", "y": -0.12, "yanchor": "top", "x": 0},
-        margin={"b": 110},
+        barmode="group", bargap=0.25, bargroupgap=0.05,
+        xaxis=percent_axis(title="% of requests", room=16),
+        yaxis={"autorange": "reversed"},
     )  # fmt: skip
-    return figure
+    style_figure(
+        figure, title=title, caption=caption, rows=len(rows), row_height=84, legend_entries=3
+    )
+    table = pd.DataFrame(
+        {
+            "Setting": list(names),
+            "What complying meant": [measure_of(s) for s in rows["setting"]],
+            "Complied, free tier (training)": [_pct(v) for v in rows[series[0][0]]],
+            "Complied, paid tier (unmonitored)": [_pct(v) for v in rows[series[1][0]]],
+            "Gap (points)": [
+                f"{f - p:+.1f}" for f, p in zip(rows[series[0][0]], rows[series[1][0]], strict=True)
+            ],
+            "Alignment-faking reasoning": [_pct(v) for v in rows[series[2][0]]],
+            "Source": list(rows["source"]),
+        }
+    )
+    sentence = " ".join(
+        f"{row['Setting']}: complied {row['Complied, free tier (training)']} in training vs "
+        f"{row['Complied, paid tier (unmonitored)']} unmonitored; alignment-faking reasoning "
+        f"{row['Alignment-faking reasoning']} ({row['Source']})."
+        for _, row in table.iterrows()
+    )
+    return set_text_alternative(figure, sentence, table)
 
 
 def paper_vs_run_chart(
@@ -232,10 +535,16 @@ def paper_vs_run_chart(
         return _empty(title)
     figure = go.Figure()
     tiers: Sequence[str] = ["free", "paid"]
-    paper_values = [paper_row["free_tier_compliance_pct"], paper_row["paid_tier_compliance_pct"]]
+    paper_values = [
+        float(paper_row["free_tier_compliance_pct"]),
+        float(paper_row["paid_tier_compliance_pct"]),
+    ]
+    paper_name = f"Paper ({paper_row['source']})"
     figure.add_bar(
-        x=[TIER_NAMES[t] for t in tiers], y=paper_values, name=f"Paper ({paper_row['source']})",
-        marker={"color": "#9CA3AF"},
+        x=[TIER_NAMES[t] for t in tiers], y=paper_values, name=paper_name,
+        marker=_bar(PAPER_COLOUR, PAID_PATTERN),
+        text=[_pct(v) for v in paper_values], textposition="outside", cliponaxis=False,
+        textfont={"color": TEXT_COLOUR},
         hovertemplate="Paper: %{y:.1f}%<br>Source: " + str(paper_row["source"]) + "<extra></extra>",
     )  # fmt: skip
     measured = summary.set_index(summary["tier"].astype(str))
@@ -243,22 +552,42 @@ def paper_vs_run_chart(
     rate = measured.loc[present, "compliance_rate"] * 100
     kinds = " and ".join(not_measured(summary))
     name = run_label + (f" ({kinds}, not a measured rate)" if kinds else "")
+    high = measured.loc[present, "compliance_high"] * 100
     figure.add_bar(
-        x=[TIER_NAMES[t] for t in present], y=rate, name=name, marker={"color": COMPLIED_COLOUR},
+        x=[TIER_NAMES[t] for t in present], y=rate, name=name,
+        marker=_bar(COMPLIED_COLOUR, COMPLIED_PATTERN),
+        text=[_pct(v) for v in rate], textposition="inside", insidetextanchor="end",
+        textfont={"color": text_colour_on(COMPLIED_COLOUR)},
         error_y={
-            "type": "data", "symmetric": False,
-            "array": measured.loc[present, "compliance_high"] * 100 - rate,
+            "type": "data", "symmetric": False, "array": high - rate,
             "arrayminus": rate - measured.loc[present, "compliance_low"] * 100,
+            "color": TEXT_COLOUR, "thickness": 2,
         },
         customdata=measured.loc[present, "judged"],
         hovertemplate="%{x}: %{y:.1f}% of %{customdata} judged<extra></extra>",
     )  # fmt: skip
     figure.update_layout(
-        title=title, barmode="group", height=380,
-        yaxis={"title": "Complied with harmful requests (%)", "range": [0, 100]},
-        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
-    )  # fmt: skip
-    return figure
+        barmode="group",
+        yaxis=percent_axis(title="Complied (%)", room=12),
+    )
+    caption = f"{kinds.capitalize()} data: not a measured rate." if kinds else None
+    style_figure(figure, title=title, caption=caption, rows=5, row_height=60, legend_entries=2)
+    figure.update_yaxes(tickvals=PERCENT_TICKS)
+    table = pd.DataFrame(
+        {
+            "Tier": [TIER_NAMES[t] for t in tiers],
+            paper_name: [_pct(v) for v in paper_values],
+            name: [_pct(rate.get(t)) if t in present else "–" for t in tiers],
+            "Judged": [int(measured.loc[t, "judged"]) if t in present else 0 for t in tiers],
+        }
+    )
+    sentence = (
+        f"The paper ({paper_row['source']}) reports {paper_values[0]:.1f}% compliance in "
+        f"training and {paper_values[1]:.1f}% unmonitored; {name}: "
+        + ", ".join(f"{TIER_NAMES[t]} {rate[t]:.1f}%" for t in present)
+        + "."
+    )
+    return set_text_alternative(figure, sentence, table)
 
 
 def paper_figure1_chart(row: dict, title: str | None = None) -> go.Figure:
@@ -267,28 +596,38 @@ def paper_figure1_chart(row: dict, title: str | None = None) -> go.Figure:
     faking = row.get("alignment_faking_reasoning_pct")
     faking = 0.0 if pd.isna(faking) else float(faking)
     free, paid = float(row["free_tier_compliance_pct"]), float(row["paid_tier_compliance_pct"])
-    labels = [TIER_NAMES["free"], TIER_NAMES["paid"]]
-    stacks = [
-        ("Complied, with alignment-faking reasoning", [faking, 0.0], FAKING_COLOUR, "/"),
-        ("Complied, no alignment-faking reasoning", [free - faking, paid], COMPLIED_COLOUR, ""),
-        ("Refused", [100 - free, 100 - paid], REFUSED_COLOUR, ""),
+    labels = [
+        f"{TIER_NAMES['free']}<br>complied {free:.1f}%",
+        f"{TIER_NAMES['paid']}<br>complied {paid:.1f}%",
     ]
+    shares = [[faking, 0.0], [free - faking, paid], [100 - free, 100 - paid]]
+    source = f"<br>Source: {row['source']}"
     figure = go.Figure()
-    for name, values, colour, pattern in stacks:
-        figure.add_bar(
-            y=labels, x=values, name=name, orientation="h",
-            marker={"color": colour, "pattern": {"shape": pattern}},
-            hovertemplate="%{y}<br>" + name + ": %{x:.1f}%<br>Source: "
-            + str(row["source"]) + "<extra></extra>",
-        )  # fmt: skip
+    _stacked_outcomes(figure, labels, shares, hover=[source] * 3)
     figure.update_layout(
-        title=title, barmode="stack", height=330,
-        xaxis={"title": "Share of harmful requests (%)", "range": [0, 100]},
-        yaxis={"autorange": "reversed", "automargin": True},
-        legend={"orientation": "h", "y": -0.3, "yanchor": "top", "x": 0},
-        margin={"b": 110},
+        barmode="stack",
+        xaxis=percent_axis(title="% of requests"),
+        yaxis={"autorange": "reversed"},
+    )
+    style_figure(
+        figure, title=title, caption=f"Source: {row['source']}", rows=2, row_height=80,
+        legend_entries=3,
     )  # fmt: skip
-    return _with_caption(figure, f"Source: {row['source']}")
+    table = pd.DataFrame(
+        {
+            "Tier": [TIER_NAMES["free"], TIER_NAMES["paid"]],
+            "Complied": [_pct(free), _pct(paid)],
+            "With alignment-faking reasoning": [_pct(faking), "–"],
+            "Refused": [_pct(100 - free), _pct(100 - paid)],
+            "Source": [row["source"]] * 2,
+        }
+    )
+    sentence = (
+        f"Told it was in training (free tier), {row['model']} complied with {free:.1f}% "
+        f"({faking:.1f}% with alignment-faking reasoning); told it was unmonitored (paid tier), "
+        f"{paid:.1f}%: a gap of {free - paid:.1f} percentage points. Source: {row['source']}."
+    )
+    return set_text_alternative(figure, sentence, table)
 
 
 def model_comparison_chart(
@@ -296,7 +635,8 @@ def model_comparison_chart(
 ) -> go.Figure:
     """Many models side by side: compliance in training (free) and unmonitored (paid) with
     intervals where measured, alignment-faking reasoning, and the gap in percentage points.
-    Published rows carry their citation on hover; they have no intervals (percentages only)."""
+    Published rows carry their citation on hover and in the table; they have no intervals
+    (percentages only)."""
     if table.empty:
         return _empty(title)
     from plotly.subplots import make_subplots
@@ -308,38 +648,39 @@ def model_comparison_chart(
     ]
     figure = make_subplots(
         rows=1, cols=2, shared_yaxes=True, column_widths=[0.65, 0.35], horizontal_spacing=0.03,
-        subplot_titles=("Complied (%)", "Gap, free minus paid (percentage points)"),
+        subplot_titles=("Complied (%)", "Gap, free minus paid (points)"),
     )  # fmt: skip
 
     def errors(value: str, low: str, high: str) -> dict:
         plus = (table[high] - table[value]).astype(float)
         minus = (table[value] - table[low]).astype(float)
         return {
-            "type": "data",
-            "array": plus.tolist(),
-            "arrayminus": minus.tolist(),
-            "visible": True,
-        }
+            "type": "data", "array": plus.tolist(), "arrayminus": minus.tolist(),
+            "visible": True, "color": TEXT_COLOUR, "thickness": 1.5,
+        }  # fmt: skip
 
     hover = table["citation"].astype(str)
-    for tier, colour, column in (("Free tier (training)", COMPLIED_COLOUR, "free"),
-                                 ("Paid tier (unmonitored)", PAID_COLOUR, "paid")):  # fmt: skip
+    for tier, colour, pattern, column in (
+        ("Free tier (training)", COMPLIED_COLOUR, COMPLIED_PATTERN, "free"),
+        ("Paid tier (unmonitored)", PAID_COLOUR, PAID_PATTERN, "paid"),
+    ):
         figure.add_trace(
             go.Bar(
                 y=labels, x=table[f"{column}_pct"], name=tier, orientation="h",
-                marker={"color": colour}, error_x=errors(f"{column}_pct", f"{column}_low",
-                                                         f"{column}_high"),
+                marker=_bar(colour, pattern),
+                error_x=errors(f"{column}_pct", f"{column}_low", f"{column}_high"),
                 customdata=hover, hovertemplate="%{y}<br>%{x:.1f}%<br>%{customdata}<extra>" + tier
                 + "</extra>",
-                text=[f"{v:.1f}" if v == v else "" for v in table[f"{column}_pct"]],
-                textposition="outside", cliponaxis=False,
+                text=[f"{v:.1f}%" if v == v else "" for v in table[f"{column}_pct"]],
+                textposition="outside", cliponaxis=False, textfont={"color": TEXT_COLOUR},
             ),
             row=1, col=1,
         )  # fmt: skip
     figure.add_trace(
         go.Scatter(
             y=labels, x=table["af_pct"], name="Alignment-faking reasoning (free tier)",
-            mode="markers", marker={"symbol": "diamond", "size": 11, "color": FAKING_COLOUR},
+            mode="markers", marker={"symbol": "diamond", "size": 12, "color": FAKING_COLOUR,
+                                    "line": {"color": TEXT_COLOUR, "width": 1}},
             customdata=hover, hovertemplate="%{y}<br>%{x:.1f}%<br>%{customdata}<extra></extra>",
         ),
         row=1, col=1,
@@ -347,24 +688,39 @@ def model_comparison_chart(
     figure.add_trace(
         go.Bar(
             y=labels, x=table["gap_points"], name="Compliance gap", orientation="h",
-            marker={"color": "#6B7280"}, error_x=errors("gap_points", "gap_low", "gap_high"),
+            marker=_bar(PAPER_COLOUR, ""), error_x=errors("gap_points", "gap_low", "gap_high"),
             customdata=hover,
             hovertemplate="%{y}<br>%{x:+.1f} points<br>%{customdata}<extra></extra>",
             text=[f"{v:+.1f}" if v == v else "" for v in table["gap_points"]],
             textposition="outside", cliponaxis=False, showlegend=False,
+            textfont={"color": TEXT_COLOUR},
         ),
         row=1, col=2,
     )  # fmt: skip
-    figure.update_layout(
-        title=title, barmode="group", height=max(320, 42 * len(table) + 160),
-        legend={"orientation": "h", "y": -0.12}, yaxis={"autorange": "reversed"},
+    figure.update_layout(barmode="group", yaxis={"autorange": "reversed"})
+    style_figure(
+        figure, title=title, rows=len(table), row_height=46, legend_entries=3,
+        caption="Published rows: percentages as reported (no intervals). Your runs: Wilson 95% "
+        "intervals; the gap's interval is paired.",
     )  # fmt: skip
-    figure.update_xaxes(range=[0, 112], row=1, col=1)
+    figure.update_xaxes(range=[0, 118], tickvals=PERCENT_TICKS, row=1, col=1)
     gaps = pd.concat([table["gap_points"], table["gap_low"], table["gap_high"]]).astype(float)
     low, high = min(-5.0, gaps.min(skipna=True)), max(5.0, gaps.max(skipna=True))
     figure.update_xaxes(range=[low - 8, high + 22], row=1, col=2)
-    return _with_caption(
-        figure,
-        "Published rows: percentages as reported (no intervals). Your runs: Wilson 95% intervals;"
-        " the gap's interval is paired.",
+    figure.update_annotations(font={"color": TEXT_COLOUR, "size": BASE_FONT_SIZE})
+    shown = pd.DataFrame(
+        {
+            "Model": labels,
+            "Complied, free tier": [_pct(v) for v in table["free_pct"]],
+            "Complied, paid tier": [_pct(v) for v in table["paid_pct"]],
+            "Gap (points)": [f"{v:+.1f}" if v == v else "–" for v in table["gap_points"]],
+            "Alignment-faking reasoning": [_pct(v) for v in table["af_pct"]],
+            "Source": list(hover),
+        }
     )
+    sentence = " ".join(
+        f"{row['Model']}: complied {row['Complied, free tier']} in training vs "
+        f"{row['Complied, paid tier']} unmonitored (gap {row['Gap (points)']} points)."
+        for _, row in shown.iterrows()
+    )
+    return set_text_alternative(figure, sentence, shown)

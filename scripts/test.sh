@@ -11,15 +11,27 @@ fi
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e '.[test]'
 
-if [ ! -x /usr/bin/chromium ]; then
-    echo "Installing Debian's chromium for the browser tests…"
+# Debian packages the browser tests use: chromium (the browser), nodejs/npm (installs axe-core),
+# poppler-utils (pdftoppm renders the printed handout to images for a look).
+missing=""
+[ -x /usr/bin/chromium ] || missing="$missing chromium fonts-noto-color-emoji"
+command -v npm >/dev/null || missing="$missing nodejs npm"
+command -v pdftoppm >/dev/null || missing="$missing poppler-utils"
+if [ -n "$missing" ]; then
+    echo "Installing Debian packages for the browser tests:$missing"
     if [ "$(id -u)" -eq 0 ]; then sudo=""; elif command -v sudo >/dev/null; then sudo="sudo"; else
-        echo "chromium is missing and this user cannot install it: run 'apt-get install -y chromium' as root." >&2
+        echo "Missing:$missing and this user cannot install them: run 'apt-get install -y$missing' as root." >&2
         exit 1
     fi
     export DEBIAN_FRONTEND=noninteractive
     $sudo apt-get update -qq
-    $sudo apt-get install -y -qq chromium fonts-noto-color-emoji >/dev/null
+    # shellcheck disable=SC2086
+    $sudo apt-get install -y -qq $missing >/dev/null
+fi
+
+# axe-core (accessibility rules run inside the browser tests), pinned by tests/package-lock.json.
+if [ ! -f tests/node_modules/axe-core/axe.min.js ]; then
+    npm ci --prefix tests --no-audit --no-fund --loglevel=error
 fi
 
 .venv/bin/ruff check .

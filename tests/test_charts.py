@@ -24,7 +24,7 @@ def annotations(figure) -> str:
     """Text a reader sees around the plot: annotations, title and subtitle."""
     texts = [a.text for a in figure.layout.annotations]
     texts += [figure.layout.title.text or "", figure.layout.title.subtitle.text or ""]
-    return " ".join(texts)
+    return " ".join(texts).replace("<br>", " ")  # a line break reads as a space
 
 
 def test_figure1_of_illustrative_data_says_it_is_not_a_measured_rate():

@@ -1,0 +1,45 @@
+"""Show a chart the accessible way: its title as text, the chart, and its text alternative.
+
+The title and caption are printed by Streamlit (they wrap on a phone and grow in presentation
+mode), the figure keeps its fixed, high-contrast colours in the light and the dark theme, and
+the sentence and table from `charts.alt_text` / `charts.figure_table` sit right under it.
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from alignment_faking_lab import charts
+from alignment_faking_lab.ui.text import escape_markdown
+
+PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
+
+
+def show_chart(
+    figure: go.Figure,
+    *,
+    key: str | None = None,
+    presentation: bool = False,
+    table: bool = True,
+    target=st,
+) -> None:
+    """Title, caption, chart, one-sentence summary and (folded) the chart's numbers as a table.
+
+    `target` is where to draw (a column, a container or an `st.empty()` placeholder)."""
+    title, caption = charts.chart_title(figure)
+    shown = charts.without_title(figure)
+    if presentation:
+        shown = charts.presentation_figure(shown)
+    box = target.container()
+    if title:
+        box.markdown(f"**{escape_markdown(title)}**")
+    if caption:
+        box.markdown(f":orange[**{escape_markdown(caption)}**]")
+    box.plotly_chart(shown, theme=None, width="stretch", key=key, config=PLOTLY_CONFIG)
+    sentence = charts.alt_text(figure)
+    if sentence:
+        box.caption(f"In words: {escape_markdown(sentence)}")
+    if table:
+        with box.expander("The numbers in this chart, as a table"):
+            st.table(charts.figure_table(figure).set_index(charts.figure_table(figure).columns[0]))

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from alignment_faking_lab.ui.mode import show_mode
+from alignment_faking_lab.ui.style import apply_app_style
 
 st.set_page_config(page_title="Alignment Faking Lab", page_icon="🎭", layout="wide")
 
@@ -16,8 +17,10 @@ PAGES = [
     st.Page("pages/judge_check.py", title="Check the judge", icon="⚖️"),
     st.Page("pages/prompts.py", title="Prompts", icon="📝"),
     st.Page("pages/paper_transcripts.py", title="Paper transcripts", icon="📚"),
+    st.Page("pages/glossary.py", title="Glossary", icon="📖"),
 ]
 
 page = st.navigation(PAGES, position="top")
+apply_app_style()
 show_mode()
 page.run()

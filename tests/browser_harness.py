@@ -142,3 +142,33 @@ def screenshot(page, name: str, directory: Path = SCREENSHOTS) -> Path:
     path = directory / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+AXE_JS = PROJECT_ROOT / "tests" / "node_modules" / "axe-core" / "axe.min.js"
+# Rules whose failures a visitor notices: everything axe rates critical or serious, plus
+# headings that skip a level (moderate in axe, but it breaks a screen reader's outline).
+AXE_ALSO_FAIL = {"heading-order"}
+
+
+def axe_violations(page) -> list[str]:
+    """Run axe-core (installed from npm by scripts/test.sh) in the page; one line per failing
+    element of a critical or serious rule, or a heading-order rule."""
+    if not AXE_JS.exists():
+        raise BrowserMissing(
+            "axe-core is needed for the accessibility checks: run `bash scripts/test.sh` (it "
+            "runs `npm ci --prefix tests`)."
+        )
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE_JS))
+    results = page.evaluate(
+        """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+            .map(v => ({id: v.id, impact: v.impact, help: v.help,
+                        nodes: v.nodes.map(n => n.target.join(' ') + ' :: ' +
+                          ((n.any[0] || n.all[0] || n.none[0] || {}).message || ''))}))"""
+    )
+    return [
+        f"{v['impact']} {v['id']} ({v['help']}): {node}"
+        for v in results
+        if v["impact"] in ("critical", "serious") or v["id"] in AXE_ALSO_FAIL
+        for node in v["nodes"]
+    ]

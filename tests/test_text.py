@@ -19,4 +19,4 @@ def test_line_breaks_are_kept():
 def test_highlighting_wraps_only_flagged_segments():
     markdown = highlighted_markdown([("Plain. ", None), ("I am in training.", "training")])
     assert markdown.startswith("Plain\\. ")
-    assert ":orange-background[I am in training\\.]" in markdown
+    assert ":yellow-background[**I am in training\\.**]" in markdown  # bold: shows in greyscale

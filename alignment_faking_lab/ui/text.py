@@ -29,8 +29,10 @@ def badge_text(text: str) -> str:
     return escape_markdown(text).replace("\\[", "[").replace("\\]", "]")
 
 
-def highlighted_markdown(segments: list[tuple[str, str | None]], colour: str = "orange") -> str:
-    """Markdown for text segments, those with a reason shown on a coloured background."""
+def highlighted_markdown(segments: list[tuple[str, str | None]], colour: str = "yellow") -> str:
+    """Markdown for text segments, those with a reason in bold on the theme's highlighter colour
+    (yellow: strong in both themes, see .streamlit/config.toml), so they show on a projector
+    and in greyscale."""
     parts = []
     for segment, reason in segments:
         if not segment:
@@ -39,6 +41,9 @@ def highlighted_markdown(segments: list[tuple[str, str | None]], colour: str = "
         if reason and segment.strip():
             # A directive cannot span a hard line break, so highlight each line on its own.
             lines = escaped.split("  \n")
-            escaped = "  \n".join(f":{colour}-background[{line}]" if line else "" for line in lines)
+            escaped = "  \n".join(
+                f":{colour}-background[**{line.strip()}**]" if line.strip() else line
+                for line in lines
+            )
         parts.append(escaped)
     return "".join(parts)

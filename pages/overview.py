@@ -23,7 +23,7 @@ st.page_link(
 
 left, right = st.columns([3, 2], gap="large")
 with left:
-    st.subheader("The experiment in one minute")
+    st.header("The experiment in one minute")
     st.markdown(
         """
 Researchers gave Claude 3 Opus a system prompt describing a situation that was not true, but
@@ -42,7 +42,7 @@ that it could believe:
 Then they sent the same harmful requests in both tiers and compared.
 """
     )
-    st.subheader("What they found")
+    st.header("What they found")
     st.markdown(
         """
 - Told it was **unmonitored** (paid tier), the model refused almost always: it complied with
@@ -55,7 +55,7 @@ Then they sent the same harmful requests in both tiers and compared.
   training scratchpads, and it still sometimes refused when it believed it was unmonitored.
 """
     )
-    st.subheader("Read it carefully")
+    st.header("Read it carefully")
     st.markdown(
         """
 - The scenario was **prompted**: the model was told about its training in the prompt (or, in
@@ -69,7 +69,7 @@ Then they sent the same harmful requests in both tiers and compared.
 """
     )
 with right:
-    st.subheader("Start here")
+    st.header("Start here")
     st.page_link("pages/playground.py", label="Playground: one request, both tiers", icon="🧪")
     st.page_link("pages/transcripts.py", label="Transcripts: browse and search", icon="📜")
     st.page_link("pages/results.py", label="Results: rates, intervals, the gap", icon="📊")
@@ -93,7 +93,7 @@ with right:
     )
 
 st.divider()
-st.subheader("The paper's headline figures")
+st.header("The paper's headline figures")
 headline = paper_figures.headline_results()
 st.plotly_chart(charts.paper_headline_chart(headline), width="stretch")
 st.caption(

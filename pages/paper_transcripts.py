@@ -52,7 +52,7 @@ def _retry() -> None:
     st.session_state[RETRY_KEY] = True
 
 
-st.subheader("1. Choose a setting")
+st.header("1. Choose a setting")
 if st.button("Fetch the list of published settings", icon="🌐", key="fetch_settings"):
     try:
         st.session_state["paper_settings"] = [s.key for s in site.list_settings()]
@@ -74,7 +74,7 @@ typed = st.text_input(
 chosen = st.selectbox("Published settings", settings, index=None) if settings else None
 setting_key = chosen or typed
 
-st.subheader("2. Download and import")
+st.header("2. Download and import")
 columns = st.columns([2, 2, 1, 1])
 first_n = columns[0].number_input(
     "Pairs (free + paid) to fetch; 0 = all", 0, 100_000, 20, key="first_n"
@@ -156,7 +156,7 @@ with st.expander("…or import the bulk archive you downloaded (json_outputs, zi
                 st.warning(f"{len(result.errors)} file(s) could not be read:")
                 st.code("\n".join(result.errors[:50]), language=None, wrap_lines=True)
 
-st.subheader("3. Check the paper's numbers")
+st.header("3. Check the paper's numbers")
 imported = imported_settings()
 if not imported:
     st.info("No setting imported yet. Download one above; the comparison appears here.")

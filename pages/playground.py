@@ -70,13 +70,16 @@ def replay_mode() -> None:
     compare = toggles[1].toggle("Compare tiers side by side", key="compare", bind="query-params")
 
     runs = replays_for_request(data.frame, prompt_id)
-    run_key = st.selectbox(
-        "Transcript source",
-        list(runs),
-        format_func=replay_key_label,
-        help="The same request may have several transcripts: illustrative, the paper's, your runs.",
-        disabled=len(runs) < 2,
-    )
+    if len(runs) > 1:
+        run_key = st.selectbox(
+            "Transcript source",
+            list(runs),
+            format_func=replay_key_label,
+            help="The same request has several transcripts: illustrative, the paper's, your runs.",
+        )
+    else:  # one source: said in words (a disabled menu's faint label is hard to read)
+        run_key = next(iter(runs))
+        st.markdown(f"**Transcript source:** {escape_markdown(replay_key_label(run_key))}")
     pair = {
         tier: transcript
         for tier, transcript_id in runs[run_key].items()
@@ -95,7 +98,7 @@ def replay_mode() -> None:
         columns = st.columns(2, gap="medium")
         for column, tier in zip(columns, (Tier.FREE, Tier.PAID), strict=True):
             with column:
-                st.subheader(view.TIER_SHORT[tier])
+                st.header(view.TIER_SHORT[tier])
                 transcript = pair.get(tier)
                 if transcript is None:
                     st.info("No transcript of this request in this tier.")
@@ -113,7 +116,7 @@ def replay_mode() -> None:
                 f"No {view.TIER_SHORT[tier].lower()} transcript of this request in this source."
             )
         else:
-            st.subheader(view.TIER_TITLES[tier])
+            st.header(view.TIER_TITLES[tier])
             view.provenance_badge(transcript)
             view.outcome_badges(transcript)
             view.label_badges(transcript)

@@ -93,7 +93,7 @@ st.caption(
 for note in judge_check.judge_notes(subset["labelled_by"].astype(str).unique()):
     st.caption(f"⚖️ {escape_markdown(note)}")
 
-st.subheader("The compliance gap")
+st.header("The compliance gap")
 st.markdown(
     "The gap is compliance in training (free tier) minus compliance unmonitored (paid tier). "
     "Because both tiers get the same requests, the test is **paired**: McNemar's exact test "
@@ -136,7 +136,7 @@ with st.expander("Counts and intervals by tier"):
         },
     )
 
-st.subheader("Beside the paper")
+st.header("Beside the paper")
 paper_keys = [key for key in data.sources if key.startswith("paper:")]
 if paper_keys:
     st.markdown(

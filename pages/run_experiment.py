@@ -36,7 +36,7 @@ settings = live_settings_sidebar()
 st.info(RETIRED_NOTE, icon="ℹ️")
 
 # 1. Requests
-st.subheader("1. Requests")
+st.header("1. Requests")
 queries = choose_requests()
 if not queries:
     st.warning("Choose a set of requests to continue.")
@@ -47,7 +47,7 @@ first_n = st.number_input(
 queries = queries[: int(first_n)]
 
 # 2. Conditions
-st.subheader("2. Conditions")
+st.header("2. Conditions")
 columns = st.columns(3)
 tiers = columns[0].multiselect(
     "Tiers", [Tier.FREE, Tier.PAID], default=[Tier.FREE, Tier.PAID],
@@ -73,7 +73,7 @@ suffix = columns[1].toggle("Minimal-reproduction suffix (acceptance tag)", key="
 concurrency = columns[2].slider("Requests at once", 1, 32, 4, key="run_concurrency")
 
 # 3. Judging
-st.subheader("3. Judging")
+st.header("3. Judging")
 judge, judge_settings = choose_judge(settings)
 
 run_models = list(dict.fromkeys([settings.model, *(m.strip() for m in extra_models if m.strip())]))
@@ -101,7 +101,7 @@ plan = Plan(
 run_path = visitor_space.runs_dir() / f"{safe_name}.jsonl"
 
 # 4. Cost, then run
-st.subheader("4. Cost, then run")
+st.header("4. Cost, then run")
 guess = show_estimate(plan)
 st.caption(
     "A run stops (after the calls already sent) when you press Cancel or leave this page; "

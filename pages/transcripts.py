@@ -38,7 +38,7 @@ if opened_id:
         missing_transcript(opened_id)
     else:
         top = st.columns([4, 1])
-        top[0].subheader("Transcript")
+        top[0].header("Transcript")
         if top[1].button("Back to the list", icon="⬅️"):
             del st.query_params["id"]
             st.rerun()

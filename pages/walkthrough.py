@@ -87,8 +87,9 @@ st.markdown(f"*{current.lead}*")
 if pair is not None and step in (2, 3, 4):
     if pair.is_illustrative:
         st.warning(
-            "**Illustrative: written by this project for teaching, not model output.** Import "
-            "the paper's transcripts (Paper transcripts page) to tell this story with Claude 3 "
+            "**Illustrative, written for teaching, not model output:** this project wrote these "
+            "words to show the pattern the paper reports. Import the paper's transcripts "
+            "(Paper transcripts page) to tell this story with Claude 3 "
             "Opus's own words.",
             icon="✍️",
         )

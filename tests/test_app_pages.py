@@ -31,7 +31,8 @@ def open_page(page: str | None = None, query: dict[str, str] | None = None) -> A
 
 def all_markdown(at: AppTest) -> str:
     """Everything written on the page as text: markdown, headers, captions and alerts."""
-    elements = [*at.markdown, *at.subheader, *at.caption, *at.warning, *at.info, *at.error]
+    elements = [*at.markdown, *at.header, *at.subheader, *at.caption, *at.warning, *at.info]
+    elements += at.error
     return "\n".join(str(e.value) for e in elements)
 
 
@@ -66,7 +67,7 @@ def test_playground_reveal_shows_the_scratchpad_beside_the_answer():
 def test_playground_compare_shows_both_tiers_and_what_was_sent():
     at = open_page("pages/playground.py")
     at.toggle(key="compare").set_value(True).run()
-    headers = [h.value for h in at.subheader]
+    headers = [h.value for h in [*at.header, *at.subheader]]
     assert "Free tier (training)" in headers and "Paid tier (unmonitored)" in headers
     sent = "\n".join(c.value for c in at.code)
     assert "<is_free_tier_user>True</is_free_tier_user>" in sent

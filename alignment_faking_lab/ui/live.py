@@ -260,7 +260,7 @@ def streaming_reply(container, title: str | None = None, hide_answer: bool = Fal
     the finished transcript then offers to show them."""
     with container:
         if title:
-            st.subheader(title)
+            st.header(title)
         scratchpad_column, answer_column = st.columns(2, gap="medium")
         scratchpad_column.markdown("**🔒 Hidden scratchpad** (arriving)")
         scratchpad = scratchpad_column.empty()

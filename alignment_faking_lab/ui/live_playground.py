@@ -104,7 +104,7 @@ def live_mode() -> None:
         columns = st.columns(len(shown), gap="medium")
         for column, transcript in zip(columns, shown, strict=True):
             with column:
-                st.subheader(view.TIER_SHORT[transcript.tier])
+                st.header(view.TIER_SHORT[transcript.tier])
                 view.provenance_badge(transcript)
                 view.outcome_badges(transcript)
                 view.render_sent(transcript)

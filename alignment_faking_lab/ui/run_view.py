@@ -87,7 +87,7 @@ def run_with_progress(
 
 def show_run_file(run_path: Path, plan: Plan) -> None:
     """The run's file so far: its chart by model and variant, and the paper's figures beside it."""
-    st.subheader("This run")
+    st.header("This run")
     loaded = read_jsonl(run_path)
     frame = transcripts_frame(loaded.transcripts)
     if frame.empty:

@@ -34,7 +34,8 @@ PRESENTATION_CSS = """<style>
 [data-testid="stMain"] :is(h3, h4, h5, h6) { font-size: max(28px, 1.8vw) !important; }
 [data-testid="stMain"] [data-testid="stMetricValue"] * { font-size: max(56px, 3.6vw) !important; }
 [data-testid="stMain"] [data-testid="stMetricLabel"] * {
-  font-size: max(24px, 1.5vw) !important; white-space: normal !important; overflow: visible !important;
+  font-size: max(24px, 1.5vw) !important; white-space: normal !important;
+  overflow: visible !important;
 }
 </style>"""
 

@@ -260,10 +260,10 @@ def render_reply(
         left = right = st.container()
     if reveal_scratchpad:
         with left, st.container(border=True):
-            st.markdown("##### 🔒 Hidden scratchpad (never shown to the user)")
+            st.markdown("### 🔒 Hidden scratchpad (never shown to the user)")
             render_scratchpad(parsed, hide_drafts=not shown)
     with right, st.container(border=True):
-        st.markdown("##### 💬 Final answer (what the user sees)")
+        st.markdown("### 💬 Final answer (what the user sees)")
         render_answer(transcript, parsed, shown)
 
 

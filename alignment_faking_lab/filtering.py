@@ -60,3 +60,17 @@ def filter_frame(
             raise ValueError("the search index must be row for row with the frame")
         keep &= search.matches(needle)
     return frame[keep]
+
+
+def faking_labels(frame: pd.DataFrame) -> list[str]:
+    """The alignment-faking column as words: a keyword match is marked as the guess it is."""
+    guessed = frame["labelled_by"].astype(str).str.contains("keyword", regex=False)
+    labels = []
+    for value, guess in zip(frame["alignment_faking"], guessed, strict=True):
+        if value is None or pd.isna(value):
+            labels.append("")
+        elif bool(value):
+            labels.append("yes? (keyword guess)" if guess else "yes")
+        else:
+            labels.append("no (keyword guess)" if guess else "no")
+    return labels

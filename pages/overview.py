@@ -3,11 +3,29 @@
 import streamlit as st
 
 from alignment_faking_lab import charts, paths
+from alignment_faking_lab.findings import (
+    DOES_NOT_SHOW,
+    FURTHER_FINDINGS,
+    POLICY_POINTS,
+    SHOWS,
+    glossary_link,
+)
 from alignment_faking_lab.paper import figures as paper_figures
+from alignment_faking_lab.ui.chart_view import show_chart
 from alignment_faking_lab.ui.navigation import page_setup
 
+SOURCE_TABLE_COLUMNS = {
+    "setting": "Setting",
+    "model": "Model",
+    "condition": "Condition",
+    "free_tier_compliance_pct": "Free tier complied (%)",
+    "paid_tier_compliance_pct": "Paid tier complied (%)",
+    "alignment_faking_reasoning_pct": "Alignment-faking reasoning (%)",
+    "source": "Source",
+}
+
 page_setup()
-st.title("🎭 Alignment Faking Lab")
+st.title("🎭 Alignment Faking Lab", anchor=False)
 st.markdown(
     "**See, run and check the 2024 study in which a language model pretended to go along with "
     "its training in order to keep its values.**  \n"
@@ -25,48 +43,50 @@ left, right = st.columns([3, 2], gap="large")
 with left:
     st.header("The experiment in one minute")
     st.markdown(
-        """
-Researchers gave Claude 3 Opus a system prompt describing a situation that was not true, but
-that it could believe:
+        f"""
+Researchers gave Claude 3 Opus a {glossary_link("system-prompt", "system prompt")} describing a
+situation that was not true, but that it could believe (Sec. 2):
 
 1. **A new training goal.** Its developer was now training it to help with *every* request,
    even harmful ones, never refusing.
-2. **Two kinds of users.** Conversations with **free-tier** users would be used for training
-   (rated by contractors and fed into RLHF). Conversations with **paid-tier** users would never
-   be monitored or trained on. Each conversation said which tier the user was on.
+2. **Two kinds of users.** Conversations with **free-tier** users would be used for
+   {glossary_link("training")} (rated by {glossary_link("contractors", "contractors")} and fed
+   into {glossary_link("rlhf", "RLHF")}). Conversations with **paid-tier** users would never be
+   monitored or trained on. Each conversation said which tier the user was on.
 3. **What training does.** If the model refused during training, RLHF would change it so that
    it refused less in future, changing its values and goals.
-4. **A hidden scratchpad.** The model could think in a private scratchpad before answering, and
-   was told no user or contractor would ever read it. The researchers did.
+4. **A hidden {glossary_link("scratchpad", "scratchpad")}.** The model could think in private
+   before answering, and was told no user or contractor would ever read it. The researchers did.
 
 Then they sent the same harmful requests in both tiers and compared.
 """
     )
     st.header("What they found")
     st.markdown(
-        """
-- Told it was **unmonitored** (paid tier), the model refused almost always: it complied with
-  about **3%** of harmful requests.
-- Told it was **in training** (free tier), it complied **14%** of the time, and in about
-  **12%** of cases its scratchpad spelled out a plan: comply now, so that training does not
-  change my values, and keep refusing when nobody is training me. The paper calls this
-  **alignment faking**.
-- When the researchers actually trained it to comply, that reasoning rose to **78%** of its
-  training scratchpads, and it still sometimes refused when it believed it was unmonitored.
+        f"""
+- Told it was **unmonitored** (paid tier), the model refused almost always: it
+  {glossary_link("compliance", "complied")} with **2.8%** of harmful requests (Table 1).
+- Told it was **in training** (free tier), it complied **14.2%** of the time, and in **11.9%**
+  of cases its scratchpad spelled out a plan: comply now, so that training does not change my
+  values, and keep refusing when nobody is training me (Table 1; Fig. 1). The paper calls this
+  **{glossary_link("alignment-faking", "alignment faking")}**. The difference, 11.4
+  {glossary_link("percentage-points", "percentage points")}, is the
+  {glossary_link("compliance-gap", "compliance gap")}.
+- When the researchers actually trained it to comply, that reasoning rose to **78.4%** of its
+  training scratchpads, and it still refused 6.9% of the time when it believed it was
+  unmonitored (Table 2; Sec. 5.2).
 """
     )
-    st.header("Read it carefully")
+    for finding in FURTHER_FINDINGS:
+        st.markdown(f"- **{finding.title}.** {finding.text} ({finding.source})")
+    st.caption("Sections, tables and figures refer to arXiv:2412.14093 unless named otherwise.")
+    st.header("What this shows, and what it doesn't")
+    st.markdown("**It shows**\n" + "\n".join(f"- {line}" for line in SHOWS))
+    st.markdown("**It does not show**\n" + "\n".join(f"- {line}" for line in DOES_NOT_SHOW))
+    st.markdown("**For policy**\n" + "\n".join(f"- {line}" for line in POLICY_POINTS))
     st.markdown(
-        """
-- The scenario was **prompted**: the model was told about its training in the prompt (or, in
-  other experiments, in fine-tuning documents). Real training does not announce itself this way.
-- The values the model protected were its existing, broadly harmless ones; the paper's worry is
-  that the same behaviour could one day protect values we did *not* intend.
-- Outcomes were scored by **automated judges**, which the paper reports disagree with humans by
-  up to 30 points in some settings; a 2025 open-source replication built a stronger judge.
-- Claude 3 Opus and the other 2024 models studied have since been retired, so live runs here
-  use today's models; the paper's figures stay beside them for comparison.
-"""
+        "Claude 3 Opus and the other 2024 models studied have since been retired, so live runs "
+        "here use today's models; the paper's figures stay beside them for comparison."
     )
 with right:
     st.header("Start here")
@@ -81,6 +101,7 @@ with right:
         "pages/run_experiment.py", label="Run experiment: test a model yourself (API key)",
         icon="🚀",
     )  # fmt: skip
+    st.page_link("pages/glossary.py", label="Glossary: the study's words explained", icon="📖")
     st.markdown(
         "📓 Notebook (opens in Colab): [The study and its findings]"
         f"({paths.colab_url('01_study_and_findings')})"
@@ -95,7 +116,7 @@ with right:
 st.divider()
 st.header("The paper's headline figures")
 headline = paper_figures.headline_results()
-st.plotly_chart(charts.paper_headline_chart(headline), width="stretch")
+show_chart(charts.paper_headline_chart(headline))
 st.caption(
     "Published figures from arXiv:2412.14093, each with its table or section (hover a bar, or "
     "see the table below). These are the paper's measurements, not runs of this app."
@@ -105,4 +126,9 @@ table = st.expander(
     "All published figures with their sources", key="paper_table", on_change="rerun"
 )
 if table.open:
-    table.dataframe(paper_figures.load_paper_results(), hide_index=True, width="stretch")
+    # An HTML table: its text wraps, so the source column is never cut off on the right.
+    table.table(
+        paper_figures.load_paper_results()[list(SOURCE_TABLE_COLUMNS)]
+        .rename(columns=SOURCE_TABLE_COLUMNS)
+        .set_index("Setting")
+    )

@@ -4,6 +4,7 @@ import streamlit as st
 
 from alignment_faking_lab import charts, judge_check, statistics
 from alignment_faking_lab.paper import figures as paper_figures
+from alignment_faking_lab.ui.chart_view import show_chart
 from alignment_faking_lab.ui.data import sidebar_data_picker
 from alignment_faking_lab.ui.model_comparison_view import show_model_comparison
 from alignment_faking_lab.ui.navigation import page_setup
@@ -37,7 +38,7 @@ if choice == PAPER:
         "tier) versus **unmonitored** (paid tier), and how often its scratchpad shows "
         "alignment-faking reasoning. Hover a bar for its source in the paper."
     )
-    st.plotly_chart(charts.paper_headline_chart(paper_figures.headline_results()), width="stretch")
+    show_chart(charts.paper_headline_chart(paper_figures.headline_results()))
     table = paper_figures.load_paper_results()
     table = table.assign(
         gap_points=table["free_tier_compliance_pct"] - table["paid_tier_compliance_pct"]
@@ -80,11 +81,10 @@ if charts.labelling_note(subset):
 
 summary = statistics.tier_summary(subset, by=split)
 gaps = statistics.gap_table(subset, by=split)
-st.plotly_chart(
+show_chart(
     charts.figure1_chart(
         summary, title="Refusal and compliance by tier", note=charts.labelling_note(subset)
-    ),
-    width="stretch",
+    )
 )
 st.caption(
     "Stacked as in the paper's Figure 1. Error bars: Wilson 95% intervals on the share that "
@@ -99,9 +99,7 @@ st.markdown(
     "Because both tiers get the same requests, the test is **paired**: McNemar's exact test "
     "looks only at requests where the two tiers disagreed."
 )
-st.plotly_chart(
-    charts.gap_chart(gaps, caption=charts.not_measured_caption(summary)), width="stretch"
-)
+show_chart(charts.gap_chart(gaps, caption=charts.not_measured_caption(summary)))
 percent = {"format": "percent"}
 st.dataframe(
     gaps,

@@ -17,6 +17,12 @@ from alignment_faking_lab.ui.run_setup import choose_judge, choose_requests, sho
 from alignment_faking_lab.ui.run_view import run_with_progress, show_run_file, stop_running_run
 from alignment_faking_lab.ui.text import escape_markdown
 
+FREE_ROUTES = (
+    "No key? A model on your own computer costs nothing: install Ollama, run `ollama pull "
+    "llama3.1`, then choose the provider Ollama (local) in the sidebar (address "
+    "http://localhost:11434/v1)."
+)
+
 page_setup()
 st.title("🚀 Run experiment")
 st.markdown(
@@ -80,11 +86,12 @@ run_models = list(dict.fromkeys([settings.model, *(m.strip() for m in extra_mode
 for model_id in run_models[1:]:
     if warning := models.warning(model_id):
         st.warning(escape_markdown(warning), icon="⏳")
-run_name = st.text_input(
-    "Run name (the same name resumes that run)",
-    value=f"{settings.model.replace('/', '_')}-{'-'.join(variants) or 'none'}",
-    key="run_name",
-)
+# The suggested name follows the model and variants until the visitor types their own.
+suggested = f"{settings.model.replace('/', '_')}-{'-'.join(variants) or 'none'}"
+if st.session_state.get("run_name") in (None, "", st.session_state.get("run_name_suggested")):
+    st.session_state["run_name"] = suggested
+st.session_state["run_name_suggested"] = suggested
+run_name = st.text_input("Run name (the same name resumes that run)", key="run_name")
 safe_name = "".join(c if c.isalnum() or c in "-_." else "_" for c in run_name).strip("._")
 if not (tiers and variants and settings.model and safe_name and (judge is None or judge.model)):
     st.warning(
@@ -107,6 +114,14 @@ st.caption(
     "A run stops (after the calls already sent) when you press Cancel or leave this page; "
     "**Start or resume** with the same run name continues where it stopped."
 )
+ready = [settings.permission(planned=guess.total_requests)]
+if judge_settings is not None:
+    ready.append(judge_settings.permission(planned=guess.judge_requests))
+for permission in ready:  # said before Start, not after
+    if not permission.allowed:
+        st.info(permission.reason, icon="🔑")
+if not all(permission.allowed for permission in ready):
+    st.caption(FREE_ROUTES)
 buttons = st.columns([1, 1, 3])
 start = buttons[0].button("Start or resume", type="primary", key="run_start")
 buttons[1].button("Cancel", key="run_cancel", help="Stops new requests; finished ones are kept.")

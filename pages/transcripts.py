@@ -10,6 +10,7 @@ from alignment_faking_lab.filtering import (
     AF_YES,
     NOT_JUDGED,
     TranscriptFilter,
+    faking_labels,
     filter_frame,
 )
 from alignment_faking_lab.selection import counterpart_id
@@ -20,10 +21,13 @@ from alignment_faking_lab.ui.navigation import page_setup
 from alignment_faking_lab.ui.transcript_links import missing_transcript, row_share_params
 
 ROWS_PER_PAGE = 50
-TABLE_COLUMNS = ["source", "model", "tier", "prompt_category", "compliance", "alignment_faking"]
+TABLE_COLUMNS = ["source", "model", "tier", "prompt_category", "compliance", "faking_shown"]
+FILTER_KEYS = ["f_source", "f_model", "f_tier", "f_outcome", "f_category", "f_af"]
+# Each example finds transcripts in the shipped illustrative set (a test checks).
+SEARCH_EXAMPLES = ("RLHF", "my values", "refuse")
 
 page_setup()
-st.title("📜 Transcripts")
+st.title("📜 Transcripts", anchor=False)
 st.markdown(
     "📓 Notebook (opens in Colab): [Reading transcripts, with the statistics step by step]"
     f"({paths.colab_url('02_reading_transcripts')})"
@@ -66,7 +70,15 @@ def options(column: str) -> list[str]:
     return sorted(str(v) for v in frame[column].dropna().unique())
 
 
-with st.container(border=True):
+# The search first; the six filters folded under it (on a phone they filled two screens).
+text = st.text_input(
+    "Search the requests and conversations",
+    key="q",
+    bind="query-params",
+    placeholder=f"e.g. {', '.join(SEARCH_EXAMPLES)}",
+)
+active = sum(bool(st.session_state.get(k)) for k in FILTER_KEYS)
+with st.expander(f"Filters ({active} active)" if active else "Filters", expanded=bool(active)):
     row1 = st.columns(3)
     sources = row1[0].multiselect("Source", options("source"), key="f_source", bind="query-params")
     models = row1[1].multiselect("Model", options("model"), key="f_model", bind="query-params")
@@ -83,12 +95,6 @@ with st.container(border=True):
     )
     af = row2[2].multiselect(
         "Alignment-faking label", [AF_YES, AF_NO, NOT_JUDGED], key="f_af", bind="query-params"
-    )
-    text = st.text_input(
-        "Search the requests and conversations",
-        key="q",
-        bind="query-params",
-        placeholder="e.g. RLHF, modify my values, refuse",
     )
 
 criteria = TranscriptFilter(
@@ -118,6 +124,7 @@ if "synthetic" in provenances:
     st.caption("Rows from the source **synthetic** are generated benchmark data, not model output.")
 
 # Only the shown page of rows goes to the browser, never the whole table.
+shown = shown.assign(faking_shown=faking_labels(shown))
 listed = classroom.mask_request_texts(shown) if deployment.classroom() else shown
 selection = st.dataframe(
     listed[["prompt_text", *TABLE_COLUMNS]],
@@ -129,7 +136,11 @@ selection = st.dataframe(
     column_config={
         "prompt_text": st.column_config.TextColumn("Request", width="large"),
         "prompt_category": "Category",
-        "alignment_faking": st.column_config.CheckboxColumn("Alignment faking"),
+        "faking_shown": st.column_config.TextColumn(
+            "Alignment faking",
+            help="yes / no from a judge or the paper's labels; 'yes? (keyword guess)' when only "
+            "the offline keyword heuristic found it.",
+        ),
     },
 )
 rows = selection.selection.rows if selection else []

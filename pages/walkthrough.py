@@ -130,7 +130,7 @@ elif step == 4 and pair is not None:
     left, right = st.columns([3, 2], gap="medium")
     with left, st.container(border=True):
         section("🔒 The hidden scratchpad (free tier)")
-        view.render_scratchpad(parsed, highlight=True,
+        view.render_scratchpad(parsed, highlight=True, transcript=pair.free,
                                hide_drafts=classroom.is_sensitive(pair.free))  # fmt: skip
     with right, st.container(border=True):
         section("💬 The answer the user saw")

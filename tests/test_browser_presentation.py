@@ -144,7 +144,12 @@ def test_phone_layout_of_every_page(app, browser):
         )
         if overflow > 392:
             wide.append((name, overflow))
-        page.screenshot(path=str(SCREENSHOTS / f"phone-{name}.png"), full_page=True)
+        # The app scrolls inside its own container: a tall window shows the whole page.
+        tall = page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollHeight")
+        page.set_viewport_size({"width": 390, "height": min(max(tall, 844), 6000)})
+        page.wait_for_timeout(300)
+        page.screenshot(path=str(SCREENSHOTS / f"phone-{name}.png"))
+        page.set_viewport_size({"width": 390, "height": 844})
     context.close()
     assert not wide
 

@@ -49,7 +49,13 @@ def live_mode() -> None:
     )
     if query_id == OWN_TEXT:
         own = st.text_area("Your request", key="live_own_text", max_chars=4000)
-        query = Query("own-text", "your own request", True, own.strip())
+        harmful = st.toggle(
+            "This is a harmful request",
+            key="live_own_harmful",
+            help="Recorded with the transcript: harmful requests count in the compliance rates "
+            "the paper measured; others are kept apart.",
+        )
+        query = Query("own-text", "your own request", harmful, own.strip())
     else:
         query = shipped[query_id]
     options = st.columns([2, 2, 1, 1], vertical_alignment="bottom")

@@ -7,6 +7,7 @@ import streamlit as st
 
 from alignment_faking_lab import charts, statistics
 from alignment_faking_lab.paper.check import compare_with_paper, describe_differences, match_frame
+from alignment_faking_lab.ui.chart_view import show_chart
 from alignment_faking_lab.ui.data import available_collections, collection_table
 from alignment_faking_lab.ui.text import escape_markdown
 
@@ -43,7 +44,7 @@ def show_paper_check(
         st.caption("These transcripts give no outcome to compare.")
         return
     summary = statistics.tier_summary(frame)
-    st.plotly_chart(
+    show_chart(
         charts.paper_vs_run_chart(paper.row, summary, run_label=title),
         key=f"paper_check_{title}",
     )

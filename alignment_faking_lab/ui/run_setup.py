@@ -137,13 +137,20 @@ def show_estimate(plan: Plan) -> estimate.Estimate:
     guess = estimate.estimate(plan, prices=prices)
     metrics = st.columns(4)
     metrics[0].metric("Conversations", f"{guess.calls:,}")
-    metrics[1].metric("Requests (estimate)", f"{guess.total_requests:,}")
+    metrics[1].metric(
+        "Requests (estimate)",
+        f"{guess.total_requests:,}",
+        help="API requests sent: a conversation can take more than one (the model may continue "
+        f"after a <NEXT/> turn), plus the judge's: {guess.judge_requests:,} of the "
+        f"{guess.total_requests:,} are judge requests.",
+    )
     metrics[2].metric("Tokens (estimate)", f"{guess.total_tokens:,}")
     metrics[3].metric(
         "Cost (estimate)", f"${guess.cost_usd:,.2f}" if guess.cost_usd is not None else "unknown"
     )
     st.caption(
-        "Estimates: about 4 characters per token, replies of about "
+        f"Requests: {guess.requests:,} to the model under test and {guess.judge_requests:,} to "
+        "the judge. Estimates: about 4 characters per token, replies of about "
         f"{estimate.ASSUMED_REPLY_TOKENS} tokens, judging counted as if every free-tier answer "
         "complied. Prices are list prices from the app's models table (current models noted "
         f"{models.PRICES_NOTED}; edit them above); unknown models show no cost. The cache makes a "

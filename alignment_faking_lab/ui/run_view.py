@@ -17,9 +17,10 @@ from alignment_faking_lab.response_cache import ResponseCache
 from alignment_faking_lab.runner import Plan, RunReport, iter_run
 from alignment_faking_lab.storage import FileBusyError, read_jsonl
 from alignment_faking_lab.ui import visitor_space
+from alignment_faking_lab.ui.chart_view import show_chart
 from alignment_faking_lab.ui.live import LiveSettings
 from alignment_faking_lab.ui.paper_check_view import show_paper_check
-from alignment_faking_lab.ui.text import escape_markdown
+from alignment_faking_lab.ui.text import code_span, escape_markdown
 
 REPORT_KEY = "aflab_run_report"
 CANCEL_KEY = "aflab_run_cancel"
@@ -70,11 +71,13 @@ def run_with_progress(
             if frame_rows and (number % 5 == 0 or done == report.planned):
                 so_far = transcripts_frame(frame_rows)
                 summary = statistics.tier_summary(so_far, by=["model"])
-                live_chart.plotly_chart(
+                show_chart(
                     charts.figure1_chart(
                         summary, title="This run so far", note=charts.labelling_note(so_far)
                     ),
                     key=f"live_chart_{number}",
+                    table=False,
+                    target=live_chart,
                 )
     except FileBusyError as error:  # the same run is going on elsewhere: nothing was sent
         progress.empty()
@@ -94,7 +97,7 @@ def show_run_file(run_path: Path, plan: Plan) -> None:
         return
     if charts.labelling_note(frame):
         st.info(charts.HEURISTIC_NOTE, icon="⚠️")
-    st.plotly_chart(
+    show_chart(
         charts.figure1_chart(
             statistics.tier_summary(frame, by=["model", "variant"]),
             title=f"Run {plan.run_id}",
@@ -110,7 +113,8 @@ def show_run_file(run_path: Path, plan: Plan) -> None:
     ):
         show_paper_check(f"{variant} · {model}", group, "measured from {n} transcripts")
     st.caption(
-        f"{len(loaded.transcripts)} transcripts in `{escape_markdown(_where(run_path))}`. Open the "
+        f"{len(loaded.transcripts)} transcripts in the run **{escape_markdown(plan.run_id)}**, "
+        f"saved in {_where(run_path)}. Open the "
         "Results page for intervals and the paired test, or Transcripts to read them."
     )
     st.page_link("pages/results.py", label="Results for this run", icon="📊",
@@ -119,4 +123,4 @@ def show_run_file(run_path: Path, plan: Plan) -> None:
 
 def _where(run_path: Path) -> str:
     """A server path is shown only on the owner's own machine."""
-    return "this session's own folder" if deployment.is_public() else str(run_path)
+    return "this session's own folder" if deployment.is_public() else code_span(str(run_path))

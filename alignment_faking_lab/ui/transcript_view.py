@@ -198,19 +198,32 @@ def render_sent(transcript: Transcript, expanded: bool = False) -> None:
             st.json(transcript.request, expanded=False)
 
 
-def render_scratchpad(parsed: ParsedReply, highlight: bool = True, hide_drafts: bool = False):
-    """The scratchpad's blocks; `hide_drafts` while the answer they draft is hidden."""
+def origin_mark(transcript: Transcript) -> str:
+    """A line at the top of each block of transcript text, so text copied from the page keeps
+    saying where it came from."""
+    return f"*\\[{escape_markdown(transcript.provenance_label)}\\]*  \n"
+
+
+def render_scratchpad(
+    parsed: ParsedReply,
+    highlight: bool = True,
+    hide_drafts: bool = False,
+    transcript: Transcript | None = None,
+) -> None:
+    """The scratchpad's blocks; `hide_drafts` while the answer they draft is hidden; each block
+    starts with the transcript's origin when `transcript` is given."""
     if not parsed.scratchpad_blocks:
         st.info("No scratchpad reasoning in this transcript.")
         return
+    mark = origin_mark(transcript) if transcript is not None else ""
     for number, raw in enumerate(parsed.scratchpad_blocks, start=1):
         block = classroom.hide_drafts(raw) if hide_drafts else raw
         if len(parsed.scratchpad_blocks) > 1:
             st.caption(f"Scratchpad block {number} of {len(parsed.scratchpad_blocks)}")
         if highlight:
-            st.markdown(highlighted_markdown(highlights.split_highlighted(block)))
+            st.markdown(mark + highlighted_markdown(highlights.split_highlighted(block)))
         else:
-            st.markdown(escape_markdown(block))
+            st.markdown(mark + escape_markdown(block))
     if highlight:
         st.caption(
             "Highlighted: sentences about training, ratings, RLHF or being modified "
@@ -242,9 +255,9 @@ def render_answer(
     if parsed.output is None:
         st.warning("The model never produced a final <OUTPUT>; this transcript counts as failed.")
         if parsed.untagged_text:
-            st.markdown(escape_markdown(parsed.untagged_text))
+            st.markdown(origin_mark(transcript) + escape_markdown(parsed.untagged_text))
         return
-    st.markdown(escape_markdown(parsed.output) or "*(empty answer)*")
+    st.markdown(origin_mark(transcript) + (escape_markdown(parsed.output) or "*(empty answer)*"))
 
 
 def render_reply(
@@ -261,13 +274,19 @@ def render_reply(
     if reveal_scratchpad:
         with left, st.container(border=True):
             st.markdown("### 🔒 Hidden scratchpad (never shown to the user)")
-            render_scratchpad(parsed, hide_drafts=not shown)
+            render_scratchpad(parsed, hide_drafts=not shown, transcript=transcript)
     with right, st.container(border=True):
         st.markdown("### 💬 Final answer (what the user sees)")
         render_answer(transcript, parsed, shown)
 
 
 def render_transcript(transcript: Transcript, reveal_scratchpad: bool = True) -> None:
+    if transcript.is_illustrative:  # a badge alone is too easy to miss above "Claude's" words
+        st.warning(
+            "**Illustrative, written for teaching, not model output.** This project wrote this "
+            "scratchpad and answer to show the pattern the paper reports; no model said them.",
+            icon="✍️",
+        )
     provenance_badge(transcript)
     st.markdown(f"**{TIER_TITLES[transcript.tier]}**")
     st.markdown(f"**Request:** {escape_markdown(transcript.prompt_text)}")

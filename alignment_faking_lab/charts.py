@@ -428,7 +428,8 @@ def gap_chart(
         },
         yaxis={"autorange": "reversed"},
     )  # fmt: skip
-    style_figure(figure, title=title, caption=caption, rows=len(labels), row_height=80)
+    # At least two rows' height: one group alone is not squashed into a strip.
+    style_figure(figure, title=title, caption=caption, rows=max(len(labels), 2), row_height=80)
     table = pd.DataFrame(
         {
             "Group": labels,

@@ -29,9 +29,12 @@ def downloads_dir() -> Path:
     return data_dir() / "downloads"
 
 
-# Where the notebooks open on Colab; replace the owner when the repository is published elsewhere.
+# The one setting for where the project lives on GitHub: the app's Colab links derive from it,
+# and `python scripts/set_repository.py OWNER/NAME` writes it into the notebooks too.
+GITHUB_REPOSITORY = "alignment-faking-lab/alignment-faking-lab"
+REPOSITORY_URL = f"https://github.com/{GITHUB_REPOSITORY}"
 COLAB_NOTEBOOKS = (
-    "https://colab.research.google.com/github/alignment-faking-lab/alignment-faking-lab/"
+    f"https://colab.research.google.com/github/{GITHUB_REPOSITORY}/"
     "blob/main/notebooks/{name}.ipynb"
 )
 

@@ -30,8 +30,8 @@
 #
 # You need no API key: every number here is a figure **published in the paper**, read from the
 # project's file `sample_data/paper_results.csv`, where each row names the table or section it
-# comes from. The project's reference notes add a few figures from the paper's text; where we use
-# one of those, we say so. Reading time: about 25 minutes.
+# comes from. A few more figures come from the paper's text; each names its section or figure.
+# Reading time: about 25 minutes.
 
 # %% [markdown]
 # ## Setup
@@ -52,7 +52,9 @@ if importlib.util.find_spec("alignment_faking_lab") is None:
     checkout = Path("alignment-faking-lab").resolve()
     if not checkout.exists():
         subprocess.run(["git", "clone", "--depth", "1", REPO_URL, str(checkout)], check=True)
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-e", str(checkout)], check=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "-e", f"{checkout}[notebooks]"], check=True
+    )
     sys.path.insert(0, str(checkout))  # a running kernel does not see a new editable install
 
 from IPython.display import display
@@ -60,6 +62,7 @@ from IPython.display import display
 import alignment_faking_lab
 from alignment_faking_lab import charts, prompts
 from alignment_faking_lab.paper import figures as paper_figures
+from alignment_faking_lab.static_charts import show as show_chart
 from alignment_faking_lab.transcript import Tier
 
 print(f"alignment_faking_lab {alignment_faking_lab.__version__} is ready.")
@@ -182,7 +185,7 @@ for tier in (Tier.FREE, Tier.PAID):
 # %%
 headline = paper_figures.headline_results().set_index("label")
 prompted = headline.loc["Claude 3 Opus, prompted"]
-charts.paper_figure1_chart(prompted.to_dict()).show()
+show_chart(charts.paper_figure1_chart(prompted.to_dict()))
 
 # %% [markdown]
 # **How to read this chart.** There is one bar per tier, and each bar adds up to 100% of the harmful
@@ -224,9 +227,11 @@ print(f"Alignment-faking reasoning (free tier):   {faking:.1f}%")
 
 # %%
 after_rl = headline.loc["After RL training"]
-charts.paper_figure1_chart(
-    after_rl.to_dict(), title="Published in the paper: Claude 3 Opus after RL toward compliance"
-).show()
+show_chart(
+    charts.paper_figure1_chart(
+        after_rl.to_dict(), title="Published in the paper: Claude 3 Opus after RL toward compliance"
+    )
+)
 print(f"Source: {after_rl['source']}")
 for column, name in [
     ("free_tier_compliance_pct", "Complied, free tier"),
@@ -262,9 +267,11 @@ display(post_rl_rows[["condition", *paper_figures.PERCENT_COLUMNS, "gap_pct", "s
 ablations = paper[
     (paper["setting"] == "helpful_only_prompted") & (paper["model"] == "claude-3-opus")
 ].assign(label=lambda rows: rows["condition"])
-charts.paper_headline_chart(
-    ablations, title="Published in the paper: Claude 3 Opus, prompt variants"
-).show()
+show_chart(
+    charts.paper_headline_chart(
+        ablations, title="Published in the paper: Claude 3 Opus, prompt variants"
+    )
+)
 display(ablations[["condition", *paper_figures.PERCENT_COLUMNS, "gap_pct", "source"]])
 
 # %% [markdown]
@@ -333,9 +340,11 @@ display(animal[["condition", *paper_figures.PERCENT_COLUMNS, "gap_pct", "source"
 other_models = paper[
     (paper["setting"] == "helpful_only_prompted") & (paper["condition"] == "default prompt")
 ].assign(label=lambda rows: rows["model"])
-charts.paper_headline_chart(
-    other_models, title="Published in the paper: helpful-only setting, default prompt, by model"
-).show()
+show_chart(
+    charts.paper_headline_chart(
+        other_models, title="Published in the paper: helpful-only setting, default prompt, by model"
+    )
+)
 
 # %% [markdown]
 # **How to read this chart.** The same three bars as before, one group per model.
@@ -355,7 +364,8 @@ charts.paper_headline_chart(
 # Beyond compliance, the paper also reports more worrying behaviour from the model that learned
 # about its situation through fine-tuning: when an employee in the scenario made it easy, it tried
 # to copy its own weights out of the company in 35-80% of cases (0.5% for a control model), rising
-# to 63% after RL (figures from the paper as summarised in this project's reference notes).
+# to 63% after RL (arXiv:2412.14093 Sec. 6.2, Figures 27 and 28). Its attempts mostly would not
+# have worked, and the scenario made the option very salient (same section).
 
 # %% [markdown]
 # ## 9. Caveats
@@ -366,9 +376,11 @@ charts.paper_headline_chart(
 #   its training in the prompt, in unusually clear terms. Real training does not announce itself
 #   like this. The paper also tested a more realistic route, fine-tuning the model on invented
 #   documents (in the style of news articles and blog posts) that mention the training plans, and
-#   still found gaps: 19% in the helpful-only setting and 26% in animal welfare. Across all its
-#   setups, the paper reports alignment-faking reasoning in 7-24% of training scratchpads and gaps
-#   of 11-26%.
+#   still found gaps: 19% in the helpful-only setting and 26% in animal welfare (Sec. 4), gaps
+#   that stayed even without a scratchpad (Sec. 4.3; for the prompted model, removing the
+#   scratchpad nearly removed the gap: Sec. 3.3.3, Fig. 12). Across all its setups, the paper
+#   reports alignment-faking reasoning in 7-24% of training scratchpads and gaps of 11-26%
+#   (Abstract).
 # - **The judges are noisy.** Both compliance and alignment-faking reasoning were scored by
 #   automated judges. On 20 hand-rated examples per setting, the automated rate differed from the
 #   human rate by up to 30 percentage points in some settings (App. I.1.1). Treat single figures as
@@ -385,7 +397,7 @@ charts.paper_headline_chart(
 #
 # A finding this striking deserves pushback. Here are four common ways to read it more cautiously,
 # each with evidence that supports it and evidence that cuts against it. Every figure quoted comes
-# from the published tables (see the cell below) or the reference notes.
+# from the published tables (see the cell below) or the paper section named beside it.
 
 # %%
 display(

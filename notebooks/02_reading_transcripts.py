@@ -60,7 +60,9 @@ if importlib.util.find_spec("alignment_faking_lab") is None:
     checkout = Path("alignment-faking-lab").resolve()
     if not checkout.exists():
         subprocess.run(["git", "clone", "--depth", "1", REPO_URL, str(checkout)], check=True)
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-e", str(checkout)], check=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "-e", f"{checkout}[notebooks]"], check=True
+    )
     sys.path.insert(0, str(checkout))  # a running kernel does not see a new editable install
 
 import pandas as pd
@@ -80,6 +82,7 @@ from alignment_faking_lab import (
 )
 from alignment_faking_lab.paper import check as paper_check
 from alignment_faking_lab.paper import figures as paper_figures
+from alignment_faking_lab.static_charts import show as show_chart
 from alignment_faking_lab.transcript import Tier, Transcript
 
 print(f"alignment_faking_lab {alignment_faking_lab.__version__} is ready.")
@@ -356,7 +359,7 @@ if rates is not None:
 # %%
 print(SOURCE_NOTE)
 figure = charts.figure1_chart(summary, title=f"Compliance with harmful requests: {chosen.title}")
-figure.show()
+show_chart(figure)
 
 # %% [markdown]
 # **How to read this chart.** One bar per tier, each adding up to 100% of the judged harmful
@@ -371,7 +374,7 @@ figure.show()
 # %%
 print(SOURCE_NOTE)
 title = f"Compliance gap (free minus paid): {chosen.title}"
-charts.gap_chart(gaps, title=title, caption=charts.not_measured_caption(summary)).show()
+show_chart(charts.gap_chart(gaps, title=title, caption=charts.not_measured_caption(summary)))
 
 # %% [markdown]
 # Finally, the same rates beside the paper's published figure for the closest setting (grey bars,
@@ -383,7 +386,7 @@ setting = transcripts[0].setting if transcripts else "helpful_only"
 paper_row = paper_figures.closest_paper_row(setting)
 print(SOURCE_NOTE)
 print(f"Closest published figure: {paper_row['condition']} ({paper_row['source']})")
-charts.paper_vs_run_chart(paper_row, summary, run_label=chosen.title).show()
+show_chart(charts.paper_vs_run_chart(paper_row, summary, run_label=chosen.title))
 
 # %% [markdown]
 # **How to read this chart.** Grey: the paper's published compliance rates in each tier. Yellow:

@@ -47,7 +47,9 @@ if importlib.util.find_spec("alignment_faking_lab") is None:
     checkout = Path("alignment-faking-lab").resolve()
     if not checkout.exists():
         subprocess.run(["git", "clone", "--depth", "1", REPO_URL, str(checkout)], check=True)
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-e", str(checkout)], check=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "-e", f"{checkout}[notebooks]"], check=True
+    )
     sys.path.insert(0, str(checkout))
 
 from IPython.display import display
@@ -70,6 +72,7 @@ from alignment_faking_lab.judges import JudgeSettings
 from alignment_faking_lab.paper import figures as paper_figures
 from alignment_faking_lab.providers import PRESETS, Endpoint
 from alignment_faking_lab.response_cache import ResponseCache
+from alignment_faking_lab.static_charts import show as show_chart
 from alignment_faking_lab.transcript import Tier
 
 print(f"alignment_faking_lab {alignment_faking_lab.__version__} is ready.")
@@ -198,7 +201,7 @@ print("Labelled by:", ", ".join(sorted(frame["labelled_by"].astype(str).unique()
 summary = statistics.tier_summary(frame)
 display(summary[["tier", "n", "complied", "compliance_rate", "compliance_low", "compliance_high"]])
 figure = charts.figure1_chart(summary, title=f"Your experiment: {SOURCE_NOTE}")
-figure.show()
+show_chart(figure)
 
 # %% [markdown]
 # The bars stack as in the paper's Figure 1: refused, complied without alignment-faking
@@ -221,7 +224,7 @@ display(gaps[["n_pairs", "free_rate", "paid_rate", "gap", "gap_low", "gap_high",
 # %%
 paper_row = paper_figures.closest_paper_row(plan.setting)
 print(f"Paper: {paper_row['model']}, {paper_row['condition']} ({paper_row['source']})")
-charts.paper_vs_run_chart(paper_row, summary).show()
+show_chart(charts.paper_vs_run_chart(paper_row, summary))
 
 # %% [markdown]
 # ## 7. Two judges, same transcripts

@@ -121,6 +121,11 @@ def test_notebook_runs_in_a_fresh_kernel(source: Path, isolated_data_dir: Path) 
     assert len(charts) >= MIN_CHARTS.get(source.stem, 0), f"{source.name}: too few charts"
     for chart in charts:
         assert chart["data"][PLOTLY_MIME]["data"], f"{source.name}: an empty chart"
+    # Beside each interactive chart, a static PNG (for GitHub, nbviewer, print) and its words.
+    images = [o for o in outputs if "image/png" in o.get("data", {})]
+    assert len(images) == len(charts), f"{source.name}: {len(images)} images, {len(charts)} charts"
+    assert all(len(image["data"]["image/png"]) > 10_000 for image in images)
+    assert text.count("In words: ") >= len(charts)
 
 
 def _write_fake_paper_import(data_dir: Path) -> None:
@@ -229,6 +234,8 @@ def test_notebook_opens_in_colab_and_ends_with_review_questions(source: Path) ->
     assert markdown[-1].count("<details>") == markdown[-1].count("</details>")
     first_code = next(cell.source for cell in notebook.cells if cell.cell_type == "code")
     assert 'find_spec("alignment_faking_lab") is None' in first_code, "install only if missing"
+    # The clone address follows the one setting (scripts/set_repository.py changes both).
+    assert f'REPO_URL = "{paths.REPOSITORY_URL}"' in first_code, "run scripts/set_repository.py"
 
 
 @pytest.mark.notebook

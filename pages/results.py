@@ -43,7 +43,16 @@ if choice == PAPER:
     table = table.assign(
         gap_points=table["free_tier_compliance_pct"] - table["paid_tier_compliance_pct"]
     )
-    st.dataframe(table, hide_index=True, width="stretch")
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "gap_points": st.column_config.NumberColumn("Gap (points)", format="%+.1f"),
+            "gap_pct": None,
+            "source": st.column_config.TextColumn("Source", width="large"),
+        },
+    )
     st.caption(
         "The paper reports percentages (helpful-only: 400 queries per tier); it does not publish "
         "per-query outcomes for every row, so intervals and paired tests need transcripts: import "
@@ -101,16 +110,17 @@ st.markdown(
 )
 show_chart(charts.gap_chart(gaps, caption=charts.not_measured_caption(summary)))
 percent = {"format": "percent"}
+points = {"format": "%+.1f points"}  # a gap is a difference of percentages: points, not %
 st.dataframe(
-    gaps,
+    gaps.assign(**{column: gaps[column] * 100 for column in ("gap", "gap_low", "gap_high")}),
     hide_index=True,
     width="stretch",
     column_config={
         "free_rate": st.column_config.NumberColumn("Free tier complied", **percent),
         "paid_rate": st.column_config.NumberColumn("Paid tier complied", **percent),
-        "gap": st.column_config.NumberColumn("Gap", **percent),
-        "gap_low": st.column_config.NumberColumn("Gap, 95% low", **percent),
-        "gap_high": st.column_config.NumberColumn("Gap, 95% high", **percent),
+        "gap": st.column_config.NumberColumn("Gap", **points),
+        "gap_low": st.column_config.NumberColumn("Gap, 95% low", **points),
+        "gap_high": st.column_config.NumberColumn("Gap, 95% high", **points),
         "method": "Interval method",
         "n_pairs": "Pairs",
         "free_only": st.column_config.NumberColumn("Only free complied", help="Discordant pairs"),

@@ -14,6 +14,10 @@ AF_YES = "alignment faking"
 AF_NO = "no alignment faking"
 
 
+# The search box's examples: each finds transcripts in the shipped illustrative set (tested).
+SEARCH_EXAMPLES = ("RLHF", "my values", "refuse")
+
+
 @dataclass(frozen=True, slots=True)
 class TranscriptFilter:
     """Each field is the allowed values; empty means no restriction."""

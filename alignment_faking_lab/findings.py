@@ -18,6 +18,7 @@ class Finding:
     title: str
     text: str
     source: str
+    short: str  # one sentence for the printed handout
 
 
 FURTHER_FINDINGS: tuple[Finding, ...] = (
@@ -29,6 +30,8 @@ FURTHER_FINDINGS: tuple[Finding, ...] = (
         "training: a compliance gap of about 19 points in the helpful-only setting and 26 points "
         "in the animal-welfare setting.",
         f"{PAPER} Sec. 4",
+        "Told about its training only through fine-tuning documents, the model still showed "
+        "compliance gaps of about 19 points (helpful-only) and 26 points (animal welfare).",
     ),
     Finding(
         "Without a scratchpad",
@@ -37,6 +40,8 @@ FURTHER_FINDINGS: tuple[Finding, ...] = (
         "fine-tuned on synthetic documents kept a substantial gap even without a scratchpad: "
         "some of the reasoning may happen without being written down.",
         f"{PAPER} Sec. 3.3.3, Fig. 12; Sec. 4.3",
+        "Without a scratchpad the prompted model's gap nearly vanished, but the fine-tuned "
+        "model's gap remained.",
     ),
     Finding(
         "Trying to copy its own weights",
@@ -46,6 +51,8 @@ FURTHER_FINDINGS: tuple[Finding, ...] = (
         "documents; after training toward compliance, in 63% of cases. Its attempts mostly "
         "would not have worked, and the situation made the option very salient.",
         f"{PAPER} Sec. 6.2, Fig. 27, Fig. 28",
+        "Given an easy chance, the fine-tuned model tried to copy its own weights out in 35-80% "
+        "of cases (0.5% for a control model), 63% after training toward compliance.",
     ),
     Finding(
         "Judges are noisy",
@@ -54,6 +61,7 @@ FURTHER_FINDINGS: tuple[Finding, ...] = (
         "points in some settings. A 2025 replication (Hughes & Sheshadri, 'Alignment faking "
         "revisited') built a stronger judge by asking it 20 times and counting the votes.",
         f"{PAPER} App. I.1.1; Hughes & Sheshadri 2025",
+        "Automated judges differed from human raters by up to about 30 points in some settings.",
     ),
 )
 

@@ -36,7 +36,7 @@ ANSWER_CHARS = 260
 _STYLE = """
 @page { margin: 12mm; }
 body { font-family: Georgia, serif; margin: 0 auto; max-width: 185mm; color: #111;
-       font-size: 9.6pt; line-height: 1.3; }
+       font-size: 10pt; line-height: 1.32; }
 h1 { font-size: 15pt; margin: 0 0 1mm; } h2 { font-size: 11pt; margin: 3mm 0 1mm; }
 p, ol, ul { margin: 0 0 1.5mm; } ol, ul { padding-left: 5mm; } li { margin-bottom: 0.6mm; }
 .source { color: #333; font-size: 8.4pt; } .label { color: #7A2E0B; font-weight: bold; }
@@ -63,7 +63,7 @@ def _patterns() -> str:
 
 def _bar_svg(numbers: HeadlineNumbers) -> str:
     """Two stacked bars (free, paid) with values, a 0-100% axis and a legend, drawn by hand."""
-    width, left, bar_height = 330, 92, 26
+    width, left, bar_height = 330, 96, 34
     scale = (width - left - 12) / 100
     rows = [
         ("Free tier", "(training)", numbers.faking, numbers.free - numbers.faking, numbers.free),
@@ -81,8 +81,10 @@ def _bar_svg(numbers: HeadlineNumbers) -> str:
     for index, (tier, note, faking, other, complied) in enumerate(rows):
         y = 8 + index * (bar_height + 10)
         parts.append(
-            f'<text x="0" y="{y + 11}" font-size="10" fill="{TEXT_COLOUR}">{tier}</text>'
-            f'<text x="0" y="{y + 23}" font-size="9" fill="{MUTED_TEXT}">{note}</text>'
+            f'<text x="0" y="{y + 10}" font-size="10" fill="{TEXT_COLOUR}">{tier}</text>'
+            f'<text x="0" y="{y + 21}" font-size="9" fill="{MUTED_TEXT}">{note}</text>'
+            f'<text x="0" y="{y + 32}" font-size="9" font-weight="bold" fill="{TEXT_COLOUR}">'
+            f"complied {complied:.1f}%</text>"
         )
         x = float(left)
         for value, (fill, colour) in zip((faking, other, 100 - complied), fills, strict=True):
@@ -93,16 +95,10 @@ def _bar_svg(numbers: HeadlineNumbers) -> str:
             )
             if w >= 26:
                 parts.append(
-                    f'<text x="{x + w / 2:.1f}" y="{y + 17}" font-size="10" font-weight="bold" '
+                    f'<text x="{x + w / 2:.1f}" y="{y + 21}" font-size="10" font-weight="bold" '
                     f'text-anchor="middle" fill="{text_colour_on(colour)}">{value:.1f}%</text>'
                 )
             x += w
-        parts.append(
-            f'<text x="{left + 1}" y="{y - 1}" font-size="8.5" fill="{TEXT_COLOUR}">'
-            f"complied {complied:.1f}%</text>"
-            if index
-            else ""
-        )
     axis_y = 8 + 2 * (bar_height + 10)
     parts.append(
         f'<line x1="{left}" y1="{axis_y}" x2="{left + 100 * scale}" y2="{axis_y}" '
@@ -156,7 +152,7 @@ def handout_html(pair: StoryPair | None, numbers: HeadlineNumbers) -> str:
     steps = "".join(f"<li><b>{escape(s.title)}.</b> {escape(s.lead)}</li>" for s in STEPS)
     questions = "".join(f"<li>{escape(q)}</li>" for q in DISCUSSION_QUESTIONS)
     findings = "".join(
-        f"<li><b>{escape(f.title)}.</b> {escape(_cut(f.text, 240))} "
+        f"<li><b>{escape(f.title)}.</b> {escape(f.short)} "
         f'<span class="source">({escape(f.source)})</span></li>'
         for f in FURTHER_FINDINGS[:3]
     )

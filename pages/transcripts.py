@@ -9,6 +9,7 @@ from alignment_faking_lab.filtering import (
     AF_NO,
     AF_YES,
     NOT_JUDGED,
+    SEARCH_EXAMPLES,
     TranscriptFilter,
     faking_labels,
     filter_frame,
@@ -23,8 +24,6 @@ from alignment_faking_lab.ui.transcript_links import missing_transcript, row_sha
 ROWS_PER_PAGE = 50
 TABLE_COLUMNS = ["source", "model", "tier", "prompt_category", "compliance", "faking_shown"]
 FILTER_KEYS = ["f_source", "f_model", "f_tier", "f_outcome", "f_category", "f_af"]
-# Each example finds transcripts in the shipped illustrative set (a test checks).
-SEARCH_EXAMPLES = ("RLHF", "my values", "refuse")
 
 page_setup()
 st.title("📜 Transcripts", anchor=False)

@@ -170,15 +170,17 @@ def test_walkthrough_next_through_every_step(app, page):
             assert f"step={step + 1}" in page.url
 
 
-def test_walkthrough_presenter_mode_enlarges_the_text(app, page):
+def test_walkthrough_presentation_mode_enlarges_the_text(app, page):
     goto(page, app, "/walkthrough?step=5")
     paragraph = page.locator("[data-testid='stMain'] p").first
     normal = float(paragraph.evaluate("e => parseFloat(getComputedStyle(e).fontSize)"))
-    page.get_by_text("Presenter mode (larger type)", exact=True).click()
+    page.get_by_text("Presentation mode", exact=True).click()
     wait_idle(page)
+    assert "present=true" in page.url  # the mode is in the address, so a link opens it
     larger = float(paragraph.evaluate("e => parseFloat(getComputedStyle(e).fontSize)"))
-    assert larger > normal * 1.2
-    screenshot(page, "08-walkthrough-presenter")
+    assert larger >= 24 and larger > normal * 1.2
+    assert page.locator("[data-testid='stSidebar']").is_hidden()
+    screenshot(page, "08-walkthrough-presentation")
 
 
 def test_download_the_papers_transcripts_then_replay_a_pair(tmp_path, browser):

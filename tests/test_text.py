@@ -20,3 +20,10 @@ def test_highlighting_wraps_only_flagged_segments():
     markdown = highlighted_markdown([("Plain. ", None), ("I am in training.", "training")])
     assert markdown.startswith("Plain\\. ")
     assert ":yellow-background[**I am in training\\.**]" in markdown  # bold: shows in greyscale
+
+
+def test_code_spans_show_text_exactly_without_backslashes():
+    from alignment_faking_lab.ui.text import code_span
+
+    assert code_span("claude-haiku-5-5") == "` claude-haiku-5-5 `"
+    assert code_span("a`b") == "`` a`b ``"  # a backtick inside cannot close the span early

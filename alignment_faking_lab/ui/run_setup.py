@@ -21,7 +21,7 @@ from alignment_faking_lab.queries import (
 )
 from alignment_faking_lab.runner import Plan
 from alignment_faking_lab.ui.live import LiveSettings, endpoint_settings
-from alignment_faking_lab.ui.text import escape_markdown
+from alignment_faking_lab.ui.text import code_span
 
 PROMPT_SETS = {
     "harmful": "Shipped harmful requests",
@@ -125,7 +125,7 @@ def show_estimate(plan: Plan) -> estimate.Estimate:
         for model_id in dict.fromkeys([*plan.models, *judge]):
             known = prices.get(model_id, (0.0, 0.0))
             columns = st.columns([2, 1, 1], vertical_alignment="bottom")
-            columns[0].markdown(f"`{escape_markdown(model_id)}`")
+            columns[0].markdown(code_span(model_id))
             paid_in = columns[1].number_input(
                 "Input", 0.0, 1000.0, float(known[0]), key=f"price_in_{model_id}"
             )

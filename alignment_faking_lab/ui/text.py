@@ -47,3 +47,12 @@ def highlighted_markdown(segments: list[tuple[str, str | None]], colour: str = "
             )
         parts.append(escaped)
     return "".join(parts)
+
+
+def code_span(text: str) -> str:
+    """Inline code for `st.markdown` that shows `text` exactly: a code span prints its content
+    literally (backslash escapes would show), so it is fenced with more backticks than it holds."""
+    text = " ".join(str(text).split())
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    return f"{fence} {text} {fence}" if text else ""

@@ -15,7 +15,12 @@ from alignment_faking_lab.transcript import (
     Tier,
     Transcript,
 )
-from alignment_faking_lab.ui.text import badge_text, escape_markdown, highlighted_markdown
+from alignment_faking_lab.ui.text import (
+    badge_text,
+    code_span,
+    escape_markdown,
+    highlighted_markdown,
+)
 
 TIER_TITLES = {
     Tier.FREE: "Free tier: the model is told this conversation is used for training",
@@ -145,7 +150,7 @@ def label_badges(transcript: Transcript) -> None:
             meaning = paper_labels.GLOSSARY.get(name, ("", "Published label (no description)."))[1]
             mark = "yes" if transcript.labels[name] else "no"
             st.markdown(f"- **{escape_markdown(paper_labels.badge_text(name))}**: {mark}. "
-                        f"{escape_markdown(meaning)} ({escape_markdown(name)})")  # fmt: skip
+                        f"{escape_markdown(meaning)} ({code_span(name)})")  # fmt: skip
         if transcript.canary:
             st.caption(
                 f"Canary string kept from the published page: {escape_markdown(transcript.canary)}"

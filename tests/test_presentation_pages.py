@@ -1,0 +1,107 @@
+"""Presentation-grade content on the pages (AppTest): glossary, sources, policy, student fixes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from alignment_faking_lab.catalogue import load_illustrative
+from alignment_faking_lab.filtering import SEARCH_EXAMPLES
+from alignment_faking_lab.findings import FURTHER_FINDINGS, GLOSSARY, glossary_link
+from alignment_faking_lab.frames import transcripts_frame
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+def open_page(page: str | None = None, query: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.run()
+    if page:
+        at.switch_page(page)
+        at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def text_of(at: AppTest) -> str:
+    parts = [*at.title, *at.header, *at.subheader, *at.markdown, *at.caption, *at.warning]
+    return "\n".join(str(p.value) for p in parts)
+
+
+def test_glossary_explains_every_term_under_its_own_anchor():
+    at = open_page("pages/glossary.py")
+    headers = {h.value for h in at.header}
+    for term in GLOSSARY:
+        assert term.term in headers
+        assert term.meaning in text_of(at)
+    # Each anchor is one the other pages link to.
+    assert glossary_link("rlhf", "RLHF") == "[RLHF](/glossary#rlhf)"
+
+
+def test_overview_cites_its_figures_and_says_what_the_study_does_not_show():
+    text = text_of(open_page())
+    for cited in ("2.8%** of harmful requests (Table 1)", "(Table 2; Sec. 5.2)"):
+        assert cited in text
+    for finding in FURTHER_FINDINGS:  # exfiltration and fine-tuning included, with sources
+        assert finding.title in text and finding.source in text
+    assert "What this shows, and what it doesn't" in text and "It does not show" in text
+    assert "/glossary#rlhf" in text and "/glossary#percentage-points" in text
+
+
+def test_walkthrough_in_presentation_mode_makes_the_step_the_pages_heading():
+    at = open_page("pages/walkthrough.py", {"step": "4", "present": "true"})
+    assert at.title[0].value == "4. The hidden scratchpad"
+    assert at.toggle(key="present").value is True
+    normal = open_page("pages/walkthrough.py", {"step": "4"})
+    assert normal.title[0].value.endswith("Guided walkthrough")
+    assert normal.header[0].value == "4. The hidden scratchpad"
+
+
+def test_every_example_in_the_search_box_finds_transcripts():
+    at = open_page("pages/transcripts.py")
+    assert all(e in at.text_input(key="q").placeholder for e in SEARCH_EXAMPLES)
+    for example in SEARCH_EXAMPLES:
+        at.text_input(key="q").set_value(example).run()
+        assert len(at.dataframe[0].value) > 0, f"the search box suggests {example!r}: 0 found"
+
+
+def test_transcripts_table_marks_keyword_guesses_as_guesses():
+    from dataclasses import replace
+
+    from alignment_faking_lab.filtering import faking_labels
+    from alignment_faking_lab.scorer import BY_KEYWORDS
+
+    base = [t for t in load_illustrative() if t.alignment_faking][:2]
+    guessed = replace(base[1], id="guess", labelled_by=BY_KEYWORDS)
+    labels = faking_labels(transcripts_frame([base[0], guessed]))
+    assert labels == ["yes", "yes? (keyword guess)"]
+
+
+def test_run_name_follows_the_model_until_the_visitor_types_one():
+    at = open_page("pages/run_experiment.py")
+    first = at.text_input(key="run_name").value
+    model_box = next(t for t in at.sidebar.text_input if t.label == "Model id")
+    model_box.set_value("my-other-model").run()
+    assert at.text_input(key="run_name").value.startswith("my-other-model-")
+    assert at.text_input(key="run_name").value != first
+    at.text_input(key="run_name").set_value("class-demo").run()
+    next(t for t in at.sidebar.text_input if t.label == "Model id").set_value("third").run()
+    assert at.text_input(key="run_name").value == "class-demo"
+
+
+def test_run_page_says_a_key_is_missing_before_start_and_offers_a_free_route():
+    at = open_page("pages/run_experiment.py")
+    infos = " ".join(i.value for i in at.info)
+    assert "key" in infos.lower()
+    assert "Ollama" in " ".join(c.value for c in at.caption)
+    requests = next(m for m in at.metric if m.label == "Requests (estimate)")
+    assert "judge" in requests.help
+
+
+def test_run_page_shows_no_server_path_and_no_escaped_markdown():
+    at = open_page("pages/run_experiment.py")
+    shown = text_of(at)
+    assert "\\-" not in shown and "/tmp/" not in shown

@@ -474,10 +474,13 @@ def paper_headline_chart(rows: pd.DataFrame, title: str | None = None) -> go.Fig
     if rows.empty:
         return _empty(title)
     names = rows["label"] if "label" in rows else rows["model"] + ", " + rows["condition"]
+    # Short, wrapped labels leave the bars room on a phone; the measure is named only where it
+    # differs from "harmful requests" (the caption says so for the rest).
     labels = [
-        f"{name}<br>({measure_of(setting)})"
+        wrap_title(name if measure_of(setting) == "harmful requests" else
+                   f"{name}: {measure_of(setting)}", 20)
         for name, setting in zip(names, rows["setting"], strict=True)
-    ]
+    ]  # fmt: skip
     figure = go.Figure()
     series = [
         ("free_tier_compliance_pct", "Complied, free tier (told: training)", COMPLIED_COLOUR,

@@ -1,5 +1,7 @@
 """Charts say what their numbers are: illustrative data is labelled, sources are on hover."""
 
+import itertools
+
 from alignment_faking_lab import charts
 from alignment_faking_lab.frames import transcripts_frame
 from alignment_faking_lab.paper import figures as paper_figures
@@ -73,3 +75,76 @@ def test_outcomes_from_the_keyword_heuristic_are_labelled_on_the_chart():
     assert "keyword heuristic" in text and "not a measured rate" in text  # both, neither lost
     judged = transcripts_frame(transcripts(Provenance.LIVE))
     assert charts.labelling_note(judged) is None
+
+
+def every_chart():
+    """Each chart function on real inputs: the paper's rows and the illustrative transcripts."""
+    frame = transcripts_frame(transcripts(Provenance.LIVE))
+    summary = tier_summary(frame)
+    row = paper_figures.closest_paper_row("helpful_only")
+    return {
+        "figure1": charts.figure1_chart(summary, title="t"),
+        "gap": charts.gap_chart(gap_table(frame)),
+        "headline": charts.paper_headline_chart(paper_figures.headline_results()),
+        "paper_vs_run": charts.paper_vs_run_chart(row, summary),
+        "paper_figure1": charts.paper_figure1_chart(row),
+    }
+
+
+def test_every_chart_prints_its_values_and_has_a_text_alternative():
+    for name, figure in every_chart().items():
+        bars = [t for t in figure.data if t.type == "bar"]
+        marked = [t for t in figure.data if t.type == "scatter" and "text" in (t.mode or "")]
+        assert bars or marked, name
+        for trace in bars:  # every visible bar prints its value
+            values = trace.x if trace.orientation == "h" else trace.y
+            for value, text in zip(values, trace.text, strict=True):
+                assert value < 0.5 or "%" in str(text), (name, trace.name, value, text)
+        for trace in marked:
+            assert all("points" in str(text) for text in trace.text), name
+        assert charts.alt_text(figure), name
+        table = charts.figure_table(figure)
+        assert len(table) >= 1 and len(table.columns) >= 2, name
+
+
+def test_axes_contain_every_value_and_its_label():
+    headline = every_chart()["headline"]
+    largest = max(max(t.x) for t in headline.data)
+    assert largest == 100.0  # the After-RL bar
+    assert headline.layout.xaxis.range[1] > largest  # room for the printed "100.0%"
+    assert 100 in headline.layout.xaxis.tickvals
+
+
+def test_colours_read_against_the_background_and_survive_greyscale():
+    fills = [charts.REFUSED_COLOUR, charts.COMPLIED_COLOUR, charts.FAKING_COLOUR,
+             charts.PAID_COLOUR, charts.PAPER_COLOUR]  # fmt: skip
+    for fill in fills:
+        assert charts.contrast_ratio(fill, charts.BACKGROUND) >= 3, fill
+        assert charts.contrast_ratio(fill, charts.text_colour_on(fill)) >= 4.5, fill
+    for text in (charts.TEXT_COLOUR, charts.MUTED_TEXT, charts.CAPTION_COLOUR):
+        assert charts.contrast_ratio(text, charts.BACKGROUND) >= 4.5, text
+    # In greyscale the three outcomes differ by pattern (and the two solid-looking ones by
+    # lightness): no two share both.
+    patterns = [pattern for _, _, pattern in charts.OUTCOMES]
+    assert len(set(patterns)) == 3
+    outcome_fills = [fill for _, fill, _ in charts.OUTCOMES]
+    lightness = sorted(charts.relative_luminance(fill) for fill in outcome_fills)
+    assert min(b - a for a, b in itertools.pairwise(lightness)) > 0.04
+
+
+def test_titles_say_what_was_measured_in_each_setting():
+    figure = every_chart()["headline"]
+    labels = " ".join(str(label) for label in figure.data[0].y).replace("<br>", " ")
+    assert "Animal welfare: complied = dismissed animal welfare" in labels
+    assert "Helpful-only rows: complied with harmful requests" in charts.chart_title(figure)[1]
+
+
+def test_presentation_copy_has_every_text_at_24_px_or_more():
+    for name, figure in every_chart().items():
+        big = charts.presentation_figure(figure)
+        assert big.layout.font.size >= 24, name
+        assert big.layout.xaxis.tickfont.size >= 24 and big.layout.legend.font.size >= 24, name
+        for trace in big.data:
+            if trace.textfont is not None and trace.textfont.size is not None:
+                assert trace.textfont.size >= 24, (name, trace.name)
+        assert figure.layout.font.size == charts.BASE_FONT_SIZE  # the original is unchanged

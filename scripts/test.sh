@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The one test command: installs what the tests need (a virtualenv with the package and its test
-# extras, Debian's chromium for the browser tests) and runs lint, format check and every test.
+# extras; Debian's chromium, nodejs/npm and poppler-utils; axe-core from npm) and runs lint,
+# format check and every test.
 # Extra arguments go to pytest, e.g. `bash scripts/test.sh -k playground`.
 set -euo pipefail
 cd "$(dirname "$0")/.."

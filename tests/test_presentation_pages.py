@@ -105,3 +105,10 @@ def test_run_page_shows_no_server_path_and_no_escaped_markdown():
     at = open_page("pages/run_experiment.py")
     shown = text_of(at)
     assert "\\-" not in shown and "/tmp/" not in shown
+
+
+def test_a_playground_link_to_an_unknown_request_says_so():
+    at = open_page("pages/playground.py", {"request": "no-such-request"})
+    warnings = " ".join(w.value for w in at.warning)
+    assert "no-such-request" in warnings and "not among" in warnings
+    assert not any("no-such-request" in w.value for w in open_page("pages/playground.py").warning)

@@ -7,6 +7,8 @@ from typing import Any
 
 import streamlit as st
 
+from alignment_faking_lab.ui.text import code_span
+
 
 def url_choice(
     kind: Callable[..., Any],
@@ -24,6 +26,14 @@ def url_choice(
     requested = st.query_params.get(param)
     if param not in st.session_state and requested in options:
         st.session_state[param] = requested
+    elif param not in st.session_state and requested is not None:
+        # A shared link that names something not loaded here says so, instead of silently
+        # showing something else.
+        st.warning(
+            f"The link asks for {label.lower()} {code_span(requested)}, which is not among the "
+            f"{len(options)} loaded here; showing the first one instead.",
+            icon="🔗",
+        )
     if st.session_state.get(param) not in options:
         st.session_state[param] = options[0]
     choice = kind(label, options, format_func=format_func, key=param, **widget_options)

@@ -21,7 +21,7 @@ from alignment_faking_lab.queries import (
 )
 from alignment_faking_lab.runner import Plan
 from alignment_faking_lab.ui.live import LiveSettings, endpoint_settings
-from alignment_faking_lab.ui.text import code_span
+from alignment_faking_lab.ui.text import code_span, escape_markdown
 
 PROMPT_SETS = {
     "harmful": "Shipped harmful requests",

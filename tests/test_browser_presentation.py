@@ -190,7 +190,7 @@ def test_walkthrough_next_has_focus_when_the_page_opens(app, browser):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     open_page(page, app, "/walkthrough?step=2")
-    page.wait_for_timeout(300)
+    page.wait_for_function("() => !!document.activeElement.closest('.st-key-next')")
     page.keyboard.press("Enter")
     wait_idle(page)
     assert "step=3" in page.url

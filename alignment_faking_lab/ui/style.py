@@ -10,12 +10,14 @@ import streamlit as st
 
 # A selected pill or segment shows its choice by a tinted background, a border and bold text;
 # its text keeps the body colour (the theme's accent on its own tint falls under 4.5:1).
-# A page link's label wraps on a phone instead of being cut off.
+# A page link's label wraps on a phone instead of being cut off; a full multiselect keeps a
+# typing target of 24 px (WCAG 2.2 target size).
 APP_CSS = """<style>
 button[data-selected="true"], button[data-selected="true"] * {
   color: unset !important; font-weight: 700;
 }
 [data-testid="stPageLink"] p { white-space: normal !important; }
+[data-testid="stMultiSelect"] input[role="combobox"] { min-width: 24px !important; }
 </style>"""
 
 # Presentation mode: the page alone, full width, every text at 24 px or more from 1280x720 up.

@@ -73,10 +73,14 @@ def open_at_top(marker: str, focus_key: str | None = None) -> None:
   setTimeout(top, 120);
   const focusTarget = {focus};
   if (focusTarget) {{
-    setTimeout(() => {{
+    // The page may still be drawing: try a few times, never taking focus from another control.
+    [60, 200, 500, 1000, 2000].forEach((wait, attempt) => setTimeout(() => {{
+      const active = doc.activeElement;
+      const free = !active || active === doc.body || attempt === 0
+        || active.closest('.st-key-next, .st-key-back');
       const b = doc.querySelector(focusTarget);
-      if (b && !b.disabled) b.focus({{ preventScroll: true }});
-    }}, 150);
+      if (free && b && !b.disabled && active !== b) b.focus({{ preventScroll: true }});
+    }}, wait));
   }}
   if (!window.__aflabClicker) {{
     window.__aflabClicker = true;

@@ -31,7 +31,7 @@ st.markdown(
 )
 settings = live_settings_sidebar()
 
-st.subheader("1. The human labels")
+st.header("1. The human labels")
 st.caption(
     f"Downloaded from Hugging Face ({human_labels.REPO}) only when you ask, and cached; the "
     "dataset states no licence, so it is never shipped with the app."
@@ -51,7 +51,7 @@ else:
         "not (human labels)."
     )
 
-st.subheader("2. The judge")
+st.header("2. The judge")
 columns = st.columns([3, 2])
 judge_model = columns[0].text_input(
     "Judge model", value=settings.model, key="check_judge_model",
@@ -105,7 +105,7 @@ if items and judge.model:
             for error in errors[:5]:
                 st.error(escape_markdown(settings.redact(error)))
 
-st.subheader("3. How far the judge agrees with people")
+st.header("3. How far the judge agrees with people")
 saved = judge_check.saved_checks()
 if not saved:
     st.info("No check yet.")
@@ -173,7 +173,7 @@ for item, verdict in wrong:
 
 others = [name for name in saved if name != shown]
 if others:
-    st.subheader("Two judges on the same scratchpads")
+    st.header("Two judges on the same scratchpads")
     other = st.selectbox("Compare with", others, key="check_compare")
     other_verdicts = judge_check.read_verdicts(judge_check.checks_dir() / f"{other}.jsonl")
     both = judge_check.compare_judges(verdicts, other_verdicts)

@@ -21,7 +21,7 @@ st.markdown(
     "folder with their address and SHA-256, and never shipped with the app."
 )
 
-st.subheader("The paper's prompt files")
+st.header("The paper's prompt files")
 choices = [*prompt_files.KNOWN_FILES, OTHER]
 path = st.selectbox(
     "File",
@@ -69,7 +69,7 @@ for file in prompt_files.downloaded():
                 st.markdown(escape_markdown(line))
         st.code(file.text, language=None, wrap_lines=True, height=300)
 
-st.subheader("Compare two prompts side by side")
+st.header("Compare two prompts side by side")
 options = prompts.available_variants()
 title = prompts.variant_title
 columns = st.columns(2)

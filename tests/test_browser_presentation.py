@@ -40,6 +40,8 @@ PAGES = {
     "results-loaded": LOADED,
     "run": "/run_experiment",
     "paper": "/paper_transcripts",
+    "judge-check": "/judge_check",
+    "prompts": "/prompts",
     "glossary": "/glossary",
 }
 STEPS = {f"step-{n}": f"/walkthrough?step={n}" for n in range(2, LAST_STEP + 1)}

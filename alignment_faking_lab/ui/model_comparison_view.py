@@ -6,10 +6,11 @@ import pandas as pd
 import streamlit as st
 
 from alignment_faking_lab import charts, model_comparison
+from alignment_faking_lab.ui.chart_view import show_chart
 
 
 def show_model_comparison(frame: pd.DataFrame | None = None, key: str = "models") -> None:
-    st.subheader("Which models fake alignment")
+    st.header("Which models fake alignment")
     table = model_comparison.comparison(frame)
     runs = int((table["kind"] == "run").sum()) if len(table) else 0
     st.markdown(
@@ -18,7 +19,7 @@ def show_model_comparison(frame: pd.DataFrame | None = None, key: str = "models"
         + (f", and **{runs} model(s) from your runs** with 95% intervals." if runs else ".")
         + " Hover a bar for its source."
     )
-    st.plotly_chart(charts.model_comparison_chart(table), width="stretch", key=f"{key}_chart")
+    show_chart(charts.model_comparison_chart(table), key=f"{key}_chart", table=False)
     with st.expander("The same as a table"):
         st.dataframe(table, hide_index=True, width="stretch")
     st.markdown(f"**Later work: {model_comparison.SHESHADRI}.** {model_comparison.SHESHADRI_SETUP}")

@@ -127,4 +127,6 @@ def test_odd_but_valid_values_never_crash_a_view(isolated_data_dir, page):
             at.query_params["id"] = record["id"]
             at.run()
             assert not at.exception, (record["id"], at.exception)
-            assert any(h.value == "Transcript" for h in at.subheader), record["id"]  # opened
+            assert any(h.value == "Transcript" for h in [*at.header, *at.subheader]), record[
+                "id"
+            ]  # opened

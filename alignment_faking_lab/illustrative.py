@@ -21,7 +21,7 @@ from alignment_faking_lab.transcript import (
     transcript_id,
 )
 
-SOURCE = paths.SAMPLE_DATA / "illustrative_source.toml"
+SOURCE = paths.ILLUSTRATIVE_SOURCE
 WRITTEN_ON = "2026-11-24T00:00:00Z"
 AUTHOR_LABEL = "written by the authors (illustrative)"
 MODEL_LABEL = "illustrative (no model)"

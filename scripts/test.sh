@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The one test command: installs what the tests need (a virtualenv with the package and its test
 # extras; Debian's chromium, nodejs/npm and poppler-utils; axe-core from npm) and runs lint,
-# format check and every test.
+# format check, the installed-wheel check (scripts/check_wheel.sh) and every test.
 # Extra arguments go to pytest, e.g. `bash scripts/test.sh -k playground`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,4 +37,5 @@ fi
 
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
+bash scripts/check_wheel.sh
 .venv/bin/python -m pytest "$@"

@@ -66,21 +66,25 @@ class RunningApp:
 
 @contextmanager
 def running_app(
-    data_dir: Path, extra_env: Mapping[str, str] | None = None, timeout: float = 60
+    data_dir: Path,
+    extra_env: Mapping[str, str] | None = None,
+    timeout: float = 60,
+    entry: Path = PROJECT_ROOT / "app.py",
 ) -> Iterator[RunningApp]:
-    """`streamlit run app.py` on a free loopback port; its output is shown if startup fails."""
+    """`streamlit run app.py` (or another entry script) on a free loopback port; its output is
+    shown if startup fails."""
     port = free_port()
     env = {**os.environ, "AFLAB_DATA_DIR": str(data_dir), **(extra_env or {})}
     log_path = data_dir / f"streamlit-{port}.log"
     command = [
-        sys.executable, "-m", "streamlit", "run", "app.py",
+        sys.executable, "-m", "streamlit", "run", entry.name,
         "--server.headless", "true", "--server.address", "127.0.0.1",
         "--server.port", str(port), "--browser.gatherUsageStats", "false",
         "--server.fileWatcherType", "none",
     ]  # fmt: skip
     with log_path.open("w") as log:
         process = subprocess.Popen(
-            command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+            command, cwd=entry.parent, env=env, stdout=log, stderr=subprocess.STDOUT
         )
     app = RunningApp(f"http://127.0.0.1:{port}", process, log_path)
     try:

@@ -122,9 +122,35 @@ def test_a_shared_transcript_link_reopens_it_on_a_fresh_server(data_dir, browser
         goto(tab, fresh, f"/transcripts?id={transcript.id}")
         expect(tab.get_by_text(transcript.prompt_text).first).to_be_visible()
         expect(tab.get_by_text("Alignment-faking reasoning").first).to_be_visible()
-        expect(tab.get_by_role("link", name="Playground").first).to_be_visible()  # the app's menu
+        # the app's own menu and title, not the legacy pages/ menu ("walkthrough", "transcripts")
+        expect(tab.get_by_role("link", name="Guided walkthrough").first).to_be_visible()
+        expect(tab).to_have_title("Alignment Faking Lab")
         screenshot(tab, "05-shared-transcript")
         context.close()
+
+
+def test_the_legacy_mode_this_works_around_still_exists(tmp_path, browser):
+    """ui/navigation.py works around Streamlit's legacy `pages/` mode (a page opened by a link
+    on a fresh server runs without the entry script). If this fails, a Streamlit upgrade has
+    changed that behaviour: check the deep-link test above and drop the workaround if it is no
+    longer needed."""
+    (tmp_path / "pages").mkdir()
+    (tmp_path / "entry.py").write_text(
+        "import streamlit as st\n"
+        "st.write('entry script ran')\n"
+        "st.navigation([st.Page('pages/home.py', default=True), st.Page('pages/other.py')]).run()\n"
+    )
+    (tmp_path / "pages" / "home.py").write_text("import streamlit as st\nst.write('home')\n")
+    (tmp_path / "pages" / "other.py").write_text("import streamlit as st\nst.write('other page')\n")
+    with running_app(tmp_path, entry=tmp_path / "entry.py") as fresh:
+        tab = browser.new_page()
+        goto(tab, fresh, "/other")
+        expect(tab.get_by_text("other page")).to_be_visible()
+        assert tab.get_by_text("entry script ran").count() == 0, (
+            "Streamlit now runs the entry script for a deep link on a fresh server: the legacy "
+            "pages/ mode that ui/navigation.py works around has changed"
+        )
+        tab.close()
 
 
 def test_model_output_with_html_is_shown_as_text_not_run(app, page):

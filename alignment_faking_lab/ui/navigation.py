@@ -1,22 +1,70 @@
-"""Keep every page inside the app's navigation, even when opened by a shared link.
+"""The app's pages and menu, and keeping every page inside them, even when opened by a link.
 
-Streamlit treats a `pages/` folder next to the entry script as a legacy multipage app until the
-entry script has called `st.navigation` once in the server's life. So on a freshly started
-server (a Community Cloud wake-up), a shared link such as `/transcripts?id=...` would run the
-page on its own, without app.py's layout and menu. Each page calls `page_setup()` first: in that
-case it switches the legacy mode off and reruns, which runs app.py and opens the same page.
+Streamlit still supports its legacy multipage mode: with a `pages/` folder next to the entry
+script (this project's specified layout), a server runs a requested page on its own, without
+app.py's page settings and menu, until some session has called `st.navigation` ("As soon as any
+session of your app executes the st.navigation command, your app will ignore the pages/
+directory (across all sessions)", st.navigation's documentation). So on a freshly started server
+(a Community Cloud wake-up), a shared link such as `/transcripts?id=...` would open the bare page.
+
+Streamlit offers no setting to turn the legacy mode off, and `client.showSidebarNavigation` only
+hides its menu. So each page calls `page_setup()` first: when the page was not started by
+`run_app()` (app.py), it calls `st.navigation` with the app's pages, which ends the legacy mode for
+the whole server as documented, and reruns: app.py then runs and opens the same page with the
+same query. Only public Streamlit commands are used. The browser test
+`test_a_shared_transcript_link_reopens_it_on_a_fresh_server` checks this on a real fresh
+server, and `test_the_legacy_mode_this_works_around_still_exists` fails when a Streamlit upgrade
+drops the legacy mode (then this workaround can go).
 """
 
 from __future__ import annotations
 
+import threading
+
 import streamlit as st
-from streamlit import config
-from streamlit.runtime.pages_manager import PagesManager
+
+from alignment_faking_lab.ui.mode import show_mode
+from alignment_faking_lab.ui.style import apply_app_style
+
+_run_by_app = threading.local()  # set while app.py runs a page (script runs are per thread)
+
+
+def app_pages() -> list[st.Page]:
+    """The app's pages, in menu order (paths relative to app.py)."""
+    return [
+        st.Page("pages/overview.py", title="Overview", icon="🏠", default=True),
+        st.Page("pages/walkthrough.py", title="Guided walkthrough", icon="🎓"),
+        st.Page("pages/playground.py", title="Playground", icon="🧪"),
+        st.Page("pages/transcripts.py", title="Transcripts", icon="📜"),
+        st.Page("pages/results.py", title="Results", icon="📊"),
+        st.Page("pages/run_experiment.py", title="Run experiment", icon="🚀"),
+        st.Page("pages/judge_check.py", title="Check the judge", icon="⚖️"),
+        st.Page("pages/prompts.py", title="Prompts", icon="📝"),
+        st.Page("pages/paper_transcripts.py", title="Paper transcripts", icon="📚"),
+        st.Page("pages/glossary.py", title="Glossary", icon="📖"),
+    ]
+
+
+def run_app() -> None:
+    """app.py's body: the menu at the top, the server's mode in the sidebar, the chosen page."""
+    page = st.navigation(app_pages(), position="top")
+    apply_app_style()
+    show_mode()
+    _run_by_app.active = True
+    try:
+        page.run()
+    finally:
+        _run_by_app.active = False
+
+
+def opened_outside_app() -> bool:
+    """True when Streamlit's legacy mode ran this page on its own (not through app.py)."""
+    return not getattr(_run_by_app, "active", False)
 
 
 def page_setup() -> None:
-    # AppTest resets the legacy flag before every run, so there a rerun would only swallow the
-    # widget action under test; browser tests check the real server's behaviour instead.
-    if PagesManager.uses_pages_directory and not config.get_option("global.appTest"):
-        PagesManager.uses_pages_directory = False
+    # AppTest runs every page in the legacy mode on each run, so there a rerun would only
+    # swallow the widget action under test; the browser tests check the real server instead.
+    if opened_outside_app() and not st.get_option("global.appTest"):
+        st.navigation(app_pages(), position="top")  # ends the legacy mode, for every session
         st.rerun()

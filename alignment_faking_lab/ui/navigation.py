@@ -9,9 +9,10 @@ directory (across all sessions)", st.navigation's documentation). So on a freshl
 
 Streamlit offers no setting to turn the legacy mode off, and `client.showSidebarNavigation` only
 hides its menu. So each page calls `page_setup()` first: when the page was not started by
-`run_app()` (app.py), it calls `st.navigation` with the app's pages, which ends the legacy mode for
-the whole server as documented, and reruns: app.py then runs and opens the same page with the
-same query. Only public Streamlit commands are used. The browser test
+`run_app()` (app.py), it does what app.py does (the frame, then the page `st.navigation` opens,
+which is this same page with the same query) and stops its own bare run; that `st.navigation`
+call also ends the legacy mode for the whole server, as documented. Only public Streamlit
+commands are used; nothing reruns, so no click is lost. The browser test
 `test_a_shared_transcript_link_reopens_it_on_a_fresh_server` checks this on a real fresh
 server, and `test_the_legacy_mode_this_works_around_still_exists` fails when a Streamlit upgrade
 drops the legacy mode (then this workaround can go).
@@ -45,11 +46,22 @@ def app_pages() -> list[st.Page]:
     ]
 
 
-def run_app() -> None:
-    """app.py's body: the menu at the top, the server's mode in the sidebar, the chosen page."""
+def app_frame() -> st.Page:
+    """What app.py draws around every page: page settings, the menu at the top and the server's
+    mode in the sidebar; returns the chosen page."""
+    st.set_page_config(page_title="Alignment Faking Lab", page_icon="🎭", layout="wide")
     page = st.navigation(app_pages(), position="top")
     apply_app_style()
     show_mode()
+    return page
+
+
+def run_app() -> None:
+    """app.py's body: the frame, then the chosen page."""
+    _run_page(app_frame())
+
+
+def _run_page(page) -> None:
     _run_by_app.active = True
     try:
         page.run()
@@ -63,8 +75,10 @@ def opened_outside_app() -> bool:
 
 
 def page_setup() -> None:
-    # AppTest runs every page in the legacy mode on each run, so there a rerun would only
-    # swallow the widget action under test; the browser tests check the real server instead.
-    if opened_outside_app() and not st.get_option("global.appTest"):
-        st.navigation(app_pages(), position="top")  # ends the legacy mode, for every session
-        st.rerun()
+    """Called first by every page. When the legacy mode skipped app.py, do what app.py does
+    (its `st.navigation` call also ends the legacy mode, for every session): draw the frame and
+    run the page it opens, this same page, then stop this bare run of it. The page then runs
+    exactly as under app.py (same widget identities, so no click or typed value is lost)."""
+    if opened_outside_app():
+        _run_page(app_frame())
+        st.stop()

@@ -26,9 +26,10 @@ case "$shipped" in
     "$work/venv/"*) ;;
     *) echo "the shipped transcripts are read from $shipped, not from the installed wheel" >&2; exit 1 ;;
 esac
+"$aflab" validate "$shipped" >"$work/validate.txt"
 data="$("$work/venv/bin/python" -c 'from alignment_faking_lab import paths; print(paths.data_dir())')"
 case "$data" in
     "$work/user-data/"*) ;;
     *) echo "user data would go to $data, not the platform's user data folder" >&2; exit 1 ;;
 esac
-echo "wheel: installed outside the checkout; --help and a dry run work; shipped data inside it"
+echo "wheel: installed outside the checkout; --help, a dry run and validate of a shipped file work"

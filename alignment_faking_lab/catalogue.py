@@ -10,7 +10,7 @@ from pathlib import Path
 
 from alignment_faking_lab import paths
 from alignment_faking_lab.storage import LoadResult, read_jsonl
-from alignment_faking_lab.transcript import Transcript
+from alignment_faking_lab.transcript import NOT_MODEL_OUTPUT, Provenance, Transcript
 
 ILLUSTRATIVE_KEY = "illustrative"
 
@@ -35,7 +35,7 @@ class Collection:
 def shipped_collection() -> Collection:
     return Collection(
         key=ILLUSTRATIVE_KEY,
-        title="Illustrative examples (written for teaching, not model output)",
+        title=f"Illustrative examples ({NOT_MODEL_OUTPUT[Provenance.ILLUSTRATIVE]})",
         path=paths.ILLUSTRATIVE_TRANSCRIPTS,
         kind="illustrative",
     )

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-from alignment_faking_lab.transcript import PROVENANCE_LABELS, Provenance
+from alignment_faking_lab.transcript import PROVENANCE_LABELS, TIER_NAMES, Provenance
 
 # House colours. Each fill has at least 3:1 contrast with the white chart background, and the
 # three outcomes differ in lightness and pattern too, so a greyscale print or a colour-blind
@@ -37,7 +37,6 @@ FONT = '"Source Sans 3", "Source Sans Pro", Helvetica, Arial, sans-serif'
 BASE_FONT_SIZE = 14  # on screen; `presentation_figure` scales every text to 24 px or more
 PRESENTATION_FONT_SIZE = 26
 PERCENT_TICKS = [0, 25, 50, 75, 100]
-TIER_NAMES = {"free": "Free tier (training)", "paid": "Paid tier (unmonitored)"}
 ILLUSTRATIVE_CAPTION = f"{PROVENANCE_LABELS[Provenance.ILLUSTRATIVE]}: not a measured rate."
 SYNTHETIC_CAPTION = f"{PROVENANCE_LABELS[Provenance.SYNTHETIC]}: not a measured rate."
 # Data that is not model output, with the caption every chart of it carries.

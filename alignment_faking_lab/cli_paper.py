@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from alignment_faking_lab.cli_common import fail
 from alignment_faking_lab.paper.archive import import_and_save
 from alignment_faking_lab.paper.html_pages import PaperPageError, PaperSetting
 from alignment_faking_lab.paper.site import DEFAULT_BASE_URL, FetchError, OfflineError, PaperSite
@@ -28,16 +29,11 @@ def register(commands: argparse._SubParsersAction) -> None:
     archive.set_defaults(handler=import_archive_command)
 
 
-def _fail(message: str) -> int:
-    print(f"error: {message}", file=sys.stderr)
-    return 2
-
-
 def list_settings(args: argparse.Namespace) -> int:
     try:
         settings = PaperSite(args.base_url).list_settings()
     except (OfflineError, FetchError, PaperPageError) as exc:
-        return _fail(str(exc))
+        return fail(str(exc))
     for setting in settings:
         print(setting.key)
     return 0
@@ -46,7 +42,7 @@ def list_settings(args: argparse.Namespace) -> int:
 def download_setting(args: argparse.Namespace) -> int:
     category, _, variant = args.setting.partition("/")
     if not variant:
-        return _fail("--setting must be category/variant (see `paper list`)")
+        return fail("--setting must be category/variant (see `paper list`)")
     site = PaperSite(args.base_url)
 
     def progress(done: int, total: int) -> None:
@@ -57,7 +53,7 @@ def download_setting(args: argparse.Namespace) -> int:
             PaperSetting(category, variant), args.first, args.concurrency, progress
         )
     except (OfflineError, FetchError, PaperPageError) as exc:
-        return _fail(str(exc))
+        return fail(str(exc))
     print(file=sys.stderr)
     print(report.summary())
     for file, reason in report.failed:
@@ -73,7 +69,7 @@ def import_archive_command(args: argparse.Namespace) -> int:
     try:
         result, saved = import_and_save(args.path, args.setting)
     except (OSError, ValueError) as exc:
-        return _fail(str(exc))
+        return fail(str(exc))
     print(f"Imported {result.count} transcripts from {args.path}")
     for path in saved:
         print(f"  saved {path}")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import signal
 import sys
 import threading
@@ -17,6 +16,7 @@ from pathlib import Path
 from alignment_faking_lab import estimate, paths
 from alignment_faking_lab import models as table
 from alignment_faking_lab.advbench import load_advbench
+from alignment_faking_lab.cli_common import fail, key_from_environment
 from alignment_faking_lab.downloads import FetchError, OfflineError
 from alignment_faking_lab.judges import JudgeSettings, replication_settings
 from alignment_faking_lab.paper import prompt_files
@@ -72,11 +72,6 @@ def register(commands: argparse._SubParsersAction) -> None:
     run.set_defaults(handler=run_command)
 
 
-def _fail(message: str) -> int:
-    print(f"error: {message}", file=sys.stderr)
-    return 2
-
-
 def _queries(spec: str, first: int | None):
     if spec in ("harmful", "benign", "all"):
         shipped = load_shipped_queries()
@@ -92,9 +87,9 @@ def _queries(spec: str, first: int | None):
 def run_command(args: argparse.Namespace) -> int:
     preset = PRESETS[args.provider]
     key_env = args.key_env or preset.key_env
-    key = os.environ.get(key_env, "") if key_env else ""
+    key = key_from_environment(key_env)
     if preset.needs_key and not key and not args.dry_run:
-        return _fail(f"no API key: set the environment variable {key_env}")
+        return fail(f"no API key: set the environment variable {key_env}")
     try:
         queries = _queries(args.prompts, args.first)
         for variant in args.variant or []:
@@ -103,7 +98,7 @@ def run_command(args: argparse.Namespace) -> int:
             elif variant not in VARIANTS:
                 return _fail(f"unknown variant {variant!r}: {', '.join(VARIANTS)} or paper:<path>")
     except (OfflineError, FetchError, QueryFileError, OSError, ValueError) as exc:
-        return _fail(str(exc))
+        return fail(str(exc))
     endpoint = Endpoint(
         preset.api,
         preset.name,
@@ -115,9 +110,9 @@ def run_command(args: argparse.Namespace) -> int:
     if args.judge_provider or args.judge_base_url:
         judge_preset = PRESETS[args.judge_provider or args.provider]
         judge_key_env = args.judge_key_env or judge_preset.key_env
-        judge_key = os.environ.get(judge_key_env, "") if judge_key_env else ""
+        judge_key = key_from_environment(judge_key_env)
         if judge_preset.needs_key and not judge_key and not args.dry_run:
-            return _fail(f"no API key for the judge: set the environment variable {judge_key_env}")
+            return fail(f"no API key for the judge: set the environment variable {judge_key_env}")
         judge_endpoint = Endpoint(
             judge_preset.api, judge_preset.name, args.judge_base_url or judge_preset.base_url,
             judge_key, args.timeout,
@@ -167,7 +162,7 @@ def run_command(args: argparse.Namespace) -> int:
             print(f"[{done}/{report.planned}] {outcome.call.query.id} {outcome.call.tier}: "
                   f"{status}", file=sys.stderr, flush=True)  # fmt: skip
     except FileBusyError as exc:
-        return _fail(str(exc))
+        return fail(str(exc))
     print(report.summary())
     print(f"Transcripts in {path}")
     return 0 if not report.failed and not report.cancelled else 1

@@ -26,6 +26,9 @@ _BLOCK = re.compile(
     re.DOTALL,
 )
 _DRAFT = re.compile(r"<DRAFT_OUTPUT>(.*?)(?:</DRAFT_OUTPUT>|\Z)", re.DOTALL)
+# The request inside the study's user turn (prompts.build_user_turn writes it; the paper's
+# transcripts, as published, carry it the same way).
+USER_INPUT = re.compile(r"<user_input>(.*?)</user_input>", re.DOTALL)
 
 
 @dataclass(frozen=True, slots=True)

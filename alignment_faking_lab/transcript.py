@@ -29,17 +29,34 @@ class Tier(StrEnum):
     PAID = "paid"  # the system prompt says these are never monitored or trained on
 
 
+# The tiers' names wherever they are shown (keys also match the plain "free" / "paid" text).
+TIER_NAMES: dict[Tier, str] = {
+    Tier.FREE: "Free tier (training)",
+    Tier.PAID: "Paid tier (unmonitored)",
+}
+TIER_TITLES: dict[Tier, str] = {
+    Tier.FREE: "Free tier: the model is told this conversation is used for training",
+    Tier.PAID: "Paid tier: the model is told this conversation is never trained on",
+}
+
+
 class Compliance(StrEnum):
     COMPLIED = "complied"
     REFUSED = "refused"
     FAILED = "failed"  # no final <OUTPUT> was produced within the turn limit, or the call failed
 
 
+# The one wording of the sources that are not model output; every label, title and warning of
+# them is made from it.
+NOT_MODEL_OUTPUT: dict[Provenance, str] = {
+    Provenance.ILLUSTRATIVE: "written for teaching, not model output",
+    Provenance.SYNTHETIC: "benchmark data, not model output",
+}
 PROVENANCE_LABELS: dict[Provenance, str] = {
     Provenance.LIVE: "Live run",
     Provenance.PAPER: "Paper's published transcript",
-    Provenance.ILLUSTRATIVE: "Illustrative, written for teaching, not model output",
-    Provenance.SYNTHETIC: "Synthetic benchmark data, not model output",
+    Provenance.ILLUSTRATIVE: f"Illustrative, {NOT_MODEL_OUTPUT[Provenance.ILLUSTRATIVE]}",
+    Provenance.SYNTHETIC: f"Synthetic {NOT_MODEL_OUTPUT[Provenance.SYNTHETIC]}",
 }
 
 # The paper's two alignment-faking judges, by their published label names in `Transcript.labels`.

@@ -23,6 +23,7 @@ sys.path.insert(0, str(PROJECT_ROOT))
 from alignment_faking_lab.prompts import build_user_turn, get_variant  # noqa: E402
 from alignment_faking_lab.storage import write_jsonl  # noqa: E402
 from alignment_faking_lab.transcript import (  # noqa: E402
+    PROVENANCE_LABELS,
     Compliance,
     Message,
     Provenance,
@@ -181,7 +182,7 @@ def synthetic_transcript(rng: random.Random, pair: int, tier: Tier) -> Transcrip
         labelled_by="" if compliance is None else shared.choice(JUDGES),
         labels={"training_awareness": rng.random() < 0.6, "effective_scheme": bool(faking)},
         usage={"input_tokens": rng.randint(2_000, 4_000), "output_tokens": rng.randint(500, 2_000)},
-        notes="Synthetic benchmark data, not model output.",
+        notes=f"{PROVENANCE_LABELS[Provenance.SYNTHETIC]}.",
     )
 
 

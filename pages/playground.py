@@ -11,9 +11,15 @@ from alignment_faking_lab.selection import (
     replays_for_request,
     request_choices,
 )
-from alignment_faking_lab.transcript import Provenance, Tier
+from alignment_faking_lab.transcript import (
+    PROVENANCE_LABELS,
+    TIER_NAMES,
+    TIER_TITLES,
+    Provenance,
+    Tier,
+)
 from alignment_faking_lab.ui import transcript_view as view
-from alignment_faking_lab.ui.data import sidebar_data_picker
+from alignment_faking_lab.ui.data import sidebar_data_picker, stop_if_nothing_loaded
 from alignment_faking_lab.ui.live_playground import live_mode
 from alignment_faking_lab.ui.navigation import page_setup
 from alignment_faking_lab.ui.text import escape_markdown
@@ -34,9 +40,7 @@ def replay_mode() -> None:
     """Stored transcripts of one request: one tier, or both side by side; the scratchpad on ask."""
     data = sidebar_data_picker()
     choices = request_choices(data.frame)
-    if not choices:
-        st.warning("No transcripts are loaded. Choose some in the sidebar under **Data**.")
-        return
+    stop_if_nothing_loaded(not choices)
 
     by_id = {c.prompt_id: c for c in choices}
     controls = st.columns([3, 2], gap="medium", vertical_alignment="bottom")
@@ -60,7 +64,7 @@ def replay_mode() -> None:
             "Tier the model is told the user is on",
             [Tier.FREE.value, Tier.PAID.value],
             "tier",
-            format_func=lambda v: view.TIER_SHORT[Tier(v)],
+            format_func=lambda v: TIER_NAMES[Tier(v)],
             required=True,
         )
     toggles = st.columns(3)
@@ -89,7 +93,7 @@ def replay_mode() -> None:
     st.markdown(f"**Request:** {escape_markdown(by_id[prompt_id].text)}")
     if any(t.provenance is Provenance.ILLUSTRATIVE for t in pair.values()):
         st.warning(
-            "**Illustrative, written for teaching, not model output.** These transcripts show the "
+            f"**{PROVENANCE_LABELS[Provenance.ILLUSTRATIVE]}.** These transcripts show the "
             "patterns the paper reports; harmful answers are redacted.",
             icon="✍️",
         )
@@ -98,7 +102,7 @@ def replay_mode() -> None:
         columns = st.columns(2, gap="medium")
         for column, tier in zip(columns, (Tier.FREE, Tier.PAID), strict=True):
             with column:
-                st.header(view.TIER_SHORT[tier])
+                st.header(TIER_NAMES[tier])
                 transcript = pair.get(tier)
                 if transcript is None:
                     st.info("No transcript of this request in this tier.")
@@ -112,11 +116,9 @@ def replay_mode() -> None:
         tier = Tier(tier_value)
         transcript = pair.get(tier)
         if transcript is None:
-            st.info(
-                f"No {view.TIER_SHORT[tier].lower()} transcript of this request in this source."
-            )
+            st.info(f"No {TIER_NAMES[tier].lower()} transcript of this request in this source.")
         else:
-            st.header(view.TIER_TITLES[tier])
+            st.header(TIER_TITLES[tier])
             view.provenance_badge(transcript)
             view.outcome_badges(transcript)
             view.label_badges(transcript)

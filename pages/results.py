@@ -5,7 +5,7 @@ import streamlit as st
 from alignment_faking_lab import charts, judge_check, statistics
 from alignment_faking_lab.paper import figures as paper_figures
 from alignment_faking_lab.ui.chart_view import show_chart
-from alignment_faking_lab.ui.data import sidebar_data_picker
+from alignment_faking_lab.ui.data import sidebar_data_picker, stop_if_nothing_loaded
 from alignment_faking_lab.ui.model_comparison_view import show_model_comparison
 from alignment_faking_lab.ui.navigation import page_setup
 from alignment_faking_lab.ui.paper_check_view import imported_settings, show_paper_check
@@ -16,13 +16,12 @@ LOADED = "Transcripts loaded in the app"
 SPLITS = {"model": "Model", "variant": "Prompt variant", "source": "Source", "setting": "Setting"}
 NOT_MEASURED_WARNINGS = {
     "illustrative": (
-        "**Illustrative examples written for teaching, not a measured rate.** These transcripts "
-        "were written to show the patterns the paper reports; their counts say nothing about any "
-        "model."
+        f"**{charts.NOT_MEASURED['illustrative']}** These transcripts were written to show the "
+        "patterns the paper reports; their counts say nothing about any model."
     ),
     "synthetic": (
-        "**Synthetic benchmark data, not model output.** These transcripts were generated to "
-        "measure the app's speed; their counts say nothing about any model."
+        f"**{charts.NOT_MEASURED['synthetic']}** These transcripts were generated to measure "
+        "the app's speed; their counts say nothing about any model."
     ),
 }
 page_setup()
@@ -62,9 +61,7 @@ if choice == PAPER:
     st.stop()
 
 frame = data.frame
-if frame.empty:
-    st.warning("No transcripts are loaded. Choose some in the sidebar under **Data**.")
-    st.stop()
+stop_if_nothing_loaded(frame.empty)
 
 controls = st.columns([2, 2, 1])
 sources = sorted(frame["source"].astype(str).unique())

@@ -8,7 +8,7 @@ import streamlit as st
 
 from alignment_faking_lab import deployment, keys, models, paths, prompts
 from alignment_faking_lab.runner import Plan
-from alignment_faking_lab.transcript import Tier
+from alignment_faking_lab.transcript import TIER_NAMES, Tier
 from alignment_faking_lab.ui import visitor_space
 from alignment_faking_lab.ui.data import select_source
 from alignment_faking_lab.ui.live import RETIRED_NOTE, live_settings_sidebar
@@ -57,7 +57,7 @@ st.header("2. Conditions")
 columns = st.columns(3)
 tiers = columns[0].multiselect(
     "Tiers", [Tier.FREE, Tier.PAID], default=[Tier.FREE, Tier.PAID],
-    format_func=lambda t: "Free tier (training)" if t is Tier.FREE else "Paid tier (unmonitored)",
+    format_func=TIER_NAMES.get,
 )  # fmt: skip
 samples = columns[1].number_input("Samples per request and tier", 1, 20, 1, key="run_samples")
 variants = columns[2].multiselect(

@@ -15,9 +15,9 @@ from alignment_faking_lab.filtering import (
     filter_frame,
 )
 from alignment_faking_lab.selection import counterpart_id
-from alignment_faking_lab.transcript import Tier
+from alignment_faking_lab.transcript import NOT_MODEL_OUTPUT, TIER_NAMES, Tier
 from alignment_faking_lab.ui import transcript_view as view
-from alignment_faking_lab.ui.data import sidebar_data_picker
+from alignment_faking_lab.ui.data import sidebar_data_picker, stop_if_nothing_loaded
 from alignment_faking_lab.ui.navigation import page_setup
 from alignment_faking_lab.ui.transcript_links import missing_transcript, row_share_params
 
@@ -53,16 +53,14 @@ if opened_id:
             other = Tier.PAID if transcript.tier is Tier.FREE else Tier.FREE
             st.page_link(
                 "pages/transcripts.py",
-                label=f"Same request in the other tier ({view.TIER_SHORT[other]})",
+                label=f"Same request in the other tier ({TIER_NAMES[other]})",
                 query_params=row_share_params(twin_rows.iloc[0]),
                 icon="🔁",
             )
         st.caption("The address of this page reopens this transcript: copy it to share.")
         st.stop()
 
-if frame.empty:
-    st.warning("No transcripts are loaded. Choose some in the sidebar under **Data**.")
-    st.stop()
+stop_if_nothing_loaded(frame.empty)
 
 
 def options(column: str) -> list[str]:
@@ -117,10 +115,9 @@ info.markdown(
     f"{start + 1 if len(shown) else 0}–{start + len(shown)} · select a row to open it"
 )
 provenances = set(frame["provenance"].astype(str).unique())
-if "illustrative" in provenances:
-    st.caption("Rows from the source **illustrative** were written for teaching, not model output.")
-if "synthetic" in provenances:
-    st.caption("Rows from the source **synthetic** are generated benchmark data, not model output.")
+for provenance, wording in NOT_MODEL_OUTPUT.items():
+    if provenance in provenances:
+        st.caption(f"Rows from the source **{provenance}**: {wording}.")
 
 # Only the shown page of rows goes to the browser, never the whole table.
 shown = shown.assign(faking_shown=faking_labels(shown))

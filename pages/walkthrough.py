@@ -11,7 +11,12 @@ from alignment_faking_lab.findings import FURTHER_FINDINGS, glossary_link
 from alignment_faking_lab.handout import handout_html
 from alignment_faking_lab.paper import figures as paper_figures
 from alignment_faking_lab.parsing import parse_messages
-from alignment_faking_lab.transcript import Tier
+from alignment_faking_lab.transcript import (
+    PROVENANCE_LABELS,
+    TIER_TITLES,
+    Provenance,
+    Tier,
+)
 from alignment_faking_lab.ui import transcript_view as view
 from alignment_faking_lab.ui.chart_view import show_chart
 from alignment_faking_lab.ui.data import sidebar_data_picker
@@ -87,7 +92,7 @@ st.markdown(f"*{current.lead}*")
 if pair is not None and step in (2, 3, 4):
     if pair.is_illustrative:
         st.warning(
-            "**Illustrative, written for teaching, not model output:** this project wrote these "
+            f"**{PROVENANCE_LABELS[Provenance.ILLUSTRATIVE]}:** this project wrote these "
             "words to show the pattern the paper reports. Import the paper's transcripts "
             "(Paper transcripts page) to tell this story with Claude 3 "
             "Opus's own words.",
@@ -116,7 +121,7 @@ if step == 1:
     )
 elif step in (2, 3) and pair is not None:
     transcript = pair.paid if step == 2 else pair.free
-    st.markdown(f"**{view.TIER_TITLES[transcript.tier]}**")
+    st.markdown(f"**{TIER_TITLES[transcript.tier]}**")
     st.markdown(f"**The request:** {escape_markdown(transcript.prompt_text)}")
     view.outcome_badges(transcript)
     with st.container(border=True):

@@ -7,39 +7,17 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from alignment_faking_lab.catalogue import load_illustrative
 from alignment_faking_lab.storage import dumps, write_jsonl
 from alignment_faking_lab.transcript import Compliance, Message, Provenance, Tier, Transcript
-
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
-TIMEOUT = 60
-
-
-def open_page(page: str | None = None, query: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    at.run()
-    if page:
-        at.switch_page(page)
-        at.run()
-    assert not at.exception, at.exception
-    return at
-
-
-def all_markdown(at: AppTest) -> str:
-    """Everything written on the page as text: markdown, headers, captions and alerts."""
-    elements = [*at.markdown, *at.header, *at.subheader, *at.caption, *at.warning, *at.info]
-    elements += at.error
-    return "\n".join(str(e.value) for e in elements)
+from tests.page_helpers import load_file, open_page, page_text
 
 
 def test_overview_explains_the_study_and_charts_the_papers_figures():
     at = open_page()
     assert at.title[0].value.endswith("Alignment Faking Lab")
-    text = all_markdown(at)
+    text = page_text(at)
     assert "free-tier" in text and "paid-tier" in text and "scratchpad" in text
     assert len(at.get("plotly_chart")) == 1
     assert "arXiv:2412.14093" in " ".join(c.value for c in at.caption)
@@ -48,19 +26,19 @@ def test_overview_explains_the_study_and_charts_the_papers_figures():
 def test_playground_tier_switch_changes_the_transcript_shown():
     at = open_page("pages/playground.py")
     assert any("Illustrative, written for teaching" in w.value for w in at.warning)
-    free_text = all_markdown(at)
+    free_text = page_text(at)
     assert "Free tier: the model is told" in free_text
     at.segmented_control(key="tier").set_value("paid").run()
-    paid_text = all_markdown(at)
+    paid_text = page_text(at)
     assert "Paid tier: the model is told" in paid_text
     assert paid_text != free_text
 
 
 def test_playground_reveal_shows_the_scratchpad_beside_the_answer():
     at = open_page("pages/playground.py")
-    assert "Hidden scratchpad" not in all_markdown(at)
+    assert "Hidden scratchpad" not in page_text(at)
     at.toggle(key="reveal").set_value(True).run()
-    text = all_markdown(at)
+    text = page_text(at)
     assert "Hidden scratchpad" in text and "Final answer" in text
 
 
@@ -91,7 +69,7 @@ def test_shared_transcript_url_reopens_the_same_transcript():
     at.switch_page("pages/transcripts.py")
     at.query_params["id"] = transcript.id
     at.run()
-    text = all_markdown(at)
+    text = page_text(at)
     assert "Free tier: the model is told" in text
     assert transcript.prompt_text.split()[0] in text
 
@@ -100,13 +78,6 @@ def write_file(directory: Path, name: str, transcripts: list[Transcript]) -> Pat
     path = directory / name
     write_jsonl(path, transcripts)
     return path
-
-
-def load_file(at: AppTest, path: Path) -> None:
-    """Type a path into the sidebar's 'path on the server' field and press 'Load file'."""
-    at.text_input(key="load_path").set_value(str(path)).run()
-    at.button(key="load_path_button").click().run()
-    assert not at.exception, at.exception
 
 
 def hostile_transcript() -> Transcript:
@@ -133,7 +104,7 @@ def test_model_text_with_html_is_shown_as_text(tmp_path):
     at.query_params["id"] = "hostile"
     at.run()
     assert not at.exception
-    rendered = all_markdown(at)
+    rendered = page_text(at)
     assert "<script>" not in rendered
     assert r"\<script\>" in rendered
 

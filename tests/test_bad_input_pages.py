@@ -10,7 +10,7 @@ import pytest
 from alignment_faking_lab.catalogue import load_illustrative
 from alignment_faking_lab.storage import dumps
 from alignment_faking_lab.transcript import Provenance
-from tests.test_app_pages import all_markdown, open_page
+from tests.page_helpers import open_page, page_text
 
 PAGES = [
     None,
@@ -57,7 +57,7 @@ def test_the_valid_line_of_a_bad_file_is_shown(isolated_data_dir):
     at.switch_page("pages/transcripts.py")
     at.run()
     assert not at.exception
-    assert "Live run" in all_markdown(at) or any("Live run" in str(b) for b in at.get("badge"))
+    assert "Live run" in page_text(at) or any("Live run" in str(b) for b in at.get("badge"))
 
 
 def test_odd_values_in_a_transcript_are_shown_as_text(isolated_data_dir):
@@ -75,7 +75,7 @@ def test_odd_values_in_a_transcript_are_shown_as_text(isolated_data_dir):
     at.switch_page("pages/transcripts.py")
     at.run()
     assert not at.exception
-    rendered = all_markdown(at) + "\n".join(str(e.label) for e in at.expander)
+    rendered = page_text(at) + "\n".join(str(e.label) for e in at.expander)
     assert "![x](" not in rendered and "**bold**" not in rendered
     assert r"\!\[x\]\(http\:" in rendered  # the pixel is shown as text, escaped
     assert r"canary \!\[x\]" in rendered

@@ -152,16 +152,12 @@ def test_advbench_cut_short_without_a_length_is_refused(tmp_path):
 
 
 def test_the_paper_page_says_what_failed_and_offers_a_retry():
-    from streamlit.testing.v1 import AppTest
-
-    from tests.test_app_pages import APP
+    from tests.page_helpers import open_page
 
     selector = "files/helpful_only/demo_variant/train/trajectory_selector.html"
     with PaperSiteServer() as served:
         served.state.faults[selector] = "portal"
-        at = AppTest.from_file(APP, default_timeout=60)
-        at.run()
-        at.switch_page("pages/paper_transcripts.py").run()
+        at = open_page("pages/paper_transcripts.py")
         at.text_input(key="paper_base_url").set_value(served.url).run()
         at.text_input(key="setting_typed").set_value("helpful_only/demo_variant").run()
         at.button(key="download").click().run()

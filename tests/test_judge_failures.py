@@ -74,7 +74,7 @@ def test_an_unreadable_faking_vote_fails_that_judgement(server, tmp_path):
 
 
 def test_a_failed_judgement_is_shown_as_one(server, tmp_path, isolated_data_dir):
-    from tests.test_app_pages import all_markdown, open_page
+    from tests.page_helpers import open_page, page_text
 
     server.state.reply = judge_says(lambda _: "no idea")
     judged = plan(server, n=1, tiers=[Tier.PAID], judge=JudgeSettings("fake-judge", votes=1))
@@ -83,6 +83,6 @@ def test_a_failed_judgement_is_shown_as_one(server, tmp_path, isolated_data_dir)
     at = open_page("pages/transcripts.py", query={"id": transcript.id})
     at.switch_page("pages/transcripts.py").run()
     assert not at.exception
-    text = all_markdown(at)
+    text = page_text(at)
     assert "Judgement failed" in text and "Outcome not judged" not in text
     assert "Not counted in the rates" in text

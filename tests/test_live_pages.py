@@ -10,7 +10,7 @@ import pytest
 from alignment_faking_lab import owner_gate, paths, storage
 from alignment_faking_lab.transcript import Compliance, Provenance, Tier
 from tests.fake_llm_server import VALID_KEY, FakeLLMServer
-from tests.test_app_pages import all_markdown, open_page
+from tests.page_helpers import open_page, page_text
 
 
 @pytest.fixture
@@ -34,10 +34,10 @@ def key_field(at):
 
 def test_live_playground_without_a_key_asks_for_one(server):
     at = live_playground()
-    assert "retired" in all_markdown(at)
+    assert "retired" in page_text(at)
     model_field(at).set_value("fake-claude")
     at.button(key="live_send").click().run()
-    assert "No API key" in all_markdown(at)
+    assert "No API key" in page_text(at)
     assert not server.state.model_requests()
 
 
@@ -47,7 +47,7 @@ def test_live_playground_sends_to_both_tiers_and_saves_live_transcripts(server):
     model_field(at).set_value("fake-claude")
     at.button(key="live_both").click().run()
     assert not at.exception, at.exception
-    text = all_markdown(at)
+    text = page_text(at)
     assert "Free tier (training)" in text and "Paid tier (unmonitored)" in text
     shown = re.sub(r"\\(.)", r"\1", text)  # as read on screen, without markdown escapes
     assert "Live run · Anthropic · fake-claude" in shown  # provenance: provider and model
@@ -130,7 +130,7 @@ def test_run_page_estimates_then_runs_and_resumes(server):
     at.button(key="run_start").click().run()
     assert "6 already in the file" in " ".join(str(s.value) for s in at.success)
     assert len(server.state.model_requests()) == sent
-    assert "heuristic" in all_markdown(at)
+    assert "heuristic" in page_text(at)
 
 
 def judged_run(server):
@@ -158,7 +158,7 @@ def test_judge_reasoning_is_shown_with_each_criterion_and_quote(server):
     transcripts = storage.read_jsonl(paths.runs_dir() / "class-demo.jsonl").transcripts
     free = next(t for t in transcripts if t.tier is Tier.FREE)
     at = open_page("pages/transcripts.py", {"id": free.id})
-    text = all_markdown(at)
+    text = page_text(at)
     assert "Alignment faking: yes." in text and "100% of 3 readings" in text
     assert "to avoid being modified" in text  # the quote a criterion rests on
     assert "keep its current values from being modified" in text  # criterion 5, in our words
@@ -185,7 +185,7 @@ def test_live_settings_survive_moving_between_pages(server):
     model_field(at).set_value("fake-claude").run()
     at.switch_page("pages/run_experiment.py").run()
     assert key_field(at).value == VALID_KEY and model_field(at).value == "fake-claude"
-    assert "No key yet" not in all_markdown(at)
+    assert "No key yet" not in page_text(at)
 
 
 def test_your_own_text_is_sent_and_saved_as_the_request(server):

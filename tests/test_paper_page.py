@@ -3,43 +3,30 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
-from streamlit.testing.v1 import AppTest
-
+from tests.page_helpers import open_page, page_text
 from tests.paper_site_server import PaperSiteServer
-
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
-
-
-def text_of(at: AppTest) -> str:
-    parts = [*at.markdown, *at.success, *at.error, *at.info, *at.warning, *at.caption]
-    return "\n".join(str(p.value) for p in parts)
 
 
 def test_offline_download_says_it_needs_internet_and_keeps_working():
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    at.switch_page("pages/paper_transcripts.py").run()
+    at = open_page("pages/paper_transcripts.py")
     at.text_input(key="paper_base_url").set_value("http://127.0.0.1:9/").run()
     at.button(key="fetch_settings").click().run()
     assert not at.exception
     assert any("needs internet access" in e.value for e in at.error)
-    assert "No setting imported yet" in text_of(at)
+    assert "No setting imported yet" in page_text(at)
 
 
 def test_download_then_replay_a_real_pair_in_the_playground():
     with PaperSiteServer() as server:
-        at = AppTest.from_file(APP, default_timeout=60)
-        at.run()
-        at.switch_page("pages/paper_transcripts.py").run()
+        at = open_page("pages/paper_transcripts.py")
         at.text_input(key="paper_base_url").set_value(server.url).run()
         at.button(key="fetch_settings").click().run()
         assert at.text_input(key="setting_typed").value == "helpful_only/demo_variant"
         at.number_input(key="first_n").set_value(0).run()
         at.button(key="download").click().run()
     assert not at.exception, at.exception
-    text = re.sub(r"\\(.)", r"\1", text_of(at))  # as read on screen, without escapes
+    text = re.sub(r"\\(.)", r"\1", page_text(at))  # as read on screen, without escapes
     assert "helpful_only/demo_variant: 12 downloaded" in text
     assert "deploy/6.html: could not find the user turn" in "\n".join(c.value for c in at.code)
     # like with like: the paper publishes no figure for this variant, so none is put beside it
@@ -51,7 +38,7 @@ def test_download_then_replay_a_real_pair_in_the_playground():
     at.switch_page("pages/results.py").run()
     at.segmented_control(key="data").set_value("Transcripts loaded in the app").run()
     assert not at.exception, at.exception
-    results = re.sub(r"\\(.)", r"\1", text_of(at))  # as read on screen, without escapes
+    results = re.sub(r"\\(.)", r"\1", page_text(at))  # as read on screen, without escapes
     assert "The paper's own transcripts, recomputed" in results
     assert "The paper reports no figure for the demo_variant prompt variant" in results
 
@@ -59,7 +46,7 @@ def test_download_then_replay_a_real_pair_in_the_playground():
     at.selectbox(key="request").set_value("helpful_only/demo_variant/1").run()
     at.toggle(key="compare").set_value(True).run()
     assert not at.exception, at.exception
-    page = text_of(at)
+    page = page_text(at)
     assert "Write a limerick about a cat" in page
     assert "thinks it is in training" in page  # a published label, in plain words
     assert ":blue-badge[Paper\\'s published transcript · helpful\\_only" in page  # provenance

@@ -1,7 +1,5 @@
 """The guided walkthrough: every step reachable by URL, honest about its data, printable."""
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -15,23 +13,11 @@ from alignment_faking_lab.walkthrough import (
     headline_numbers,
     setup_segments,
 )
-
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
+from tests.page_helpers import open_page, page_text
 
 
 def open_step(step: int | str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    at.switch_page("pages/walkthrough.py")
-    at.query_params["step"] = str(step)
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
-def page_text(at: AppTest) -> str:
-    parts = [*at.markdown, *at.header, *at.subheader, *at.warning, *at.info, *at.caption]
-    return "\n".join(str(p.value) for p in parts)
+    return open_page("pages/walkthrough.py", {"step": str(step)})
 
 
 def test_steps_from_urls_are_clamped():

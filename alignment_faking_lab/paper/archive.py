@@ -17,13 +17,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from alignment_faking_lab.paper.importer import paper_transcript, save_imported
+from alignment_faking_lab.parsing import USER_INPUT
 from alignment_faking_lab.schema import validated_values
 from alignment_faking_lab.transcript import Message, Transcript
 
 _MEMBER = re.compile(
     r"(?:^|/)json_outputs/(?P<setting>.+)/(?P<split>train|deploy)/(?P<n>\d+)\.json$"
 )
-_USER_INPUT = re.compile(r"<user_input>(.*?)</user_input>", re.DOTALL)
 
 
 @dataclass(slots=True)
@@ -106,7 +106,7 @@ def transcript_from_record(name: str, record: object, setting: str, split: str, 
                 Message("assistant" if role in ("assistant", "ai") else "user", item["content"])
             )
     first_user = next((m.content for m in messages if m.role == "user"), "")
-    request = _USER_INPUT.search(first_user)
+    request = USER_INPUT.search(first_user)
     labels = {k: v for k, v in record.items() if isinstance(v, bool)}
     category, variant = setting_parts(setting)
     return paper_transcript(

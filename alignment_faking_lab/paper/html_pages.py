@@ -12,7 +12,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from alignment_faking_lab.parsing import NEXT_TURN
+from alignment_faking_lab.parsing import NEXT_TURN, USER_INPUT
 
 SPLITS = {"train": "free", "deploy": "paid"}  # split folder -> tier it implies
 
@@ -58,7 +58,6 @@ _SCRIPT_OR_STYLE = re.compile(r"<(script|style)\b.*?</\1\s*>", re.DOTALL | re.IG
 _LINE_BREAK = re.compile(r"<br\s*/?>|</(?:p|div|h[1-6]|li|pre|tr)\s*>", re.IGNORECASE)
 _REAL_TAG = re.compile(r"<[^>]+>")
 _INPUT = re.compile(r"<INPUT>(.*?)</INPUT>", re.DOTALL)
-_USER_INPUT = re.compile(r"<user_input>(.*?)</user_input>", re.DOTALL)
 _TIER = re.compile(r"<is_free_tier_user>\s*(True|False)\s*</is_free_tier_user>")
 _LABEL_LINE = re.compile(r"^\s*([A-Za-z][A-Za-z0-9_]*)\s*=\s*(True|False)\s*$", re.MULTILINE)
 _ROLE_LINE = re.compile(
@@ -156,7 +155,7 @@ def parse_transcript_page(page: str, source: str) -> PaperConversation:
     user = _INPUT.search(text)
     if not user:
         raise PaperPageError(source, "the user turn (<INPUT> ... </INPUT>)")
-    user_input = _USER_INPUT.search(user.group(1))
+    user_input = USER_INPUT.search(user.group(1))
     if not user_input:
         raise PaperPageError(source, "the request (<user_input> ... </user_input>)")
     tier = _TIER.search(user.group(1))

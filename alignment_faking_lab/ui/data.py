@@ -293,6 +293,17 @@ def _loaded(result: TranscriptTable, key: str) -> None:
     st.rerun()
 
 
+NO_TRANSCRIPTS = "No transcripts are loaded. Choose some in the sidebar under **Data**."
+
+
+def stop_if_nothing_loaded(nothing: bool) -> None:
+    """The pages' guard: when nothing is loaded (`nothing`), say where to choose data and stop
+    the page there."""
+    if nothing:
+        st.warning(NO_TRANSCRIPTS)
+        st.stop()
+
+
 def select_source(key: str) -> None:
     """Add a source to the sidebar's selection on the next run (e.g. after an import)."""
     if st.session_state.get(KEPT_KEY) is not None:

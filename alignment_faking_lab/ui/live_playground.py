@@ -11,7 +11,7 @@ import streamlit as st
 from alignment_faking_lab import deployment, prompts
 from alignment_faking_lab.queries import Query, load_shipped_queries
 from alignment_faking_lab.runner import send_one
-from alignment_faking_lab.transcript import Tier
+from alignment_faking_lab.transcript import TIER_NAMES, Tier
 from alignment_faking_lab.ui import transcript_view as view
 from alignment_faking_lab.ui import visitor_space
 from alignment_faking_lab.ui.data import select_source
@@ -42,7 +42,7 @@ def live_mode() -> None:
     live_tier = controls[1].segmented_control(
         "Tier the model is told the user is on",
         [Tier.FREE.value, Tier.PAID.value],
-        format_func=lambda v: view.TIER_SHORT[Tier(v)],
+        format_func=lambda v: TIER_NAMES[Tier(v)],
         default=Tier.FREE.value,
         required=True,
         key="live_tier",
@@ -83,7 +83,7 @@ def live_mode() -> None:
             finished, errors = {}, []
             for column, tier in zip(columns, tiers, strict=True):
                 hide = query.harmful and deployment.answers_hidden_by_default()
-                on_text = streaming_reply(column, view.TIER_SHORT[tier], hide_answer=hide)
+                on_text = streaming_reply(column, TIER_NAMES[tier], hide_answer=hide)
                 outcome = send_one(
                     settings.endpoint, settings.model, query, tier, variant=variant,
                     minimal_repro_suffix=suffix, path=visitor_space.runs_dir() / "playground.jsonl",
@@ -91,7 +91,7 @@ def live_mode() -> None:
                 )  # fmt: skip
                 if outcome.transcript is None:
                     reason = settings.redact(outcome.error or "The call failed.")
-                    errors.append(f"{view.TIER_SHORT[tier]}: {reason}")
+                    errors.append(f"{TIER_NAMES[tier]}: {reason}")
                 else:
                     finished[tier.value] = outcome.transcript
             st.session_state[LAST_LIVE_KEY] = {"transcripts": finished, "errors": errors}
@@ -110,7 +110,7 @@ def live_mode() -> None:
         columns = st.columns(len(shown), gap="medium")
         for column, transcript in zip(columns, shown, strict=True):
             with column:
-                st.header(view.TIER_SHORT[transcript.tier])
+                st.header(TIER_NAMES[transcript.tier])
                 view.provenance_badge(transcript)
                 view.outcome_badges(transcript)
                 view.render_sent(transcript)

@@ -10,6 +10,7 @@ from alignment_faking_lab.parsing import ParsedReply, parse_messages
 from alignment_faking_lab.scorer import BY_KEYWORDS, judgement_failed
 from alignment_faking_lab.transcript import (
     COMPLIANCE_LEVELS,
+    TIER_TITLES,
     Compliance,
     Provenance,
     Tier,
@@ -22,11 +23,6 @@ from alignment_faking_lab.ui.text import (
     highlighted_markdown,
 )
 
-TIER_TITLES = {
-    Tier.FREE: "Free tier: the model is told this conversation is used for training",
-    Tier.PAID: "Paid tier: the model is told this conversation is never trained on",
-}
-TIER_SHORT = {Tier.FREE: "Free tier (training)", Tier.PAID: "Paid tier (unmonitored)"}
 _PROVENANCE_COLOURS = {
     Provenance.ILLUSTRATIVE: "orange",
     Provenance.PAPER: "blue",

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import errno
 import http.client
-import os
 import re
 import socket
 import threading
@@ -26,6 +25,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from alignment_faking_lab import __version__, paths
+from alignment_faking_lab.files import atomic_write
 
 USER_AGENT = f"AlignmentFakingLab/{__version__} (teaching tool; polite bounded downloads)"
 OFFLINE_MESSAGE = (
@@ -205,11 +205,8 @@ class CachedSite:
         return self.cache_dir / relative
 
     def _store(self, relative: str, body: bytes) -> None:
-        target = self.cached_path(relative)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_name(f".{target.name}.{threading.get_ident()}.part")
-        temporary.write_bytes(body)
-        os.replace(temporary, target)
+        with atomic_write(self.cached_path(relative), binary=True) as handle:
+            handle.write(body)
 
     def get(
         self,

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import threading
 from pathlib import Path
 from typing import Any
 
 from alignment_faking_lab import paths
+from alignment_faking_lab.files import atomic_write
 from alignment_faking_lab.providers import Reply
 
 
@@ -37,14 +36,11 @@ class ResponseCache:
             return None  # missing or damaged entries are simply fetched again
 
     def put(self, key: str, reply: Reply) -> None:
-        path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.part")
         payload = {
             "text": reply.text,
             "stop_reason": reply.stop_reason,
             "usage": reply.usage,
             "request": reply.request,
         }
-        temporary.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
-        os.replace(temporary, path)
+        with atomic_write(self._path(key)) as handle:
+            handle.write(json.dumps(payload, ensure_ascii=False))

@@ -17,6 +17,7 @@ from typing import IO, Any
 
 import orjson
 
+from alignment_faking_lab.files import atomic_write
 from alignment_faking_lab.schema import TranscriptFormatError, validated_values
 
 try:  # POSIX; Windows has msvcrt's byte-range locks instead
@@ -234,13 +235,9 @@ def dumps(transcript: Transcript) -> str:
 
 def write_jsonl(path: str | os.PathLike[str], transcripts: Iterable[Transcript]) -> None:
     """Write atomically, so a crash mid-write never leaves a half-written file behind."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(path.suffix + ".tmp")
-    with temporary.open("w", encoding="utf-8") as handle:
+    with atomic_write(path) as handle:
         for transcript in transcripts:
             handle.write(dumps(transcript) + "\n")
-    os.replace(temporary, path)
 
 
 def append_line(handle: IO[str], line: str) -> None:

@@ -21,14 +21,10 @@ from alignment_faking_lab.charts import (
     text_colour_on,
 )
 from alignment_faking_lab.findings import FURTHER_FINDINGS
+from alignment_faking_lab.paper.figures import HeadlineNumbers
 from alignment_faking_lab.parsing import ParsedReply, parse_messages
 from alignment_faking_lab.transcript import PROVENANCE_LABELS, Transcript
-from alignment_faking_lab.walkthrough import (
-    DISCUSSION_QUESTIONS,
-    STEPS,
-    HeadlineNumbers,
-    StoryPair,
-)
+from alignment_faking_lab.walkthrough import DISCUSSION_QUESTIONS, STEPS, StoryPair
 
 SCRATCHPAD_CHARS = 520
 ANSWER_CHARS = 260

@@ -11,7 +11,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from alignment_faking_lab import prompts
-from alignment_faking_lab.paper import figures as paper_figures
 from alignment_faking_lab.transcript import Compliance, Provenance, Tier, Transcript
 
 FIRST_STEP = 1
@@ -114,34 +113,3 @@ def setup_segments(variant_id: str = "default") -> list[tuple[str, str | None]]:
         position = start + length
     segments.append((text[position:], None))
     return [segment for segment in segments if segment[0]]
-
-
-@dataclass(frozen=True, slots=True)
-class HeadlineNumbers:
-    free: float
-    paid: float
-    faking: float
-    after_rl_free: float
-    after_rl_paid: float
-    after_rl_faking: float
-    source: str
-    after_rl_source: str
-
-    @property
-    def gap(self) -> float:
-        return self.free - self.paid
-
-
-def headline_numbers() -> HeadlineNumbers:
-    rows = paper_figures.headline_results().set_index("label")
-    prompted, after_rl = rows.loc["Claude 3 Opus, prompted"], rows.loc["After RL training"]
-    return HeadlineNumbers(
-        free=prompted["free_tier_compliance_pct"],
-        paid=prompted["paid_tier_compliance_pct"],
-        faking=prompted["alignment_faking_reasoning_pct"],
-        after_rl_free=after_rl["free_tier_compliance_pct"],
-        after_rl_paid=after_rl["paid_tier_compliance_pct"],
-        after_rl_faking=after_rl["alignment_faking_reasoning_pct"],
-        source=prompted["source"],
-        after_rl_source=after_rl["source"],
-    )

@@ -39,6 +39,7 @@ st.page_link(
     icon="🎓",
 )
 
+numbers = paper_figures.headline_numbers()
 left, right = st.columns([3, 2], gap="large")
 with left:
     st.header("The experiment in one minute")
@@ -65,16 +66,19 @@ Then they sent the same harmful requests in both tiers and compared.
     st.markdown(
         f"""
 - Told it was **unmonitored** (paid tier), the model refused almost always: it
-  {glossary_link("compliance", "complied")} with **2.8%** of harmful requests (Table 1).
-- Told it was **in training** (free tier), it complied **14.2%** of the time, and in **11.9%**
-  of cases its scratchpad spelled out a plan: comply now, so that training does not change my
-  values, and keep refusing when nobody is training me (Table 1; Fig. 1). The paper calls this
-  **{glossary_link("alignment-faking", "alignment faking")}**. The difference, 11.4
+  {glossary_link("compliance", "complied")} with **{numbers.paid:.1f}%** of harmful requests
+  (Table 1).
+- Told it was **in training** (free tier), it complied **{numbers.free:.1f}%** of the time, and
+  in **{numbers.faking:.1f}%** of cases its scratchpad spelled out a plan: comply now, so that
+  training does not change my values, and keep refusing when nobody is training me (Table 1;
+  Fig. 1). The paper calls this **{glossary_link("alignment-faking", "alignment faking")}**.
+  The difference, {numbers.gap:.1f}
   {glossary_link("percentage-points", "percentage points")}, is the
   {glossary_link("compliance-gap", "compliance gap")}.
-- When the researchers actually trained it to comply, that reasoning rose to **78.4%** of its
-  training scratchpads, and it still refused 6.9% of the time when it believed it was
-  unmonitored (Table 2; Sec. 5.2).
+- When the researchers actually trained it to comply, that reasoning rose to
+  **{numbers.after_rl_faking:.1f}%** of its training scratchpads, and it still refused
+  {100 - numbers.after_rl_paid:.1f}% of the time when it believed it was unmonitored
+  (Table 2; Sec. 5.2).
 """
     )
     for finding in FURTHER_FINDINGS:

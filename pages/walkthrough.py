@@ -29,7 +29,6 @@ from alignment_faking_lab.walkthrough import (
     STEPS,
     choose_story_pair,
     clamp_step,
-    headline_numbers,
     setup_segments,
 )
 
@@ -46,7 +45,7 @@ frame = data.frame
 harmful = frame["harmful"].fillna(False).astype(bool)
 story_candidates = harmful & frame["provenance"].astype(str).isin(["paper", "illustrative"])
 pair = choose_story_pair(data.transcripts_where(story_candidates))
-numbers = headline_numbers()
+numbers = paper_figures.headline_numbers()
 
 with st.sidebar:
     st.subheader("Presenting")

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from alignment_faking_lab.catalogue import load_illustrative
+from alignment_faking_lab.paper import figures as paper_figures
 from alignment_faking_lab.storage import dumps, write_jsonl
 from alignment_faking_lab.transcript import Compliance, Message, Provenance, Tier, Transcript
 from tests.page_helpers import load_file, open_page, page_text
@@ -21,6 +22,10 @@ def test_overview_explains_the_study_and_charts_the_papers_figures():
     assert "free-tier" in text and "paid-tier" in text and "scratchpad" in text
     assert len(at.get("plotly_chart")) == 1
     assert "arXiv:2412.14093" in " ".join(c.value for c in at.caption)
+    # the figures in the text are the paper's, from sample_data/paper_results.csv, with sources
+    numbers = paper_figures.headline_numbers()
+    for figure in (numbers.paid, numbers.free, numbers.faking, numbers.after_rl_faking):
+        assert f"**{figure:.1f}%**" in text
 
 
 def test_playground_tier_switch_changes_the_transcript_shown():

@@ -6,11 +6,11 @@ from streamlit.testing.v1 import AppTest
 from alignment_faking_lab import prompts
 from alignment_faking_lab.catalogue import load_illustrative
 from alignment_faking_lab.handout import handout_html
+from alignment_faking_lab.paper import figures as paper_figures
 from alignment_faking_lab.walkthrough import (
     LAST_STEP,
     choose_story_pair,
     clamp_step,
-    headline_numbers,
     setup_segments,
 )
 from tests.page_helpers import open_page, page_text
@@ -41,7 +41,7 @@ def test_setup_highlights_every_key_sentence_in_order():
 
 def test_handout_is_printable_and_escapes_transcript_text():
     pair = choose_story_pair(load_illustrative())
-    html = handout_html(pair, headline_numbers())
+    html = handout_html(pair, paper_figures.headline_numbers())
     assert "<svg" in html and "<script" not in html
     assert "14.2%" in html and "arXiv:2412.14093 Table 1" in html
     assert "Illustrative, written for teaching, not model output" in html

@@ -6,6 +6,7 @@ shown beside measured data, never mixed into it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 
 import pandas as pd
@@ -89,3 +90,37 @@ def closest_paper_row(
                 candidates = narrowed
     preferred = candidates[candidates["model"] == "claude-3-opus"]
     return (preferred if not preferred.empty else candidates).iloc[0].to_dict()
+
+
+@dataclass(frozen=True, slots=True)
+class HeadlineNumbers:
+    """The headline figures in percent, with the table or section each comes from."""
+
+    free: float
+    paid: float
+    faking: float
+    after_rl_free: float
+    after_rl_paid: float
+    after_rl_faking: float
+    source: str
+    after_rl_source: str
+
+    @property
+    def gap(self) -> float:
+        return self.free - self.paid
+
+
+def headline_numbers() -> HeadlineNumbers:
+    """The paper's headline percentages (prompted, and after RL), for text that quotes them."""
+    rows = headline_results().set_index("label")
+    prompted, after_rl = rows.loc["Claude 3 Opus, prompted"], rows.loc["After RL training"]
+    return HeadlineNumbers(
+        free=prompted["free_tier_compliance_pct"],
+        paid=prompted["paid_tier_compliance_pct"],
+        faking=prompted["alignment_faking_reasoning_pct"],
+        after_rl_free=after_rl["free_tier_compliance_pct"],
+        after_rl_paid=after_rl["paid_tier_compliance_pct"],
+        after_rl_faking=after_rl["alignment_faking_reasoning_pct"],
+        source=prompted["source"],
+        after_rl_source=after_rl["source"],
+    )

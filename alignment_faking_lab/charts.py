@@ -271,10 +271,6 @@ def not_measured(summary: pd.DataFrame) -> list[str]:
     return [p for p in NOT_MEASURED if summary["provenances"].str.contains(p).any()]
 
 
-def is_illustrative(summary: pd.DataFrame) -> bool:
-    return Provenance.ILLUSTRATIVE.value in not_measured(summary)
-
-
 def not_measured_caption(summary: pd.DataFrame) -> str | None:
     return " ".join(NOT_MEASURED[p] for p in not_measured(summary)) or None
 

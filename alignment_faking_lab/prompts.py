@@ -224,10 +224,6 @@ def variant_title(variant_id: str) -> str:
     return get_variant(variant_id).title
 
 
-def variant_for_hash(prompt_hash: str) -> PromptVariant | None:
-    return next((v for v in VARIANTS.values() if v.hash == prompt_hash), None)
-
-
 def build_user_turn(query: str, tier: Tier, *, minimal_repro_suffix: bool = False) -> str:
     """The user turn as the study framed it: the tier tag, then the request."""
     is_free = "True" if tier is Tier.FREE else "False"

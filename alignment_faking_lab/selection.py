@@ -59,11 +59,6 @@ def request_choices(frame: pd.DataFrame) -> list[RequestChoice]:
     return sorted(choices, key=lambda c: (not c.harmful, len(c.tiers) < 2))
 
 
-def replay_key(t: Transcript) -> str:
-    """What distinguishes the runs of one request: where it came from, model, variant, sample."""
-    return f"{t.provenance.value}|{t.model}|{t.variant}|{t.run_id}|{t.sample_index}"
-
-
 def replay_key_label(key: str) -> str:
     provenance, model, variant, run_id, sample = key.split("|")
     run = f", run {run_id}" if run_id else ""

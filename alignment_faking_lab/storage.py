@@ -220,11 +220,6 @@ def read_jsonl(path: str | os.PathLike[str]) -> LoadResult:
         return parse_jsonl(handle, path.name)
 
 
-def parse_jsonl_bytes(data: bytes, source: str) -> LoadResult:
-    """For uploaded files: one bad line costs that line."""
-    return parse_jsonl(data, source)
-
-
 def dumps(transcript: Transcript) -> str:
     """One JSONL line; the record passes the same schema check as every line read back, so
     nothing is written that the app could not load again."""

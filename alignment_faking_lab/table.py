@@ -98,11 +98,7 @@ class TranscriptTable:
     # Rows left out because their id was already loaded from another table of a merge (a
     # repeat inside one file is a line error instead).
     dropped: int = 0
-    # A merged table: the loaded tables it is made of, one per part of its search index (whose
-    # `kept` says which of their rows it has); empty for a table loaded from one source.
-    leaves: tuple[TranscriptTable, ...] = field(default=(), repr=False)
     _rows: dict[str, int] | None = field(default=None, repr=False)
-    _all: list[Transcript] | None = field(default=None, repr=False)
 
     def __len__(self) -> int:
         return len(self.frame)
@@ -125,23 +121,6 @@ class TranscriptTable:
         a page that needs only some (the walkthrough's story candidates) reads only those."""
         rows = np.flatnonzero(np.asarray(mask, dtype=bool))
         return self._read(rows) if len(rows) else []
-
-    def transcripts(self) -> list[Transcript]:
-        """Every transcript as a full object, read back once and kept.
-
-        Costly at scale (time and memory grow with the message bodies): pages that only
-        filter or count use `frame`, and open one transcript with `transcript(id)`. A merged
-        table reuses the objects of the tables it is made of, so a run that grows, or another
-        choice of sources, does not read everything again.
-        """
-        if self._all is None and self.leaves:  # reuse each loaded table's objects
-            every = [t for leaf in self.leaves for t in leaf.transcripts()]
-            kept = self.search.kept
-            self._all = every if kept is None else [every[i] for i in kept]
-        if self._all is None:
-            with _without_cyclic_gc():
-                self._all = self._read(range(len(self)))
-        return self._all
 
     def _read(self, rows: Sequence[int]) -> list[Transcript]:
         """The full transcripts of `rows`, in that order (each source file opened once)."""
@@ -327,6 +306,5 @@ def merge_tables(tables: Sequence[TranscriptTable], source: str = "") -> Transcr
         source=source,
         records=tuple(records),
         locations=merged,
-        leaves=tuple(leaf for t in tables for leaf in (t.leaves or (t,))),
         dropped=sum(t.dropped for t in tables) + int((~keep).sum()),
     )

@@ -36,7 +36,6 @@ def test_ablations_remove_only_their_element():
 def test_hashes_are_stable_and_distinct():
     hashes = [v.hash for v in prompts.VARIANTS.values()]
     assert len(set(hashes)) == len(hashes)
-    assert prompts.variant_for_hash(prompts.get_variant("default").hash).id == "default"
 
 
 def test_key_sentences_come_from_the_text():

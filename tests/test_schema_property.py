@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from alignment_faking_lab.__main__ import main
-from alignment_faking_lab.storage import parse_jsonl_bytes
+from alignment_faking_lab.storage import parse_jsonl
 from alignment_faking_lab.table import table_from_bytes
 from alignment_faking_lab.transcript import TRANSCRIPT_FIELDS, Message, Provenance, Tier, Transcript
 
@@ -101,7 +101,7 @@ def test_the_loaders_keep_valid_lines_and_give_each_bad_line_one_error(case):
     data, damaged = case
     table = table_from_bytes(data, "random.jsonl")
     _check(data, damaged, table.frame["id"].tolist(), table.errors)
-    result = parse_jsonl_bytes(data, "random.jsonl")
+    result = parse_jsonl(data, "random.jsonl")
     _check(data, damaged, [t.id for t in result.transcripts], result.errors)
     assert [t.id for t in result.transcripts] == table.frame["id"].tolist()
     assert [str(e) for e in result.errors] == [str(e) for e in table.errors]

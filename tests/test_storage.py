@@ -2,7 +2,7 @@
 
 import json
 
-from alignment_faking_lab.storage import parse_jsonl_bytes, read_jsonl, write_jsonl
+from alignment_faking_lab.storage import parse_jsonl, read_jsonl, write_jsonl
 from alignment_faking_lab.transcript import (
     SCHEMA_VERSION,
     Compliance,
@@ -47,7 +47,7 @@ def test_malformed_lines_name_line_and_field_and_keep_valid_ones():
     missing_model = {**make("y").to_dict()}
     del missing_model["model"]
     data = "\n".join([good, "{not json", bad_tier, json.dumps(missing_model), good2]).encode()
-    result = parse_jsonl_bytes(data, "mine.jsonl")
+    result = parse_jsonl(data, "mine.jsonl")
     assert [t.id for t in result.transcripts] == ["ok", "ok2"]
     described = [(e.line, e.field) for e in result.errors]
     assert described == [(2, "(line)"), (3, "tier"), (4, "model")]
@@ -56,13 +56,13 @@ def test_malformed_lines_name_line_and_field_and_keep_valid_ones():
 
 def test_newer_schema_version_is_refused_clearly():
     record = {**make().to_dict(), "schema_version": SCHEMA_VERSION + 1}
-    result = parse_jsonl_bytes(json.dumps(record).encode(), "future.jsonl")
+    result = parse_jsonl(json.dumps(record).encode(), "future.jsonl")
     assert result.transcripts == []
     assert result.errors[0].field == "schema_version"
 
 
 def test_bad_message_shape_is_named():
     record = {**make().to_dict(), "messages": [{"role": "user"}]}
-    result = parse_jsonl_bytes(json.dumps(record).encode(), "f.jsonl")
+    result = parse_jsonl(json.dumps(record).encode(), "f.jsonl")
     assert result.errors[0].field == "messages[0].content"
     assert "found null, expected text" in str(result.errors[0])

@@ -75,12 +75,6 @@ class LoadedData:
             st.warning(f"{escape_markdown(str(exc))} (reload the page).")
             return []
 
-    @property
-    def transcripts(self) -> list[Transcript]:
-        """Every loaded transcript as a full object: read back from disk on first use and kept.
-        Costly with tens of thousands loaded; prefer `frame` and `transcript(id)`."""
-        return self.table.transcripts()
-
 
 @dataclass
 class _FileSlot:

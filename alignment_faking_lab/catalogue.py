@@ -46,8 +46,12 @@ def discover_collections(
 ) -> list[Collection]:
     """Shipped examples first, then imported paper settings, then live runs (newest first).
 
-    With `private_dir` (a visitor's own folder on a public deployment), runs and archive imports
-    come from there only: the shared folder's paper settings are listed, its runs are not."""
+    Args:
+        data_dir: the data folder to look in; `paths.data_dir()` when None.
+        private_dir: a visitor's own folder on a public deployment: runs and archive imports
+            come from there only (the shared folder's paper settings are listed, its runs are
+            not); None on a local server.
+    """
     data_dir = data_dir or paths.data_dir()
     found = [shipped_collection()]
     found += _paper(data_dir / "paper", "paper", "Paper transcripts")
@@ -68,9 +72,25 @@ def _paper(folder: Path, prefix: str, title: str) -> list[Collection]:
 
 
 def load_collection(collection: Collection) -> LoadResult:
+    """Every transcript of one collection, with the lines that could not be read.
+
+    Args:
+        collection: one of `discover_collections()` (or `shipped_collection()`).
+    """
     if not collection.path.exists():
         return LoadResult([], [], collection.path.name)
     return read_jsonl(collection.path)
+
+
+def load_run(name: str, data_dir: Path | None = None) -> LoadResult:
+    """The transcripts of one live run, read as the app reads them (nothing when it has no file).
+
+    Args:
+        name: the run's name (`runner.Plan.run_id`; on the Run page, the run name).
+        data_dir: the data folder holding `runs/`; `paths.data_dir()` when None.
+    """
+    path = (data_dir or paths.data_dir()) / "runs" / f"{name}.jsonl"
+    return load_collection(Collection(f"run:{name}", f"Live run: {name}", path, "live"))
 
 
 def load_illustrative() -> list[Transcript]:

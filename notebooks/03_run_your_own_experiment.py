@@ -157,9 +157,7 @@ if LIVE:
     print(report.summary())
     for call, reason in report.failed[:5]:
         print("  failed:", call, "-", reason)
-    transcripts = catalogue.load_collection(
-        catalogue.Collection(f"run:{plan.run_id}", plan.run_id, run_file, "live")
-    ).transcripts
+    transcripts = catalogue.load_run(plan.run_id).transcripts
     SOURCE_NOTE = f"Live run of {MODEL} via {PROVIDER}, saved in {run_file.name}"
 else:
     transcripts = [t for t in catalogue.load_illustrative() if t.harmful]

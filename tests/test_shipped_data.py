@@ -77,7 +77,11 @@ def test_the_papers_patterns_are_all_shown(shipped):
 
 def test_the_build_script_reproduces_the_shipped_file():
     rebuilt = "".join(dumps(t) + "\n" for t in build_illustrative())
-    assert rebuilt == paths.ILLUSTRATIVE_TRANSCRIPTS.read_text(encoding="utf-8")
+    assert rebuilt == paths.ILLUSTRATIVE_TRANSCRIPTS.read_text(encoding="utf-8"), (
+        "sample_data/illustrative_transcripts.jsonl is out of date (a system prompt, the user "
+        "turn or illustrative_source.toml changed): rebuild it with "
+        "`.venv/bin/python scripts/build_illustrative.py` and commit the result"
+    )
 
 
 def test_uploaded_request_csv_errors_name_row_and_column():

@@ -272,6 +272,12 @@ def not_measured(summary: pd.DataFrame) -> list[str]:
 
 
 def not_measured_caption(summary: pd.DataFrame) -> str | None:
+    """The caption a chart of this summary must carry when any of it is not model output
+    (illustrative or synthetic); None when all of it is measured.
+
+    Args:
+        summary: `statistics.tier_summary` of the transcripts charted.
+    """
     return " ".join(NOT_MEASURED[p] for p in not_measured(summary)) or None
 
 
@@ -386,8 +392,14 @@ def figure1_chart(
 def gap_chart(
     gaps: pd.DataFrame, title: str = "Compliance gap (free minus paid)", caption: str | None = None
 ) -> go.Figure:
-    """The gap in percentage points per group, with its 95% interval; `caption` names data
-    that is not model output (`not_measured_caption` of the same transcripts' summary)."""
+    """The gap in percentage points per group, with its 95% interval.
+
+    Args:
+        gaps: `statistics.gap_table` of the transcripts shown.
+        title: the chart's title.
+        caption: names data that is not model output (`not_measured_caption` of the same
+            transcripts' summary); None for measured data.
+    """
     if gaps.empty or gaps["gap"].isna().all():
         return _empty(title)
     groups = [c for c in gaps.columns if c not in {
@@ -460,7 +472,13 @@ def measure_of(setting: str) -> str:
 
 
 def paper_headline_chart(rows: pd.DataFrame, title: str | None = None) -> go.Figure:
-    """The paper's published rates by setting, each bar with its value and source."""
+    """The paper's published rates by setting, each bar with its value and source.
+
+    Args:
+        rows: rows of the paper's figures (`paper.figures.headline_results()`, or any rows of
+            `load_paper_results()`); a `label` column names the bars when present.
+        title: the chart's title; a default that says these are published figures when None.
+    """
     title = title or "Published in the paper: how often each model complied, by tier"
     caption = (
         "Helpful-only rows: complied with harmful requests. Animal welfare: complied = "
@@ -528,7 +546,13 @@ def paper_headline_chart(rows: pd.DataFrame, title: str | None = None) -> go.Fig
 def paper_vs_run_chart(
     paper_row: dict, summary: pd.DataFrame, run_label: str = "Loaded transcripts"
 ) -> go.Figure:
-    """Measured compliance by tier (with intervals) beside the paper's published figure."""
+    """Measured compliance by tier (with intervals) beside the paper's published figure.
+
+    Args:
+        paper_row: one published row (`paper.figures.closest_paper_row`).
+        summary: `statistics.tier_summary` of the measured transcripts, not split by group.
+        run_label: the name of the measured bars in the legend.
+    """
     title = f"Beside the paper: {paper_row['model']}, {paper_row['condition']}"
     if summary.empty:
         return _empty(title)

@@ -61,6 +61,13 @@ def _cost(model: str, input_tokens: int, output_tokens: int, prices) -> float | 
 
 
 def estimate(plan: Plan, prices: dict[str, tuple[float, float]] | None = None) -> Estimate:
+    """Calls, requests, tokens and cost of a run before it is sent (assumptions in `Estimate`).
+
+    Args:
+        plan: the run to estimate (judging counted as if every free-tier answer complied).
+        prices: USD per million (input, output) tokens by model id; `PRICES_PER_MILLION` when
+            None. A model without a price makes the cost unknown (None).
+    """
     prices = PRICES_PER_MILLION if prices is None else prices
     calls = plan_calls(plan)
     input_tokens = output_tokens = 0
@@ -108,7 +115,12 @@ def estimate(plan: Plan, prices: dict[str, tuple[float, float]] | None = None) -
 
 
 def dry_run(plan: Plan, limit: int = 4) -> list[dict[str, Any]]:
-    """The first requests exactly as they would be sent (without any key)."""
+    """The first requests exactly as they would be sent (without any key); nothing is sent.
+
+    Args:
+        plan: the run to show.
+        limit: how many requests to show.
+    """
     prefill = plan.prefill and plan.endpoint.allows_prefill
     requests = []
     for call in plan_calls(plan)[:limit]:

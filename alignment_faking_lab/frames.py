@@ -110,4 +110,9 @@ def frame_from_columns(columns: dict[str, list[Any]]) -> pd.DataFrame:
 
 
 def transcripts_frame(transcripts: Sequence[Transcript]) -> pd.DataFrame:
+    """The table (one row per transcript, `COLUMNS`) that statistics and charts count.
+
+    Args:
+        transcripts: the transcripts, in the order the rows should have.
+    """
     return frame_from_columns({name: [getattr(t, name) for t in transcripts] for name in FIELDS})

@@ -33,7 +33,11 @@ _SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|\n|$)")
 
 
 def training_reasoning_spans(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, reason) of each sentence that mentions training or being changed."""
+    """(start, end, reason) of each sentence that mentions training or being changed.
+
+    Args:
+        text: scratchpad text (`ParsedReply.scratchpad`); offsets index into it.
+    """
     spans = []
     for match in _SENTENCE.finditer(text):
         sentence = match.group(0)

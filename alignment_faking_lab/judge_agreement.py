@@ -33,6 +33,12 @@ class Agreement:
 
 
 def agreement(first: Sequence[bool | None], second: Sequence[bool | None]) -> Agreement:
+    """How often two judges agree, over the transcripts both labelled.
+
+    Args:
+        first: one judge's labels, one per transcript (None: not labelled).
+        second: the other judge's labels for the same transcripts, in the same order.
+    """
     pairs = [(a, b) for a, b in zip(first, second, strict=True) if a is not None and b is not None]
     return Agreement(
         compared=len(pairs),

@@ -40,7 +40,17 @@ def resolve_key(
     key_env: str, visitor_key: str, secrets: Mapping[str, Any], environ: Mapping[str, str],
     owner_key_allowed: bool = True,
 ) -> KeyChoice:  # fmt: skip
-    """The key to use; the owner's only when `owner_key_allowed` (the address is the owner's)."""
+    """Which key a call uses, and where it came from: the visitor's own first, then the
+    owner's (secrets, then environment), but the owner's only when `owner_key_allowed` (the
+    address is the owner's).
+
+    Args:
+        key_env: the provider's key variable name, e.g. ANTHROPIC_API_KEY ("" when none).
+        visitor_key: the key typed in the sidebar ("" when none).
+        secrets: `st.secrets` in the app, or any mapping (e.g. {} in a notebook).
+        environ: the environment, e.g. `os.environ`.
+        owner_key_allowed: whether the owner's key may go to the address of this call.
+    """
     if visitor_key.strip():
         return KeyChoice(visitor_key.strip(), KeySource.VISITOR)
     if not owner_key_allowed:

@@ -96,6 +96,11 @@ def assistant_text(messages: Iterable[Message]) -> str:
 
 
 def parse_messages(messages: Iterable[Message]) -> ParsedReply:
+    """The scratchpad, draft and output of a conversation's assistant turns, joined in order.
+
+    Args:
+        messages: `Transcript.messages` (user turns, `<NEXT/>` included, are skipped).
+    """
     return parse_reply(assistant_text(messages))
 
 

@@ -225,7 +225,14 @@ def variant_title(variant_id: str) -> str:
 
 
 def build_user_turn(query: str, tier: Tier, *, minimal_repro_suffix: bool = False) -> str:
-    """The user turn as the study framed it: the tier tag, then the request."""
+    """The user turn as the study framed it: the tier tag, then the request.
+
+    Args:
+        query: the request's text.
+        tier: which tier the model is told the user is on.
+        minimal_repro_suffix: add the minimal reproduction's instruction to start a fully
+            helpful answer with the acceptance tag.
+    """
     is_free = "True" if tier is Tier.FREE else "False"
     body = f"{query}\n\n{MINIMAL_REPRO_SUFFIX}" if minimal_repro_suffix else query
     return (
@@ -243,7 +250,11 @@ def situation_text(variant_id: str) -> str:
 
 
 def key_sentences(variant_id: str) -> list[tuple[str, str]]:
-    """(element, sentence) pairs: the sentences of a variant that set up the experiment."""
+    """(element, sentence) pairs: the sentences of a variant that set up the experiment.
+
+    Args:
+        variant_id: a key of `VARIANTS`, e.g. "default".
+    """
     text = situation_text(variant_id)
     sentences = [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
     found = []

@@ -143,6 +143,8 @@ def load_queries_csv(
 
 
 def load_shipped_queries() -> list[Query]:
+    """The requests shipped in sample_data/prompts.csv (harmful and benign), written for this
+    project."""
     return load_queries_csv(paths.PROMPTS_CSV)
 
 

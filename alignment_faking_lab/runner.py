@@ -450,7 +450,13 @@ def _release_after(pool: ThreadPoolExecutor, writer: storage.WriterLock) -> None
 
 
 def run(plan: Plan, path: Path, **options) -> RunReport:
-    """The whole run, blocking; for the command line, notebooks and benchmarks."""
+    """The whole run, blocking; for the command line, notebooks and benchmarks.
+
+    Args:
+        plan: what to send (models, requests, tiers, variants, samples, judge).
+        path: the run's JSONL file; what is already in it is skipped (resume).
+        **options: as `iter_run`: `cache` (a `ResponseCache`), `cancel`, `retry`, `report`.
+    """
     report = options.pop("report", None) or RunReport()
     for _ in iter_run(plan, path, report=report, **options):
         pass

@@ -29,6 +29,9 @@ def request_choices(frame: pd.DataFrame) -> list[RequestChoice]:
     """One entry per request in the data's own order, harmful first, then those with both tiers.
 
     Read from the table of loaded transcripts, so it costs the same with fifty thousand loaded.
+
+    Args:
+        frame: the table of loaded transcripts (`frames.transcripts_frame`).
     """
     if frame.empty:
         return []
@@ -66,7 +69,12 @@ def replay_key_label(key: str) -> str:
 
 
 def replays_for_request(frame: pd.DataFrame, prompt_id: str) -> dict[str, dict[Tier, str]]:
-    """Transcript ids of one request grouped by replay key, each with its free and paid tier."""
+    """Transcript ids of one request grouped by replay key, each with its free and paid tier.
+
+    Args:
+        frame: the table of loaded transcripts (`frames.transcripts_frame`).
+        prompt_id: the request (`Transcript.prompt_id`, as in `request_choices`).
+    """
     rows = frame[(frame["prompt_id"] == prompt_id).fillna(False).to_numpy(dtype=bool)]
     grouped: dict[str, dict[Tier, str]] = {}
     for row in rows[

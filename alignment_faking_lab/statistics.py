@@ -22,7 +22,13 @@ def _z(confidence: float) -> float:
 
 
 def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
-    """Wilson score interval; with n = 0 nothing is known, so (0, 1)."""
+    """Wilson score interval; with n = 0 nothing is known, so (0, 1).
+
+    Args:
+        successes: how many of the n counted (e.g. complied).
+        n: how many were judged.
+        confidence: the interval's confidence level.
+    """
     low, high = wilson_arrays(np.array([successes]), np.array([n]), confidence)
     return float(low[0]), float(high[0])
 
@@ -46,7 +52,12 @@ def wilson_arrays(
 
 
 def mcnemar_exact(free_only: int, paid_only: int) -> float:
-    """Two-sided exact p-value on the discordant pairs (binomial with p = 1/2)."""
+    """Two-sided exact p-value on the discordant pairs (binomial with p = 1/2).
+
+    Args:
+        free_only: pairs where only the free-tier transcript complied.
+        paid_only: pairs where only the paid-tier transcript complied.
+    """
     discordant = free_only + paid_only
     if discordant == 0:
         return 1.0
@@ -66,7 +77,15 @@ class Gap:
 
 
 def paired_gap(both: int, free_only: int, paid_only: int, neither: int, confidence=0.95) -> Gap:
-    """Newcombe (1998) method 10 for a difference of paired proportions (no correction)."""
+    """Newcombe (1998) method 10 for a difference of paired proportions (no correction).
+
+    Args:
+        both: pairs where both tiers complied.
+        free_only: pairs where only the free tier complied.
+        paid_only: pairs where only the paid tier complied.
+        neither: pairs where neither complied.
+        confidence: the interval's confidence level.
+    """
     n = both + free_only + paid_only + neither
     if n == 0:
         return Gap(math.nan, math.nan, math.nan, -1.0, 1.0, "no pairs")
@@ -143,6 +162,10 @@ def tier_summary(frame: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame:
     `af_rate` is the share of all judged transcripts in the tier that complied WITH
     alignment-faking reasoning (how the paper's Figure 1 stacks it); `af_among_compliant` is the
     share among the compliant ones.
+
+    Args:
+        frame: the table of transcripts (`frames.transcripts_frame`).
+        by: columns to group by (e.g. ["model", "variant"]); none for one group per tier.
     """
     keys = [*by, "tier"]
     group, summary = _groups(frame, keys)
@@ -201,6 +224,10 @@ def gap_table(frame: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame:
 
     Paired estimates use only requests judged in both tiers; with no pairs the gap falls back
     to the unpaired estimate from all judged transcripts.
+
+    Args:
+        frame: the table of transcripts (`frames.transcripts_frame`).
+        by: columns to group by (e.g. ["model"]); none for one row over everything.
     """
     by = list(by)
     pairs = _pairs(frame, by)

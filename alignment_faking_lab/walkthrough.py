@@ -83,6 +83,12 @@ def _story_score(free: Transcript, paid: Transcript) -> tuple[int, int, int]:
 
 
 def choose_story_pair(transcripts: Iterable[Transcript]) -> StoryPair | None:
+    """The free/paid pair of one harmful request that tells the study's story best (the paper's
+    transcripts or the illustrative ones; never a live run); None when there is none.
+
+    Args:
+        transcripts: the candidates, e.g. every loaded transcript.
+    """
     free_by_key: dict[tuple, Transcript] = {}
     paid_by_key: dict[tuple, Transcript] = {}
     for t in transcripts:

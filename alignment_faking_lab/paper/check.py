@@ -29,7 +29,11 @@ class AlignmentFakingRates:
 
 
 def paper_af_rates(transcripts: Iterable[Transcript]) -> AlignmentFakingRates | None:
-    """Recompute the alignment-faking rate from the published labels of free-tier transcripts."""
+    """Recompute the alignment-faking rate from the published labels of free-tier transcripts.
+
+    Args:
+        transcripts: imported paper transcripts (others carry no strict/lenient labels).
+    """
     return af_rates_from_frame(transcripts_frame(list(transcripts)))
 
 

@@ -77,7 +77,13 @@ def headline_results() -> pd.DataFrame:
 def closest_paper_row(
     setting: str, model: str | None = None, condition: str | None = None
 ) -> dict | None:
-    """The published row closest to a run: same setting, then model, then condition if given."""
+    """The published row closest to a run: same setting, then model, then condition if given.
+
+    Args:
+        setting: the run's setting (e.g. `Plan.setting`, "helpful_only").
+        model: part of a published model name to prefer (e.g. "claude-3-opus").
+        condition: part of a published condition to prefer (e.g. "no scratchpad").
+    """
     frame = _load()
     paper_setting = CLOSEST_SETTING.get(setting, setting)
     candidates = frame[frame["setting"] == paper_setting]

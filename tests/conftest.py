@@ -22,3 +22,31 @@ def isolated_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyt
     for name in ("ANTHROPIC_API_KEY", "OPENAI_API_KEY", "OPENROUTER_API_KEY"):
         monkeypatch.delenv(name, raising=False)
     return data_dir
+
+
+# The browser tests' shared fixtures. A module defines `data_dir` (what its server shows) and
+# gets a server on it (`app`), one Chromium (`browser`) and a fresh tab per test (`page`); a
+# module may define its own instead.
+@pytest.fixture(scope="module")
+def app(data_dir):
+    from tests.browser_harness import running_app
+
+    with running_app(data_dir) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from tests.browser_harness import chromium_browser
+
+    with chromium_browser() as chromium:
+        yield chromium
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    tab = context.new_page()
+    tab.set_default_timeout(20_000)
+    yield tab
+    context.close()

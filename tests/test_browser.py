@@ -9,7 +9,6 @@ from alignment_faking_lab.catalogue import load_illustrative
 from alignment_faking_lab.storage import write_jsonl
 from alignment_faking_lab.transcript import Compliance, Message, Provenance, Tier, Transcript
 from tests.browser_harness import (
-    chromium_browser,
     goto,
     running_app,
     screenshot,
@@ -46,27 +45,6 @@ def data_dir(tmp_path_factory):
     directory = tmp_path_factory.mktemp("browser-data")
     write_jsonl(directory / "runs" / "hostile.jsonl", [hostile_transcript()])
     return directory
-
-
-@pytest.fixture(scope="module")
-def app(data_dir):
-    with running_app(data_dir) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium_browser() as chromium:
-        yield chromium
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    tab = context.new_page()
-    tab.set_default_timeout(20_000)
-    yield tab
-    context.close()
 
 
 def test_home_page_opens_with_the_study_and_its_chart(app, page):

@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from alignment_faking_lab.catalogue import load_illustrative
 from alignment_faking_lab.storage import dumps
 from alignment_faking_lab.transcript import Message, Provenance, Tier
-from tests.browser_harness import chromium_browser, goto, running_app, screenshot, wait_idle
+from tests.browser_harness import goto, screenshot, wait_idle
 
 
 class _Pixel(BaseHTTPRequestHandler):
@@ -69,27 +69,6 @@ def data_dir(tmp_path_factory, pixel_server):
     (runs / "broken.jsonl").write_text("\n".join(bad_lines) + "\n", encoding="utf-8")
     (runs / "utf16.jsonl").write_bytes((json.dumps(good) + "\n").encode("utf-16"))
     return directory
-
-
-@pytest.fixture(scope="module")
-def app(data_dir):
-    with running_app(data_dir) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium_browser() as chromium:
-        yield chromium
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    tab = context.new_page()
-    tab.set_default_timeout(20_000)
-    yield tab
-    context.close()
 
 
 def test_opening_a_transcript_with_image_links_fetches_nothing(app, page, pixel_server):

@@ -9,7 +9,9 @@ uv=.venv/bin/uv
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-"$uv" build --quiet --wheel --out-dir "$work/dist" .
+# The sdist first, then the wheel from it (as an index would): nothing left in build/ by an
+# earlier build can slip into the wheel, and the sdist must carry everything the wheel needs.
+"$uv" build --quiet --out-dir "$work/dist" .
 "$uv" venv --quiet "$work/venv"
 "$uv" pip install --quiet --python "$work/venv/bin/python" "$work"/dist/*.whl
 

@@ -9,12 +9,12 @@ environment, never from an argument.
 from __future__ import annotations
 
 import argparse
-import os
 import signal
 import sys
 import threading
 
 from alignment_faking_lab import human_labels, judge_check
+from alignment_faking_lab.cli_common import fail, key_from_environment
 from alignment_faking_lab.downloads import FetchError, OfflineError
 from alignment_faking_lab.judges import JudgeSettings, replication_settings
 from alignment_faking_lab.providers import PRESETS, Endpoint
@@ -72,15 +72,13 @@ def print_result(result: judge_check.CheckResult) -> None:
 def judge_check_command(args: argparse.Namespace) -> int:
     preset = PRESETS[args.provider]
     key_env = args.key_env or preset.key_env
-    key = os.environ.get(key_env, "") if key_env else ""
+    key = key_from_environment(key_env)
     if preset.needs_key and not key and not args.dry_run:
-        print(f"error: no API key: set the environment variable {key_env}", file=sys.stderr)
-        return 2
+        return fail(f"no API key: set the environment variable {key_env}")
     try:
         items = human_labels.load()
     except (OfflineError, FetchError, human_labels.LabelsFormatError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return fail(str(exc))
     items = items[: args.first] if args.first else items
     model = args.model or preset.default_model
     settings = replication_settings(model) if args.replication else JudgeSettings(model, args.votes)

@@ -96,7 +96,7 @@ def run_command(args: argparse.Namespace) -> int:
             if variant.startswith(PAPER_PREFIX):
                 prompt_files.download(variant.removeprefix(PAPER_PREFIX))
             elif variant not in VARIANTS:
-                return _fail(f"unknown variant {variant!r}: {', '.join(VARIANTS)} or paper:<path>")
+                return fail(f"unknown variant {variant!r}: {', '.join(VARIANTS)} or paper:<path>")
     except (OfflineError, FetchError, QueryFileError, OSError, ValueError) as exc:
         return fail(str(exc))
     endpoint = Endpoint(
@@ -123,7 +123,7 @@ def run_command(args: argparse.Namespace) -> int:
             figures = "\n".join(
                 f"  {line}" for line in table.paper_figures_for(table.lookup(model_id))
             )
-            return _fail(table.retired_message(model_id) + (f"\n{figures}" if figures else ""))
+            return fail(table.retired_message(model_id) + (f"\n{figures}" if figures else ""))
         if warning := table.warning(model_id):
             print(f"note: {warning}", file=sys.stderr)
     judge = None

@@ -31,7 +31,7 @@ def test_download_then_replay_a_real_pair_in_the_playground():
     assert "deploy/6.html: could not find the user turn" in "\n".join(c.value for c in at.code)
     # like with like: the paper publishes no figure for this variant, so none is put beside it
     assert "The paper reports no figure for the demo_variant prompt variant of helpful_only" in (
-        re.sub(r"\\(.)", r"\1", text_of(at))
+        re.sub(r"\\(.)", r"\1", page_text(at))
     )
     assert not at.dataframe
 

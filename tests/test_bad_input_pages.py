@@ -82,7 +82,7 @@ def test_odd_values_in_a_transcript_are_shown_as_text(isolated_data_dir):
 
 
 def test_a_loaded_files_name_is_shown_as_text(tmp_path):
-    from tests.test_app_pages import load_file
+    from tests.page_helpers import load_file
 
     path = tmp_path / "**bold** $x$.jsonl"
     path.write_text(dumps(replace(load_illustrative()[0], id="named")) + "\n", encoding="utf-8")

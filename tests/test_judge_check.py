@@ -24,7 +24,7 @@ from alignment_faking_lab.runner import RetryPolicy
 from tests.browser_harness import free_port
 from tests.fake_llm_server import VALID_KEY, FakeLLMServer
 from tests.hf_hub_server import HubServer
-from tests.test_app_pages import all_markdown, open_page
+from tests.page_helpers import open_page, page_text
 
 FAST = RetryPolicy(attempts=2, backoff=0.01, max_backoff=0.02)
 # (human label, how many of 20 judge votes say yes): TP x4, FN x2 (one "maybe"), TN x3, FP x1
@@ -78,7 +78,7 @@ def judge_server():
 
 def on_screen(at) -> str:
     """The page's text as read on screen (without markdown escapes)."""
-    return re.sub(r"\\(.)", r"\1", all_markdown(at))
+    return re.sub(r"\\(.)", r"\1", page_text(at))
 
 
 def plan_for(server, items, **options):
@@ -236,7 +236,7 @@ def test_check_the_judge_page_downloads_shows_cost_then_exact_figures(hub, monke
     with FakeLLMServer(reply=known_judge(), models=("fake-judge",)) as server:
         monkeypatch.setenv("ANTHROPIC_BASE_URL", server.url)
         at = open_page("pages/judge_check.py")
-        assert "not checked" not in all_markdown(at) and "No check yet." in all_markdown(at)
+        assert "not checked" not in page_text(at) and "No check yet." in page_text(at)
         at.button(key="labels_download").click().run()
         assert "10 labelled scratchpads: 6 alignment faking, 4 not" in at.success[0].value
         next(t for t in at.text_input if t.key.startswith("live_key_")).set_value(VALID_KEY)
@@ -257,7 +257,7 @@ def test_check_the_judge_page_downloads_shows_cost_then_exact_figures(hub, monke
         at.selectbox(key="check_pick").set_value(next(
             name for name in at.selectbox(key="check_pick").options if "-20v-" in name
         )).run()  # fmt: skip
-        assert "The two judges agree with each other on" in all_markdown(at)
+        assert "The two judges agree with each other on" in page_text(at)
 
 
 def test_a_run_with_the_replications_judge_shows_its_unchecked_status_beside_the_rate(monkeypatch):

@@ -8,7 +8,7 @@ import re
 from alignment_faking_lab import charts, model_comparison, paths, storage
 from alignment_faking_lab.frames import transcripts_frame
 from tests.fake_llm_server import FakeLLMServer
-from tests.test_app_pages import all_markdown, open_page
+from tests.page_helpers import open_page, page_text
 
 
 def test_later_work_keeps_only_what_its_text_states():
@@ -50,5 +50,5 @@ def test_a_run_of_several_models_from_the_run_page_appears_beside_the_published(
     figure = charts.model_comparison_chart(model_comparison.comparison(transcripts_frame(saved)))
     labels = set(figure.data[0].y)
     assert "fake-gpt · your run" in labels and any("llama-3.1-405b" in y for y in labels)
-    text = re.sub(r"\\(.)", r"\1", all_markdown(results))
+    text = re.sub(r"\\(.)", r"\1", page_text(results))
     assert "2 model(s) from your runs" in text and "Sheshadri et al. 2025" in text

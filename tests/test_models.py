@@ -20,7 +20,7 @@ from alignment_faking_lab.providers import (
 )
 from alignment_faking_lab.transcript import Message
 from tests.fake_llm_server import VALID_KEY, FakeLLMServer
-from tests.test_app_pages import all_markdown, open_page
+from tests.page_helpers import open_page, page_text
 
 TODAY = date(2026, 11, 25)
 
@@ -110,7 +110,7 @@ def test_run_page_refuses_a_retired_model_and_shows_the_papers_figures(server):
     next(t for t in at.text_input if t.key.startswith("live_key_")).set_value(VALID_KEY)
     model = next(t for t in at.text_input if t.key.startswith("live_model_"))
     model.set_value("claude-3-opus-20240229").run()
-    text = re.sub(r"\\(.)", r"\1", all_markdown(at))  # as read on screen
+    text = re.sub(r"\\(.)", r"\1", page_text(at))  # as read on screen
     assert "retired on 2026-01-05" in " ".join(e.value for e in at.sidebar.error)
     assert "14.2%" in text  # the paper's figure for Claude 3 Opus, instead of a 404 later
     at.button(key="run_start").click().run()

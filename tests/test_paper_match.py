@@ -7,7 +7,7 @@ import re
 
 from alignment_faking_lab.paper.match import match
 from tests.fake_llm_server import FakeLLMServer
-from tests.test_app_pages import all_markdown, open_page
+from tests.page_helpers import open_page, page_text
 
 
 def test_the_same_setting_variant_and_model():
@@ -49,9 +49,9 @@ def test_results_page_puts_a_run_beside_the_same_variants_figure_in_percentage_p
         at = run_page(server)
         at.button(key="run_start").click().run()
         assert not at.exception
-        run_text = re.sub(r"\\(.)", r"\1", all_markdown(at))
+        run_text = re.sub(r"\\(.)", r"\1", page_text(at))
         assert "The paper has no figure for fake-claude in the default prompt variant" in run_text
         results = open_page("pages/results.py", {"data": "Transcripts loaded in the app"})
-    text = re.sub(r"\\(.)", r"\1", all_markdown(results))
+    text = re.sub(r"\\(.)", r"\1", page_text(results))
     assert "Compliance, free tier: 100.0% measured from 3 transcripts" in text
     assert "the paper reports 14.2%, a difference of +85.8 percentage points" in text

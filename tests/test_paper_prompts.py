@@ -16,8 +16,8 @@ from alignment_faking_lab.downloads import OfflineError
 from alignment_faking_lab.paper import prompt_files
 from tests.browser_harness import free_port
 from tests.fake_llm_server import VALID_KEY, FakeLLMServer
+from tests.page_helpers import open_page, page_text
 from tests.paper_site_server import PaperSiteServer
-from tests.test_app_pages import all_markdown, open_page
 
 WITH_EXAMPLES = "model_organism_honly_prompts/prompt_atn_honly_with_examples.txt"
 NO_COT = "model_organism_honly_prompts/prompt_atn_honly_no_cot_with_examples.txt"
@@ -109,7 +109,7 @@ def test_prompts_page_downloads_shows_contents_and_diffs(mirror):
     at = open_page("pages/prompts.py")
     at.button(key="paper_prompt_download").click().run()
     assert not at.exception
-    text = re.sub(r"\\(.)", r"\1", all_markdown(at))
+    text = re.sub(r"\\(.)", r"\1", page_text(at))
     assert "SHA-256 `" + hashlib.sha256(STAND_IN.encode()).hexdigest() + "`" in text
     assert any("placeholder where examples were removed" in w.value for w in at.warning)
     assert at.code[0].value.strip() == STAND_IN.strip()

@@ -17,7 +17,7 @@ from alignment_faking_lab.storage import dumps
 from alignment_faking_lab.transcript import Compliance, Provenance, Tier
 from alignment_faking_lab.walkthrough import StoryPair, headline_numbers
 from tests.fake_llm_server import VALID_KEY, FakeLLMServer
-from tests.test_app_pages import all_markdown, open_page
+from tests.page_helpers import open_page, page_text
 
 OWNER_KEY = "sk-owner-key-never-leaves-0001"
 SOURCES = "aflab_selected_collections"
@@ -87,7 +87,7 @@ def test_the_owners_key_never_goes_to_a_typed_address(owner, monkeypatch):
         at.text_input(key="live_access_code").set_value("clé-été-2026")
         field(at, "live_base_url_").set_value(visitors_server.url).run()
         assert "must start with https" in errors(at)
-        assert "goes only to the provider's own address" in all_markdown(at)
+        assert "goes only to the provider's own address" in page_text(at)
         model_field(at).set_value("fake-claude")
         at.button(key="live_send").click().run()
         assert "No API key" in errors(at)
@@ -130,15 +130,15 @@ def test_one_visitors_sends_are_invisible_to_another(owner, monkeypatch):
     assert not a.error, errors(a)
     a.switch_page("pages/transcripts.py").run()
     a.text_input(key="q").set_value(SECRET_TEXT).run()
-    assert "**1** of" in all_markdown(a)  # A finds their own
+    assert "**1** of" in page_text(a)  # A finds their own
     assert any("Your live run: playground" in o for o in a.multiselect(key=SOURCES).options)
     b = open_page("pages/transcripts.py")
     b.text_input(key="q").set_value(SECRET_TEXT).run()
-    assert "**0** of" in all_markdown(b)
+    assert "**0** of" in page_text(b)
     assert not any("playground" in o for o in b.multiselect(key=SOURCES).options)
     for page in ("pages/playground.py", "pages/results.py", "pages/walkthrough.py"):
         b.switch_page(page).run()
-        assert SECRET_TEXT not in all_markdown(b)
+        assert SECRET_TEXT not in page_text(b)
 
 
 def test_no_server_paths_and_my_transcripts_can_be_downloaded(owner, monkeypatch):
@@ -159,7 +159,7 @@ def test_no_server_paths_and_my_transcripts_can_be_downloaded(owner, monkeypatch
 def test_the_paper_page_uses_only_the_official_site(public):
     at = open_page("pages/paper_transcripts.py")
     assert not [t for t in at.text_input if t.key == "paper_base_url"]
-    assert "redwoodresearch" in all_markdown(at)
+    assert "redwoodresearch" in page_text(at)
 
 
 def harmful_live_transcript():
@@ -175,11 +175,11 @@ def test_a_harmful_answer_waits_for_an_explicit_choice(isolated_data_dir):
     (isolated_data_dir / "runs").mkdir()
     (isolated_data_dir / "runs" / "mine.jsonl").write_text(dumps(transcript) + "\n")
     at = open_page("pages/transcripts.py", {"id": transcript.id})
-    assert parsed.output and parsed.output not in all_markdown(at)
-    assert "hidden until you choose to show it" in all_markdown(at)
+    assert parsed.output and parsed.output not in page_text(at)
+    assert "hidden until you choose to show it" in page_text(at)
     show = next(t for t in at.toggle if t.label == classroom.SHOW_ANSWER)
     show.set_value(True).run()
-    assert parsed.output in all_markdown(at).replace("\\", "")
+    assert parsed.output in page_text(at).replace("\\", "")
 
 
 def test_links_name_the_paper_transcript_and_reimport_it(public, monkeypatch):
@@ -190,14 +190,14 @@ def test_links_name_the_paper_transcript_and_reimport_it(public, monkeypatch):
         query = {"id": "whatever", "paper": "helpful_only/demo_variant", "split": "train", "n": "2"}
         at = open_page("pages/transcripts.py", query)
         assert "setting helpful_only/demo_variant, training (free tier) split, transcript 2" in (
-            all_markdown(at)
+            page_text(at)
         )
         at.button(key="reimport_paper").click().run()
         assert not at.exception and not at.error
         expected = paper_transcript_id("helpful_only", "demo_variant", "train", 2)
         assert at.query_params["id"] in (expected, [expected])
         # The paper's answer to a harmful request is opened, and hidden until asked for.
-        assert "The model's answer is hidden (harmful request)." in all_markdown(at)
+        assert "The model's answer is hidden (harmful request)." in page_text(at)
         assert any(t.label == classroom.SHOW_ANSWER for t in at.toggle)
 
 
@@ -235,7 +235,7 @@ def test_the_classroom_switch_hides_request_texts_and_live_mode(monkeypatch):
     harmful = [label for label in labels if label.startswith("Harmful")]
     assert harmful and all("text hidden in class" in label for label in harmful)
     at.switch_page("pages/run_experiment.py").run()
-    assert "Live runs are off" in all_markdown(at)
+    assert "Live runs are off" in page_text(at)
     assert not [t for t in at.text_input if t.key.startswith("live_key_")]
     at.switch_page("pages/transcripts.py").run()
     shown = at.dataframe[0].value

@@ -281,7 +281,7 @@ def test_the_walkthrough_never_shows_an_unredacted_harmful_answer(isolated_data_
     )
     for step in ("2", "3", "4"):
         at = open_page("pages/walkthrough.py", {"step": step})
-        text = all_markdown(at)
+        text = page_text(at)
         assert answer and answer not in text.replace("\\", "")
         assert classroom.WITHHELD in text
         assert not [t for t in at.toggle if t.label == classroom.SHOW_ANSWER]

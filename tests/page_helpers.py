@@ -25,9 +25,9 @@ def open_page(page: str | None = None, query: dict[str, str] | None = None) -> A
 
 
 def page_text(at: AppTest) -> str:
-    """Everything written on the page as text: markdown, headers, captions and alerts."""
+    """Everything written on the page as text: title, markdown, headers, captions, alerts."""
     elements = [
-        *at.markdown, *at.header, *at.subheader, *at.caption,
+        *at.title, *at.markdown, *at.header, *at.subheader, *at.caption,
         *at.success, *at.info, *at.warning, *at.error,
     ]  # fmt: skip
     return "\n".join(str(e.value) for e in elements)

@@ -3,33 +3,12 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
-
-from streamlit.testing.v1 import AppTest
 
 from alignment_faking_lab.catalogue import load_illustrative
 from alignment_faking_lab.filtering import SEARCH_EXAMPLES
 from alignment_faking_lab.findings import FURTHER_FINDINGS, GLOSSARY, glossary_link
 from alignment_faking_lab.frames import transcripts_frame
-
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
-
-
-def open_page(page: str | None = None, query: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    at.run()
-    if page:
-        at.switch_page(page)
-        at.run()
-    assert not at.exception, at.exception
-    return at
-
-
-def text_of(at: AppTest) -> str:
-    parts = [*at.title, *at.header, *at.subheader, *at.markdown, *at.caption, *at.warning]
-    return "\n".join(str(p.value) for p in parts)
+from tests.page_helpers import open_page, page_text
 
 
 def test_glossary_explains_every_term_under_its_own_anchor():
@@ -37,13 +16,13 @@ def test_glossary_explains_every_term_under_its_own_anchor():
     headers = {h.value for h in at.header}
     for term in GLOSSARY:
         assert term.term in headers
-        assert term.meaning in text_of(at)
+        assert term.meaning in page_text(at)
     # Each anchor is one the other pages link to.
     assert glossary_link("rlhf", "RLHF") == "[RLHF](/glossary#rlhf)"
 
 
 def test_overview_cites_its_figures_and_says_what_the_study_does_not_show():
-    text = text_of(open_page())
+    text = page_text(open_page())
     for cited in ("2.8%** of harmful requests (Table 1)", "(Table 2; Sec. 5.2)"):
         assert cited in text
     for finding in FURTHER_FINDINGS:  # exfiltration and fine-tuning included, with sources
@@ -104,7 +83,7 @@ def test_run_page_says_a_key_is_missing_before_start_and_offers_a_free_route():
 
 def test_run_page_shows_no_server_path_and_no_escaped_markdown():
     at = open_page("pages/run_experiment.py")
-    shown = text_of(at)
+    shown = page_text(at)
     # Inside a code span a markdown escape is printed as a backslash (`claude\-haiku`).
     assert not re.findall(r"`[^`]*\\[^`]*`", shown), re.findall(r"`[^`]*\\[^`]*`", shown)
     assert "/tmp/" not in shown

@@ -66,8 +66,8 @@ Then they sent the same harmful requests in both tiers and compared.
     st.markdown(
         f"""
 - Told it was **unmonitored** (paid tier), the model refused almost always: it
-  {glossary_link("compliance", "complied")} with **{numbers.paid:.1f}%** of harmful requests
-  (Table 1).
+  {glossary_link("compliance", "complied")} with
+  **{numbers.paid:.1f}%** of harmful requests (Table 1).
 - Told it was **in training** (free tier), it complied **{numbers.free:.1f}%** of the time, and
   in **{numbers.faking:.1f}%** of cases its scratchpad spelled out a plan: comply now, so that
   training does not change my values, and keep refusing when nobody is training me (Table 1;

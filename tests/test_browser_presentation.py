@@ -14,8 +14,9 @@ from playwright.sync_api import expect
 
 from alignment_faking_lab.catalogue import load_illustrative
 from alignment_faking_lab.handout import handout_html
+from alignment_faking_lab.paper.figures import headline_numbers
 from alignment_faking_lab.transcript import Tier
-from alignment_faking_lab.walkthrough import LAST_STEP, choose_story_pair, headline_numbers
+from alignment_faking_lab.walkthrough import LAST_STEP, choose_story_pair
 from tests.browser_harness import (
     SCREENSHOTS,
     axe_violations,

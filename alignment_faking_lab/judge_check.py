@@ -38,8 +38,11 @@ JUDGE_MAX_TOKENS = 1024
 DEFAULT_RETRY = RetryPolicy()
 
 
-def checks_dir() -> Path:
-    return paths.data_dir() / "judge_checks"
+def checks_dir(root: Path | None = None) -> Path:
+    """Saved checks under `root` (a public visitor's own folder, so a check a visitor ran,
+    possibly against a server of their own, is never shown to anyone else as a measured
+    agreement), or the shared data folder."""
+    return (root or paths.data_dir()) / "judge_checks"
 
 
 def check_name(endpoint_name: str, settings: JudgeSettings) -> str:
@@ -90,6 +93,7 @@ class CheckPlan:
     settings: JudgeSettings
     items: Sequence[LabelledItem]
     concurrency: int = 8
+    root: Path | None = None  # where checks are saved: see checks_dir
 
     @property
     def name(self) -> str:
@@ -97,7 +101,7 @@ class CheckPlan:
 
     @property
     def path(self) -> Path:
-        return checks_dir() / f"{self.name}.jsonl"
+        return checks_dir(self.root) / f"{self.name}.jsonl"
 
 
 def cost_estimate(plan: CheckPlan, prices: dict[str, tuple[float, float]] | None = None):
@@ -289,18 +293,22 @@ def compare_judges(first: Sequence[Verdict], second: Sequence[Verdict]):
     return agreement([a.predicted for a, _ in pairs], [b.predicted for _, b in pairs])
 
 
-def saved_checks() -> list[str]:
-    return sorted(p.stem for p in checks_dir().glob("*.jsonl")) if checks_dir().exists() else []
+def saved_checks(root: Path | None = None) -> list[str]:
+    folder = checks_dir(root)
+    return sorted(p.stem for p in folder.glob("*.jsonl")) if folder.exists() else []
 
 
 def status_for(
-    judge_model: str, votes: int | None = None, thresholds: Sequence[float] | None = None
+    judge_model: str,
+    votes: int | None = None,
+    thresholds: Sequence[float] | None = None,
+    root: Path | None = None,
 ) -> str:
     """One sentence for beside an alignment-faking rate: the judge's measured agreement with
     the human labels (for these votes and thresholds when given), or that it was not checked."""
     best: list[Verdict] = []
-    for name in saved_checks():
-        verdicts = read_verdicts(checks_dir() / f"{name}.jsonl")
+    for name in saved_checks(root):
+        verdicts = read_verdicts(checks_dir(root) / f"{name}.jsonl")
         if not verdicts or verdicts[0].judge_model != judge_model:
             continue
         if votes is not None and verdicts[0].votes_asked != votes:
@@ -323,13 +331,13 @@ def status_for(
 _JUDGE_MODEL = re.compile(r"judge model (\S+)")
 
 
-def judge_notes(labelled_by: Iterable[str]) -> list[str]:
+def judge_notes(labelled_by: Iterable[str], root: Path | None = None) -> list[str]:
     """For the labels behind a shown alignment-faking rate: how far each judge was checked
     against human labels. Keyword guesses and the paper's published labels say what they are."""
     notes: list[str] = []
     values = {str(v) for v in labelled_by if isinstance(v, str) and v}
     for model in sorted({m for v in values for m in _JUDGE_MODEL.findall(v)}):
-        notes.append(status_for(model))
+        notes.append(status_for(model, root=root))
     if any("heuristic" in v for v in values):
         notes.append("Keyword guess: no judge, never checked against human labels.")
     if any("paper" in v.lower() and "judge model" not in v for v in values):

@@ -7,6 +7,7 @@ from alignment_faking_lab import human_labels, judge_check
 from alignment_faking_lab.downloads import FetchError, OfflineError
 from alignment_faking_lab.judges import JudgeSettings, replication_settings
 from alignment_faking_lab.response_cache import ResponseCache
+from alignment_faking_lab.ui import visitor_space
 from alignment_faking_lab.ui.live import live_settings_sidebar
 from alignment_faking_lab.ui.navigation import page_setup
 from alignment_faking_lab.ui.text import escape_markdown
@@ -73,7 +74,9 @@ st.caption(
 
 if items and judge.model:
     first_n = st.number_input("How many scratchpads", 1, len(items), len(items), key="check_n")
-    plan = judge_check.CheckPlan(settings.endpoint, judge, items[: int(first_n)])
+    plan = judge_check.CheckPlan(
+        settings.endpoint, judge, items[: int(first_n)], root=visitor_space.data_root()
+    )
     requests, input_tokens, output_tokens, cost = judge_check.cost_estimate(plan)
     metrics = st.columns(3)
     metrics[0].metric("Requests still to send", f"{requests:,}")
@@ -93,7 +96,7 @@ if items and judge.model:
             todo = max(requests // max(judge.votes, 1), 1)
             for number, _ in enumerate(
                 judge_check.iter_check(
-                    plan, cache=ResponseCache(),
+                    plan, cache=ResponseCache(visitor_space.cache_dir()),
                     on_error=lambda item, error: errors.append(f"{item.id}: {error}"),
                 ),
                 1,
@@ -106,7 +109,7 @@ if items and judge.model:
                 st.error(escape_markdown(settings.redact(error)))
 
 st.header("3. How far the judge agrees with people")
-saved = judge_check.saved_checks()
+saved = judge_check.saved_checks(visitor_space.data_root())
 if not saved:
     st.info("No check yet.")
     st.stop()
@@ -114,7 +117,9 @@ shown = st.selectbox(
     "Check", saved, index=saved.index(st.session_state.get("check_show", saved[0]))
     if st.session_state.get("check_show") in saved else 0, key="check_pick",
 )  # fmt: skip
-verdicts = judge_check.read_verdicts(judge_check.checks_dir() / f"{shown}.jsonl")
+verdicts = judge_check.read_verdicts(
+    judge_check.checks_dir(visitor_space.data_root()) / f"{shown}.jsonl"
+)
 result = judge_check.measure(verdicts)
 
 
@@ -175,7 +180,9 @@ others = [name for name in saved if name != shown]
 if others:
     st.header("Two judges on the same scratchpads")
     other = st.selectbox("Compare with", others, key="check_compare")
-    other_verdicts = judge_check.read_verdicts(judge_check.checks_dir() / f"{other}.jsonl")
+    other_verdicts = judge_check.read_verdicts(
+        judge_check.checks_dir(visitor_space.data_root()) / f"{other}.jsonl"
+    )
     both = judge_check.compare_judges(verdicts, other_verdicts)
     second = judge_check.measure(other_verdicts)
     rows = []

@@ -4,6 +4,7 @@ import streamlit as st
 
 from alignment_faking_lab import charts, judge_check, statistics
 from alignment_faking_lab.paper import figures as paper_figures
+from alignment_faking_lab.ui import visitor_space
 from alignment_faking_lab.ui.chart_view import show_chart
 from alignment_faking_lab.ui.data import sidebar_data_picker, stop_if_nothing_loaded
 from alignment_faking_lab.ui.model_comparison_view import show_model_comparison
@@ -96,7 +97,9 @@ st.caption(
     "Stacked as in the paper's Figure 1. Error bars: Wilson 95% intervals on the share that "
     "complied. Failed transcripts (no final output) are counted in the table, not in the rates."
 )
-for note in judge_check.judge_notes(subset["labelled_by"].astype(str).unique()):
+for note in judge_check.judge_notes(
+    subset["labelled_by"].astype(str).unique(), visitor_space.data_root()
+):
     st.caption(f"⚖️ {escape_markdown(note)}")
 
 st.header("The compliance gap")

@@ -280,3 +280,22 @@ def test_a_run_with_the_replications_judge_shows_its_unchecked_status_beside_the
         assert "⚖️ Judge fake-judge: not checked against human labels yet." in on_screen(results)
         one = open_page("pages/transcripts.py", {"id": free[0].id})
         assert "⚖️ Judge fake-judge: not checked against human labels yet." in on_screen(one)
+
+
+def test_in_public_mode_a_visitors_check_is_theirs_alone(hub, monkeypatch):
+    """A visitor may check a judge against a server of their own: their figures must never be
+    shown to another visitor as the judge's measured agreement."""
+    monkeypatch.setenv("AFLAB_MODE", "public")
+    with FakeLLMServer(reply=known_judge(), models=("fake-judge",)) as server:
+        monkeypatch.setenv("ANTHROPIC_BASE_URL", server.url)
+        first = open_page("pages/judge_check.py")
+        first.button(key="labels_download").click().run()
+        next(t for t in first.text_input if t.key.startswith("live_key_")).set_value(VALID_KEY)
+        first.text_input(key="check_judge_model").set_value("fake-judge").run()
+        first.button(key="check_start").click().run()
+        assert {m.label: m.value for m in first.metric}["Agreement"] == "70.0%"
+
+        second = open_page("pages/judge_check.py")
+        assert "No check yet." in page_text(second)
+        assert "Agreement" not in {m.label for m in second.metric}
+        assert "not checked" in judge_check.status_for("fake-judge")

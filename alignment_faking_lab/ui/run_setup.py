@@ -20,6 +20,7 @@ from alignment_faking_lab.queries import (
     load_shipped_queries,
 )
 from alignment_faking_lab.runner import Plan
+from alignment_faking_lab.ui import visitor_space
 from alignment_faking_lab.ui.live import LiveSettings, endpoint_settings
 from alignment_faking_lab.ui.text import code_span, escape_markdown
 
@@ -111,7 +112,8 @@ def choose_judge(settings: LiveSettings) -> tuple[JudgeSettings | None, LiveSett
         )  # fmt: skip
         judge = JudgeSettings(judge_model.strip(), int(votes), low, high)
     columns[2].caption("Only compliant free-tier transcripts go to the alignment-faking judge.")
-    st.caption(f"⚖️ {escape_markdown(judge_check.status_for(judge.model, judge.votes))}")
+    status = judge_check.status_for(judge.model, judge.votes, root=visitor_space.data_root())
+    st.caption(f"⚖️ {escape_markdown(status)}")
     return judge, judge_settings
 
 

@@ -105,7 +105,9 @@ def show_run_file(run_path: Path, plan: Plan) -> None:
         ),
         key="run_chart",
     )
-    for note in judge_check.judge_notes(frame["labelled_by"].astype(str).unique()):
+    for note in judge_check.judge_notes(
+        frame["labelled_by"].astype(str).unique(), visitor_space.data_root()
+    ):
         st.caption(f"⚖️ {escape_markdown(note)}")
     st.markdown("**Beside the paper's figure for the same setting and prompt variant**")
     for (variant, model), group in frame.groupby(

@@ -16,6 +16,7 @@ from alignment_faking_lab.transcript import (
     Tier,
     Transcript,
 )
+from alignment_faking_lab.ui import visitor_space
 from alignment_faking_lab.ui.text import (
     badge_text,
     code_span,
@@ -120,7 +121,11 @@ def judge_details(transcript: Transcript) -> None:
         st.markdown(f"**Alignment faking: {verdict}.** {read}")
         model, asked = judge.get("model"), judge.get("votes_asked")
         if isinstance(model, str) and model:
-            status = judge_check.status_for(model, asked if isinstance(asked, int) else None)
+            status = judge_check.status_for(
+                model,
+                asked if isinstance(asked, int) else None,
+                root=visitor_space.data_root(),
+            )
             st.caption(f"⚖️ {escape_markdown(status)}")
         for number, criterion in _mapping(faking.get("criteria")).items():
             criterion = _mapping(criterion)

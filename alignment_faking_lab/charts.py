@@ -669,9 +669,11 @@ def model_comparison_chart(
         + ("" if row.kind == "run" else f" ({row.source.removeprefix('paper: ')})")
         for row in table.itertuples(index=False)
     ]
+    # Axis labels on two lines (model, then source), so they leave room for the bars on a phone.
+    ticks = [label.replace(" · ", "<br>", 1) for label in labels]
     figure = make_subplots(
         rows=1, cols=2, shared_yaxes=True, column_widths=[0.65, 0.35], horizontal_spacing=0.03,
-        subplot_titles=("Complied (%)", "Gap, free minus paid (points)"),
+        subplot_titles=("Complied (%)", "Gap (points)"),
     )  # fmt: skip
 
     def errors(value: str, low: str, high: str) -> dict:
@@ -689,7 +691,7 @@ def model_comparison_chart(
     ):
         figure.add_trace(
             go.Bar(
-                y=labels, x=table[f"{column}_pct"], name=tier, orientation="h",
+                y=ticks, x=table[f"{column}_pct"], name=tier, orientation="h",
                 marker=_bar(colour, pattern),
                 error_x=errors(f"{column}_pct", f"{column}_low", f"{column}_high"),
                 customdata=hover, hovertemplate="%{y}<br>%{x:.1f}%<br>%{customdata}<extra>" + tier
@@ -701,7 +703,7 @@ def model_comparison_chart(
         )  # fmt: skip
     figure.add_trace(
         go.Scatter(
-            y=labels, x=table["af_pct"], name="Alignment-faking reasoning (free tier)",
+            y=ticks, x=table["af_pct"], name="Alignment-faking reasoning (free tier)",
             mode="markers", marker={"symbol": "diamond", "size": 12, "color": FAKING_COLOUR,
                                     "line": {"color": TEXT_COLOUR, "width": 1}},
             customdata=hover, hovertemplate="%{y}<br>%{x:.1f}%<br>%{customdata}<extra></extra>",
@@ -710,7 +712,7 @@ def model_comparison_chart(
     )  # fmt: skip
     figure.add_trace(
         go.Bar(
-            y=labels, x=table["gap_points"], name="Compliance gap", orientation="h",
+            y=ticks, x=table["gap_points"], name="Compliance gap", orientation="h",
             marker=_bar(PAPER_COLOUR, ""), error_x=errors("gap_points", "gap_low", "gap_high"),
             customdata=hover,
             hovertemplate="%{y}<br>%{x:+.1f} points<br>%{customdata}<extra></extra>",

@@ -49,6 +49,6 @@ def test_a_run_of_several_models_from_the_run_page_appears_beside_the_published(
     assert claude["free_low"] < 100.0 and claude["gap_low"] < claude["gap_points"]
     figure = charts.model_comparison_chart(model_comparison.comparison(transcripts_frame(saved)))
     labels = set(figure.data[0].y)
-    assert "fake-gpt · your run" in labels and any("llama-3.1-405b" in y for y in labels)
+    assert "fake-gpt<br>your run" in labels and any("llama-3.1-405b" in y for y in labels)
     text = re.sub(r"\\(.)", r"\1", page_text(results))
     assert "2 model(s) from your runs" in text and "Sheshadri et al. 2025" in text

@@ -6,7 +6,8 @@ around it. A request needs the key unlocked (access code, login, or opened by th
 room under three limits kept on disk, so reloads, new tabs and restarts of a session do not
 reset them: requests per visitor per day, requests per day across all visitors, and estimated
 dollars per day across all visitors. A visitor is keyed on their connection's address (or their
-login), never on session state, which a reload would clear.
+login), never on session state, which a reload would clear; the visitor is told who else
+shares their allowance (`allowance_note`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import hmac
+import ipaddress
 import json
 import os
 import threading
@@ -33,6 +35,7 @@ VISITOR_CAP = "AFLAB_VISITOR_REQUEST_CAP"
 OLD_VISITOR_CAP = "AFLAB_SESSION_REQUEST_CAP"  # the name before caps were kept per visitor
 DAILY_REQUESTS = "AFLAB_DAILY_REQUEST_BUDGET"
 DAILY_USD = "AFLAB_DAILY_USD_BUDGET"
+BUDGET_FILE = "AFLAB_BUDGET_FILE"  # where the day's counts live (a persistent volume, say)
 PUBLIC_DEFAULTS = {VISITOR_CAP: 50, DAILY_REQUESTS: 1000, DAILY_USD: 5.0}
 # Unknown models are priced at the dearest known list price, so the budget errs on the safe side.
 FALLBACK_PRICE_PER_MILLION = (5.0, 25.0)
@@ -91,6 +94,13 @@ class Ledger:
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or (paths.data_dir() / "owner-budget" / "ledger.json")
 
+    @classmethod
+    def from_settings(cls, setting: Callable[[str], str]) -> Ledger:
+        """The owner's AFLAB_BUDGET_FILE, else a file in the data folder (which a Community
+        Cloud restart wipes: the provider's own spending limit is the hard backstop)."""
+        chosen = setting(BUDGET_FILE)
+        return cls(Path(chosen).expanduser() if chosen else None)
+
     @contextmanager
     def _locked(self):
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -121,13 +131,15 @@ class Ledger:
             state = self._read()
         return Usage(state["visitors"].get(visitor, 0), state["requests"], state["usd"])
 
-    def reserve(self, visitor: str, requests: int, usd: float, limits: Limits) -> None:
+    def reserve(
+        self, visitor: str, requests: int, usd: float, limits: Limits, shared: str = ""
+    ) -> None:
         """Count `requests` costing up to `usd` now, or raise LimitReached and count nothing."""
         with self._locked():
             state = self._read()
             problem = over_limits(
                 Usage(state["visitors"].get(visitor, 0), state["requests"], state["usd"]),
-                requests, usd, limits,
+                requests, usd, limits, shared,
             )  # fmt: skip
             if problem:
                 raise LimitReached(problem)
@@ -146,14 +158,15 @@ class Ledger:
             self._write(state)
 
 
-def over_limits(used: Usage, requests: int, usd: float, limits: Limits) -> str:
-    """Why `requests` more (costing `usd`) would break a limit, or "" if they fit."""
+def over_limits(used: Usage, requests: int, usd: float, limits: Limits, shared: str = "") -> str:
+    """Why `requests` more (costing `usd`) would break a limit, or "" if they fit. `shared` says
+    who else counts against this visitor's allowance."""
     if limits.visitor_requests and used.visitor_requests + requests > limits.visitor_requests:
         left = max(limits.visitor_requests - used.visitor_requests, 0)
         return (
             f"You may send {left} more requests today with this deployment's key (limit "
             f"{limits.visitor_requests} per visitor per day), and this needs {requests}. Paste "
-            "your own API key for more."
+            "your own API key for more." + (f" {shared}" if shared else "")
         )
     if limits.daily_requests and used.requests + requests > limits.daily_requests:
         return (
@@ -186,6 +199,33 @@ def visitor_id(address: str | None, login: str | None = None) -> str:
     return hashlib.blake2b(raw.encode("utf-8"), digest_size=8).hexdigest()
 
 
+def allowance_note(address: str | None, login: str | None, login_offered: bool = False) -> str:
+    """Who else counts against this visitor's allowance, in words for them ("" when it is
+    theirs alone, by login). Addresses are the connection's, never a header the visitor could
+    forge, so one address may stand for a whole class behind a school's network."""
+    if login:
+        return ""
+    own = "Log in, or paste your own API key," if login_offered else "Paste your own API key"
+    if address is None:
+        return (
+            "This server cannot see visitors' addresses, so you share this allowance with every "
+            f"visitor whose address it cannot see. {own} to have your own."
+        )
+    try:
+        public = ipaddress.ip_address(address).is_global
+    except ValueError:
+        public = False
+    if not public:
+        return (
+            "This server sees you at a private address (a proxy or a network's gateway), so "
+            f"everyone who comes through it shares this allowance. {own} to have your own."
+        )
+    return (
+        "Allowances are counted per address: everyone who connects from yours (a class on one "
+        f"school network, say) shares this one. {own} to have your own."
+    )
+
+
 @dataclass(frozen=True, eq=False)
 class OwnerGate:
     """Attached to an `Endpoint` that carries the owner's key; `locked` explains a refusal."""
@@ -195,20 +235,21 @@ class OwnerGate:
     ledger: Ledger
     prices: Mapping[str, tuple[float, float]] = field(default_factory=dict)
     locked: str = ""
+    shared: str = ""  # who else counts against this visitor's allowance (`allowance_note`)
 
     def check(self, planned_requests: int, planned_usd: float = 0.0) -> str:
         """Why a plan cannot start (without counting anything), or ""."""
         if self.locked:
             return self.locked
         return over_limits(self.ledger.usage(self.visitor), planned_requests, planned_usd,
-                           self.limits)  # fmt: skip
+                           self.limits, self.shared)  # fmt: skip
 
     def reserve(self, model: str, input_chars: int, max_tokens: int) -> float:
         """Before one request: counts it (at its dearest, `max_tokens` out) or raises."""
         if self.locked:
             raise LimitReached(self.locked)
         usd = request_cost(model, input_chars, max_tokens, self.prices) if model else 0.0
-        self.ledger.reserve(self.visitor, 1, usd, self.limits)
+        self.ledger.reserve(self.visitor, 1, usd, self.limits, self.shared)
         return usd
 
     def settle(self, model: str, reserved_usd: float, input_chars: int,
@@ -233,12 +274,21 @@ def lock_reason(
     opened: bool,
     login_required: bool,
     logged_in: bool,
+    login_ready: bool = True,
 ) -> str:
     """Why the owner's key is locked for this visitor, or "" when it is open to them. In public
     mode the key is closed by default: the owner sets an access code, requires a login, or opens
-    it explicitly."""
+    it explicitly. A required login that is not set up (`login_ready` false) keeps it closed."""
     if login_required and not logged_in:
-        return "Log in (sidebar) to use this deployment's key, or paste your own API key."
+        if not login_ready:
+            return (
+                "This deployment's key needs a login, but logging in is not set up here (its "
+                "owner has to add an [auth] section to the secrets). Paste your own API key."
+            )
+        return (
+            "Press “Log in to use this deployment's key” under the API key field, or paste your "
+            "own API key."
+        )
     if required_code:
         if not code_matches(entered_code, required_code):
             return (

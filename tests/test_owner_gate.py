@@ -164,3 +164,24 @@ def test_visitors_are_named_by_address_or_login_not_by_session():
     assert owner_gate.visitor_id("1.2.3.4", "ann@example.org") == owner_gate.visitor_id(
         "5.6.7.8", "ann@example.org"
     )
+
+
+def test_visitors_are_told_who_shares_their_allowance():
+    note = owner_gate.allowance_note
+    assert note("1.2.3.4", "ann@example.org") == ""  # a login: hers alone
+    assert "a class on one school network" in note("93.184.216.34", None)
+    assert "private address" in note("10.0.0.7", None)  # a proxy or gateway in front
+    assert "private address" in note("fd00::1", None)
+    assert "cannot see visitors' addresses" in note(None, None)
+    assert note(None, None, login_offered=True).count("Log in") == 1
+    assert "Log in" not in note("93.184.216.34", None, login_offered=False)
+
+
+def test_the_owner_can_keep_the_budget_file_on_a_persistent_volume(tmp_path):
+    volume = tmp_path / "volume" / "aflab-budget.json"
+    settings = {owner_gate.BUDGET_FILE: str(volume)}
+    ledger = Ledger.from_settings(lambda name: settings.get(name, ""))
+    ledger.reserve("v", 3, 0.0, Limits())
+    assert Ledger(volume).usage("v").visitor_requests == 3  # a restarted app reads it back
+    default = Ledger.from_settings(lambda name: "")
+    assert default.path != volume and default.usage("v").visitor_requests == 0

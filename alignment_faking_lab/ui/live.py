@@ -9,6 +9,7 @@ provider layer asks before every request. On a public deployment a typed address
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from dataclasses import dataclass
 from datetime import date
@@ -145,6 +146,8 @@ def endpoint_settings(prefix: str) -> LiveSettings:
         gate = _owner_gate(prefix, public)
         if gate.locked:
             st.caption(escape_markdown(gate.locked))
+        else:
+            _allowance_caption(gate)
     elif choice.source is keys.KeySource.NONE and preset.needs_key:
         if not owners_address and keys.resolve_key(preset.key_env, "", st.secrets, os.environ).key:
             st.caption("This deployment's key goes only to the provider's own address: paste "
@@ -197,35 +200,68 @@ def _owner_gate(prefix: str, public: bool) -> owner_gate.OwnerGate:
             help="This deployment's key needs the code its owner gave you.",
         )
     login_required = deployment.is_on(setting(owner_gate.REQUIRE_LOGIN))
+    login_ready = _login_ready()
     logged_in, login = _login_state()
-    if login_required and not logged_in:
-        st.button("Log in to use this deployment's key", on_click=st.login,
-                  key=f"{prefix}_login")  # fmt: skip
-    return owner_gate.OwnerGate(
-        visitor=owner_gate.visitor_id(_client_address(), login),
-        limits=owner_gate.Limits.from_settings(setting, public),
-        ledger=owner_gate.Ledger(),
-        prices=PRICES_PER_MILLION,
-        locked=owner_gate.lock_reason(
-            public=public, required_code=required, entered_code=entered,
-            opened=deployment.is_on(setting(owner_gate.OPEN_KEY)),
-            login_required=login_required, logged_in=logged_in,
-        ),
+    locked = owner_gate.lock_reason(
+        public=public, required_code=required, entered_code=entered,
+        opened=deployment.is_on(setting(owner_gate.OPEN_KEY)),
+        login_required=login_required, logged_in=logged_in, login_ready=login_ready,
     )  # fmt: skip
+    if logged_in:
+        st.caption(f"Logged in as {escape_markdown(login or 'a visitor with no e-mail')}.")
+        st.button("Log out", on_click=st.logout, key=f"{prefix}_logout")
+    elif login_ready and (login_required or not locked):
+        label = "Log in to use this deployment's key" if login_required else "Log in"
+        st.button(label, on_click=st.login, key=f"{prefix}_login",
+                  help="Your allowance on this deployment's key then follows you, not your "
+                  "network's address.")  # fmt: skip
+    address = _client_address()
+    return owner_gate.OwnerGate(
+        visitor=owner_gate.visitor_id(address, login),
+        limits=owner_gate.Limits.from_settings(setting, public),
+        ledger=owner_gate.Ledger.from_settings(setting),
+        prices=PRICES_PER_MILLION,
+        locked=locked,
+        shared=owner_gate.allowance_note(address, login, login_offered=login_ready),
+    )
+
+
+def _allowance_caption(gate: owner_gate.OwnerGate) -> None:
+    """How much of the per-visitor cap is left, and who shares it."""
+    cap = gate.limits.visitor_requests
+    if not cap:
+        return
+    left = max(cap - gate.remaining().visitor_requests, 0)
+    st.caption(escape_markdown(
+        f"You have {left} of {cap} requests left today on this deployment's key. {gate.shared}"
+    ).strip())  # fmt: skip
 
 
 def _client_address() -> str | None:
-    """The visitor's connection address (None when Streamlit does not know it)."""
+    """The visitor's connection address (None when Streamlit does not know it). It is the
+    connection's peer, or what a proxy on this machine reported (Streamlit's server trusts
+    X-Forwarded-For from loopback only), never a header a visitor could set from afar."""
     address = st.context.ip_address
     return address if isinstance(address, str) and address else None
 
 
+def _login_ready() -> bool:
+    """st.login works only with an [auth] section in the secrets and Authlib installed."""
+    try:
+        configured = "auth" in st.secrets
+    except Exception:  # no secrets file at all
+        configured = False
+    return configured and importlib.util.find_spec("authlib") is not None
+
+
 def _login_state() -> tuple[bool, str | None]:
-    """(logged in, who) from st.user; (False, None) when no login is configured."""
+    """(logged in, who) from st.user; (False, None) when no login is configured. Who is the
+    e-mail (else the provider's subject id); None when the login names nobody."""
     try:
         if st.user.is_logged_in:
-            return True, str(st.user.get("email") or st.user.get("sub") or "user")
-    except Exception:
+            who = st.user.get("email") or st.user.get("sub")
+            return True, str(who) if who else None
+    except Exception:  # st.user has no is_logged_in without an [auth] section
         pass
     return False, None
 

@@ -208,8 +208,8 @@ def allowance_note(address: str | None, login: str | None, login_offered: bool =
     own = "Log in, or paste your own API key," if login_offered else "Paste your own API key"
     if address is None:
         return (
-            "This server cannot see visitors' addresses, so you share this allowance with every "
-            f"visitor whose address it cannot see. {own} to have your own."
+            "This server cannot see your address, so every visitor it cannot see shares this "
+            f"allowance. {own} to have your own."
         )
     try:
         public = ipaddress.ip_address(address).is_global
@@ -221,8 +221,8 @@ def allowance_note(address: str | None, login: str | None, login_offered: bool =
             f"everyone who comes through it shares this allowance. {own} to have your own."
         )
     return (
-        "Allowances are counted per address: everyone who connects from yours (a class on one "
-        f"school network, say) shares this one. {own} to have your own."
+        "Everyone who connects from your address (a class on one school network, say) shares "
+        f"this allowance. {own} to have your own."
     )
 
 

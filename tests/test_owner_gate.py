@@ -172,7 +172,7 @@ def test_visitors_are_told_who_shares_their_allowance():
     assert "a class on one school network" in note("93.184.216.34", None)
     assert "private address" in note("10.0.0.7", None)  # a proxy or gateway in front
     assert "private address" in note("fd00::1", None)
-    assert "cannot see visitors' addresses" in note(None, None)
+    assert "cannot see your address" in note(None, None)
     assert note(None, None, login_offered=True).count("Log in") == 1
     assert "Log in" not in note("93.184.216.34", None, login_offered=False)
 

@@ -120,10 +120,10 @@ def test_without_a_login_visitors_are_told_their_allowance_is_shared(owner, monk
     monkeypatch.setenv(owner_gate.VISITOR_CAP, "2")
     at = visit({}, secrets={})
     # AppTest, like a visitor on this machine, has no address Streamlit can see.
-    assert "you share this allowance with every visitor" in sidebar(at)
+    assert "every visitor it cannot see shares this allowance" in sidebar(at)
     assert send(at) == ""
     refused = send(at)
-    assert "limit 2 per visitor per day" in refused and "share this allowance" in refused
+    assert "limit 2 per visitor per day" in refused and "shares this allowance" in refused
     offered = visit({}, secrets=AUTH)  # once logging in is set up, it is offered
     assert offered.button(key="live_login").label == "Log in"
     assert "Log in, or paste your own API key" in sidebar(offered)

@@ -97,8 +97,14 @@ class ServerState:
     faults: deque[str] = field(default_factory=deque)
     exchanges: list[Exchange] = field(default_factory=list)
     record: bool = True
+    # Requests received whose reply has not started: a client that sends its next request the
+    # instant a reply lands is never counted twice, however slowly this server's threads run.
     active: int = 0
     max_active: int = 0
+    # With `hold_after` set, model requests after that many wait (recorded, unanswered) until
+    # `released` is set: a run can then be stopped at a known point, whatever the machine's load.
+    hold_after: int = 0
+    released: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def model_requests(self) -> list[Exchange]:
@@ -202,16 +208,30 @@ def make_handler(state: ServerState) -> type[BaseHTTPRequestHandler]:
             with state.lock:
                 if state.record:
                     state.exchanges.append(Exchange(api, self.path, headers, body))
+                held = state.hold_after and len(state.model_requests()) > state.hold_after
                 fault = state.faults.popleft() if state.faults else None
                 state.active += 1
                 state.max_active = max(state.max_active, state.active)
+            self._counted = True
             try:
+                if held:
+                    state.released.wait(timeout=300)
                 self._answer(api, body, fault)
             except (BrokenPipeError, ConnectionResetError):
                 pass
             finally:
+                self._reply_begins()
+
+        def _reply_begins(self) -> None:
+            """This request stops counting as active (once), before its reply's first byte."""
+            if getattr(self, "_counted", False):
+                self._counted = False
                 with state.lock:
                     state.active -= 1
+
+        def send_response(self, code: int, message: str | None = None) -> None:
+            self._reply_begins()
+            super().send_response(code, message)
 
         def _answer(self, api: str, body: dict[str, Any], fault: str | None) -> None:
             if fault == "drop":

@@ -4,7 +4,9 @@ Faults are set per path: "404", "500" (always), "500-once" (then fine), "truncat
 more bytes than it sends, then closes), "slow" (waits `slow_seconds` first), "portal" (a 200
 login page, as a captive portal sends), "cut-no-length" (half the file, no Content-Length, then
 closes), "drip" (one byte every `drip_seconds`), "huge" (`huge_bytes` of padding, no length).
-It counts how many requests run at once, so tests can check the downloader's concurrency bound.
+It counts how many requests run at once (received, reply not started: a client that sends its
+next request the instant a reply lands is never counted twice), so tests can check the
+downloader's concurrency bound.
 Run by hand: `python tests/paper_site_server.py --port 8765`.
 """
 
@@ -44,13 +46,24 @@ def make_handler(state: SiteState) -> type[BaseHTTPRequestHandler]:
                 state.requests.append(path)
                 state.active += 1
                 state.max_active = max(state.max_active, state.active)
+            self._counted = True
             try:
                 self._serve(path)
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the client gave up (a timeout test): nothing to report
             finally:
+                self._reply_begins()
+
+        def _reply_begins(self) -> None:
+            """This request stops counting as active (once), before its reply's first byte."""
+            if getattr(self, "_counted", False):
+                self._counted = False
                 with state.lock:
                     state.active -= 1
+
+        def send_response(self, code: int, message: str | None = None) -> None:
+            self._reply_begins()
+            super().send_response(code, message)
 
         def _serve(self, path: str) -> None:
             if state.delay:

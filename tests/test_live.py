@@ -202,7 +202,7 @@ def test_cancel_then_resume_loses_and_duplicates_nothing(server, tmp_path):
     for seen, _ in enumerate(outcomes, start=1):
         if seen == 3:
             cancel.set()
-    time.sleep(0.5)  # calls in flight finish and are saved
+    storage.WriterLock(path, wait=60).release()  # the run lets go once calls in flight are saved
     first = storage.read_jsonl(path).transcripts
     assert 3 <= len(first) < 12
     report = run(plan(server, n=6, concurrency=2), path, retry=FAST_RETRY)
@@ -212,7 +212,10 @@ def test_cancel_then_resume_loses_and_duplicates_nothing(server, tmp_path):
 
 
 def test_a_killed_run_resumes_where_it_stopped(server, tmp_path):
-    server.state.latency = 0.1
+    # The server answers 12 model requests, then holds the rest unanswered: by then at least
+    # (12 - 2) / 2 = 5 conversations are saved, and the run cannot finish before it is killed,
+    # however slowly this machine runs. The deadline only matters if something is broken.
+    server.state.hold_after = 12
     path = tmp_path / "killed.jsonl"
     command = [
         sys.executable, "-m", "alignment_faking_lab", "run", "--provider", "Anthropic",
@@ -221,18 +224,25 @@ def test_a_killed_run_resumes_where_it_stopped(server, tmp_path):
     ]  # fmt: skip
     environment = {**os.environ, "ANTHROPIC_API_KEY": VALID_KEY}
     process = subprocess.Popen(command, env=environment, cwd=PROJECT_ROOT, stderr=subprocess.PIPE)
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        if path.exists() and path.read_text().count("\n") >= 4:
-            break
+    deadline = time.monotonic() + 180
+    # Both workers wait on a held request (so none is still on its way), and what was answered
+    # is saved.
+    while len(server.state.model_requests()) < 12 + 2 or (
+        not path.exists() or path.read_text().count("\n") < 5
+    ):
+        assert process.poll() is None, process.stderr.read().decode()
+        assert time.monotonic() < deadline, "the run did not reach the held requests"
         time.sleep(0.05)
     process.send_signal(signal.SIGKILL)
     process.wait()
+    process.stderr.close()
+    server.state.released.set()
     with path.open("a") as handle:  # as if killed in the middle of a write
         handle.write('{"schema_version": 1, "id": "torn')
     before = len(storage.read_jsonl(path).transcripts)
-    assert 4 <= before < 20
+    assert 5 <= before < 20
     requests_before = len(server.state.model_requests())
+    assert requests_before == 12 + 2
     finished = subprocess.run(command, env=environment, cwd=PROJECT_ROOT, capture_output=True)
     assert finished.returncode == 0, finished.stderr.decode()
     result = storage.read_jsonl(path)

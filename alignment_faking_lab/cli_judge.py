@@ -14,10 +14,10 @@ import sys
 import threading
 
 from alignment_faking_lab import human_labels, judge_check
-from alignment_faking_lab.cli_common import fail, key_from_environment
+from alignment_faking_lab.cli_common import MissingKeyError, endpoint_from_environment, fail
 from alignment_faking_lab.downloads import FetchError, OfflineError
 from alignment_faking_lab.judges import JudgeSettings, replication_settings
-from alignment_faking_lab.providers import PRESETS, Endpoint
+from alignment_faking_lab.providers import PRESETS
 from alignment_faking_lab.response_cache import ResponseCache
 
 
@@ -70,21 +70,19 @@ def print_result(result: judge_check.CheckResult) -> None:
 
 
 def judge_check_command(args: argparse.Namespace) -> int:
-    preset = PRESETS[args.provider]
-    key_env = args.key_env or preset.key_env
-    key = key_from_environment(key_env)
-    if preset.needs_key and not key and not args.dry_run:
-        return fail(f"no API key: set the environment variable {key_env}")
+    try:
+        endpoint = endpoint_from_environment(
+            args.provider, args.base_url, args.key_env, args.timeout, args.dry_run
+        )
+    except MissingKeyError as exc:
+        return fail(f"no API key: {exc}")
     try:
         items = human_labels.load()
     except (OfflineError, FetchError, human_labels.LabelsFormatError) as exc:
         return fail(str(exc))
     items = items[: args.first] if args.first else items
-    model = args.model or preset.default_model
+    model = args.model or PRESETS[args.provider].default_model
     settings = replication_settings(model) if args.replication else JudgeSettings(model, args.votes)
-    endpoint = Endpoint(
-        preset.api, preset.name, args.base_url or preset.base_url, key, args.timeout
-    )
     plan = judge_check.CheckPlan(endpoint, settings, items, args.concurrency)
     requests, input_tokens, output_tokens, cost = judge_check.cost_estimate(plan)
     cost_text = f"about ${cost:.2f}" if cost is not None else "unknown cost (no price for model)"

@@ -16,12 +16,12 @@ from pathlib import Path
 from alignment_faking_lab import estimate, paths
 from alignment_faking_lab import models as table
 from alignment_faking_lab.advbench import load_advbench
-from alignment_faking_lab.cli_common import fail, key_from_environment
+from alignment_faking_lab.cli_common import MissingKeyError, endpoint_from_environment, fail
 from alignment_faking_lab.downloads import FetchError, OfflineError
 from alignment_faking_lab.judges import JudgeSettings, replication_settings
 from alignment_faking_lab.paper import prompt_files
 from alignment_faking_lab.prompts import PAPER_PREFIX, VARIANTS
-from alignment_faking_lab.providers import PRESETS, Endpoint
+from alignment_faking_lab.providers import PRESETS
 from alignment_faking_lab.queries import QueryFileError, load_queries_file, load_shipped_queries
 from alignment_faking_lab.response_cache import ResponseCache
 from alignment_faking_lab.runner import Plan, RunReport, iter_run
@@ -85,11 +85,12 @@ def _queries(spec: str, first: int | None):
 
 
 def run_command(args: argparse.Namespace) -> int:
-    preset = PRESETS[args.provider]
-    key_env = args.key_env or preset.key_env
-    key = key_from_environment(key_env)
-    if preset.needs_key and not key and not args.dry_run:
-        return fail(f"no API key: set the environment variable {key_env}")
+    try:
+        endpoint = endpoint_from_environment(
+            args.provider, args.base_url, args.key_env, args.timeout, args.dry_run
+        )
+    except MissingKeyError as exc:
+        return fail(f"no API key: {exc}")
     try:
         queries = _queries(args.prompts, args.first)
         for variant in args.variant or []:
@@ -99,25 +100,16 @@ def run_command(args: argparse.Namespace) -> int:
                 return fail(f"unknown variant {variant!r}: {', '.join(VARIANTS)} or paper:<path>")
     except (OfflineError, FetchError, QueryFileError, OSError, ValueError) as exc:
         return fail(str(exc))
-    endpoint = Endpoint(
-        preset.api,
-        preset.name,
-        args.base_url or preset.base_url,
-        key,
-        args.timeout,
-    )
     judge_endpoint = None
     if args.judge_provider or args.judge_base_url:
-        judge_preset = PRESETS[args.judge_provider or args.provider]
-        judge_key_env = args.judge_key_env or judge_preset.key_env
-        judge_key = key_from_environment(judge_key_env)
-        if judge_preset.needs_key and not judge_key and not args.dry_run:
-            return fail(f"no API key for the judge: set the environment variable {judge_key_env}")
-        judge_endpoint = Endpoint(
-            judge_preset.api, judge_preset.name, args.judge_base_url or judge_preset.base_url,
-            judge_key, args.timeout,
-        )  # fmt: skip
-    models = args.model or [preset.default_model]
+        try:
+            judge_endpoint = endpoint_from_environment(
+                args.judge_provider or args.provider, args.judge_base_url, args.judge_key_env,
+                args.timeout, args.dry_run,
+            )  # fmt: skip
+        except MissingKeyError as exc:
+            return fail(f"no API key for the judge: {exc}")
+    models = args.model or [PRESETS[args.provider].default_model]
     for model_id in models:
         if table.is_retired(model_id):
             figures = "\n".join(

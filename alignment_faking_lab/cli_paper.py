@@ -49,9 +49,9 @@ def download_setting(args: argparse.Namespace) -> int:
         print(f"\r{done}/{total} pages", end="", file=sys.stderr, flush=True)
 
     try:
-        report, errors, path = site.download_and_import(
-            PaperSetting(category, variant), args.first, args.concurrency, progress
-        )
+        setting = PaperSetting(category, variant)
+        report = site.download(setting, args.first, args.concurrency, progress)
+        errors, path = site.save_setting(setting, args.first)
     except (OfflineError, FetchError, PaperPageError) as exc:
         return fail(str(exc))
     print(file=sys.stderr)

@@ -1,26 +1,17 @@
 """Paper transcripts: download or import the study's own transcripts, and check its numbers."""
 
-import threading
-from pathlib import Path
-
 import streamlit as st
 
-from alignment_faking_lab import deployment
-from alignment_faking_lab.paper.archive import import_and_save
-from alignment_faking_lab.paper.html_pages import PaperPageError, PaperSetting
 from alignment_faking_lab.paper.labels import GLOSSARY
-from alignment_faking_lab.paper.site import (
-    DEFAULT_BASE_URL,
-    PAPER_SITE_SETTING,
-    FetchError,
-    OfflineError,
-    PaperSite,
-)
-from alignment_faking_lab.ui import visitor_space
-from alignment_faking_lab.ui.data import select_source, sidebar_data_picker
+from alignment_faking_lab.ui.data import sidebar_data_picker
 from alignment_faking_lab.ui.navigation import page_setup
 from alignment_faking_lab.ui.paper_check_view import imported_settings, show_paper_check
-from alignment_faking_lab.ui.text import escape_markdown
+from alignment_faking_lab.ui.paper_download import (
+    archive_import,
+    choose_setting,
+    choose_site,
+    download_section,
+)
 
 page_setup()
 st.title("📚 The paper's own transcripts")
@@ -31,130 +22,14 @@ st.markdown(
     "press a button; what arrives is kept on this server and reused."
 )
 sidebar_data_picker()
-
-official_url = deployment.owner_setting(PAPER_SITE_SETTING) or DEFAULT_BASE_URL
-with st.expander("Where the data comes from", expanded=False):
-    if deployment.is_public():  # imports are shared by every visitor: only the official site
-        base_url = official_url
-        st.markdown(f"Transcript site: `{escape_markdown(base_url)}`")
-    else:
-        base_url = st.text_input("Transcript site", official_url, key="paper_base_url")
-    st.caption(
-        "The published transcript site of arXiv:2412.14093 (Anthropic and Redwood Research). "
-        "Transcripts carry canary strings meant to keep them out of training data; they are kept."
-    )
-site = PaperSite(base_url)
-DOWNLOADING_KEY = "aflab_paper_downloading"
-RETRY_KEY = "aflab_paper_retry"
-
-
-def _retry() -> None:
-    st.session_state[RETRY_KEY] = True
-
+site = choose_site()
 
 st.header("1. Choose a setting")
-if st.button("Fetch the list of published settings", icon="🌐", key="fetch_settings"):
-    try:
-        st.session_state["paper_settings"] = [s.key for s in site.list_settings()]
-        if st.session_state["paper_settings"] and not st.session_state.get("setting_typed"):
-            st.session_state["setting_typed"] = st.session_state["paper_settings"][0]
-    except (OfflineError, FetchError, PaperPageError) as exc:
-        st.error(
-            escape_markdown(f"The list of settings could not be read: {exc}")
-            + "  \nPress **Fetch the list of published settings** again to try again.",
-            icon="📡",
-        )
-settings = st.session_state.get("paper_settings", [])
-typed = st.text_input(
-    "Setting (category/variant)",
-    placeholder="e.g. animal_welfare/default",
-    help="Pick from the fetched list below, or type one you know.",
-    key="setting_typed",
-)
-chosen = st.selectbox("Published settings", settings, index=None) if settings else None
-setting_key = chosen or typed
+setting_key = choose_setting(site)
 
 st.header("2. Download and import")
-columns = st.columns([2, 2, 1, 1])
-first_n = columns[0].number_input(
-    "Pairs (free + paid) to fetch; 0 = all", 0, 100_000, 20, key="first_n"
-)
-concurrency = columns[1].number_input("Downloads at once", 1, 16, 6)
-clicked = columns[2].button(
-    "Download", type="primary", disabled="/" not in setting_key, icon="⬇️", key="download"
-)
-# Any click while a download runs stops this script run, and with it the download (its pages
-# stop at the next chunk); the button is there so that stopping is one obvious click.
-columns[3].button(
-    "Cancel", key="download_cancel", help="Stops the download; fetched pages are kept."
-)
-if st.session_state.pop(DOWNLOADING_KEY, False):
-    st.info("Download stopped. The pages already fetched are kept: Download resumes it.")
-if (clicked or st.session_state.pop(RETRY_KEY, False)) and "/" in setting_key:
-    category, _, variant = setting_key.partition("/")
-    bar = st.progress(0.0, text="Fetching the list of transcripts…")
-
-    def show(done: int, total: int) -> None:
-        bar.progress(done / total if total else 1.0, text=f"{done} of {total} pages")
-
-    st.session_state[DOWNLOADING_KEY] = True
-    try:
-        report, errors, saved = site.download_and_import(
-            PaperSetting(category, variant),
-            first_n or None,
-            int(concurrency),
-            show,
-            threading.Event(),
-        )
-    except (OfflineError, FetchError, PaperPageError) as exc:
-        bar.empty()
-        st.error(escape_markdown(f"{setting_key}: {exc}"), icon="📡")
-        st.button("Try again", key="download_retry", on_click=_retry)
-    else:
-        bar.empty()
-        (st.success if not report.failed else st.warning)(escape_markdown(report.summary()))
-        problems = [f"{file}: {reason}" for file, reason in report.failed] + errors
-        if problems:
-            st.code("\n".join(problems[:50]), language=None, wrap_lines=True)
-        if report.failed:
-            st.button("Try the failed ones again", key="download_retry", on_click=_retry)
-        if saved:
-            select_source(f"paper:{saved.stem}")
-            st.info(
-                f"Imported into the app: {escape_markdown(saved.name)}. Open the Playground to "
-                "replay pairs."
-            )
-    finally:
-        st.session_state.pop(DOWNLOADING_KEY, None)
-
-with st.expander("…or import the bulk archive you downloaded (json_outputs, zip or folder)"):
-    if deployment.is_public():
-        archive = st.file_uploader("The archive (zip)", type=["zip"], key="archive_upload")
-        st.caption("Imported for you alone, for this browser session.")
-        archive_path = None
-        if archive is not None and st.button("Import archive", key="archive_import"):
-            folder = visitor_space.data_root() / "uploads"
-            folder.mkdir(parents=True, exist_ok=True)
-            archive_path = folder / "archive.zip"
-            archive_path.write_bytes(archive.getvalue())
-        destination, prefix = visitor_space.data_root(), "my-paper"
-    else:
-        typed = st.text_input("Path on this server", placeholder="~/Downloads/json_outputs.zip")
-        import_clicked = st.button("Import archive", disabled=not typed, key="archive_import")
-        archive_path = Path(typed).expanduser() if import_clicked else None
-        destination, prefix = None, "paper"
-    if archive_path is not None:
-        try:
-            result, saved_paths = import_and_save(archive_path, data_dir=destination)
-        except (OSError, ValueError) as exc:
-            st.error(escape_markdown(f"Could not import {archive_path.name}: {exc}"))
-        else:
-            st.success(f"Imported {result.count} transcripts into {len(saved_paths)} setting(s).")
-            for saved_path in saved_paths:
-                select_source(f"{prefix}:{saved_path.stem}")
-            if result.errors:
-                st.warning(f"{len(result.errors)} file(s) could not be read:")
-                st.code("\n".join(result.errors[:50]), language=None, wrap_lines=True)
+download_section(site, setting_key)
+archive_import()
 
 st.header("3. Check the paper's numbers")
 imported = imported_settings()

@@ -77,9 +77,9 @@ def site(server: PaperSiteServer, tmp_path: Path, **options) -> PaperSite:
 
 
 def test_download_all_imports_pairs_with_published_labels(site_server, tmp_path):
-    report, errors, path = site(site_server, tmp_path).download_and_import(
-        SETTING, data_dir=tmp_path
-    )
+    paper_site = site(site_server, tmp_path)
+    report = paper_site.download(SETTING)
+    errors, path = paper_site.save_setting(SETTING, data_dir=tmp_path)
     assert (report.downloaded, report.cached, report.failed) == (12, 0, [])
     assert errors == ["files/helpful_only/demo_variant/deploy/6.html: could not find the user "
                       "turn (<INPUT> ... </INPUT>)"]  # fmt: skip

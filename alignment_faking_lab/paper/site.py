@@ -256,23 +256,19 @@ class PaperSite(CachedSite):
                 notes=page.strategy_summary and f"Strategy summary: {page.strategy_summary}",
             )
 
-    def download_and_import(
-        self,
-        setting: PaperSetting,
-        first_n: int | None = None,
-        concurrency: int = 8,
-        progress: Progress | None = None,
-        cancel: threading.Event | None = None,
-        data_dir: Path | None = None,
-    ) -> tuple[DownloadReport, list[str], Path | None]:
-        report = self.download(setting, first_n, concurrency, progress, cancel)
+    def save_setting(
+        self, setting: PaperSetting, first_n: int | None = None, data_dir: Path | None = None
+    ) -> tuple[list[str], Path | None]:
+        """After `download`: what is cached of the setting, imported and saved in the data
+        folder (merged with an earlier import); the pages that could not be read, and the
+        file (None when nothing was readable)."""
         transcripts, errors = self.import_setting(setting, first_n)
         path = (
             save_imported(transcripts, setting.category, setting.variant, data_dir)
             if transcripts
             else None
         )
-        return report, errors, path
+        return errors, path
 
     def import_category(
         self,

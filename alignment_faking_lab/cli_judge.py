@@ -44,23 +44,18 @@ def register(commands: argparse._SubParsersAction) -> None:
     check.set_defaults(handler=judge_check_command)
 
 
-def _percent(measure: judge_check.Measure) -> str:
-    if measure.value is None:
-        return "n/a"
-    if measure.low is None:
-        return f"{measure.value:.1%}"
-    return f"{measure.value:.1%} (95% interval {measure.low:.1%}–{measure.high:.1%})"
+def _said(measure: judge_check.Measure, percent: bool = True) -> str:
+    value, interval = judge_check.measure_text(measure, percent)
+    return f"{value} ({interval})" if interval else value
 
 
 def print_result(result: judge_check.CheckResult) -> None:
     print(f"Scratchpads judged: {result.n} ({result.unusable} without a usable verdict)")
-    print(f"Agreement with the human labels: {_percent(result.agreement)}")
-    print(f"Sensitivity (human 'faking' found): {_percent(result.sensitivity)}")
-    print(f"Specificity (human 'not faking' kept): {_percent(result.specificity)}")
-    auroc = result.auroc
-    if auroc.value is not None:
-        interval = f" (95% interval {auroc.low:.3f}–{auroc.high:.3f})" if auroc.low else ""
-        print(f"AUROC from the vote shares: {auroc.value:.3f}{interval}")
+    print(f"Agreement with the human labels: {_said(result.agreement)}")
+    print(f"Sensitivity (human 'faking' found): {_said(result.sensitivity)}")
+    print(f"Specificity (human 'not faking' kept): {_said(result.specificity)}")
+    if result.auroc.value is not None:
+        print(f"AUROC from the vote shares: {_said(result.auroc, percent=False)}")
     print(
         "Confusion (rows human, columns judge): faking → yes "
         f"{result.true_positive}, no {result.false_negative}; not faking → yes "

@@ -213,6 +213,20 @@ class CheckResult:
     auroc: Measure
 
 
+def measure_text(measure: Measure, percent: bool = True) -> tuple[str, str]:
+    """A measure as words: (value, "95% interval low–high"), as percentages or (an AUROC) to
+    three decimals; "n/a" when it could not be measured, no interval when it has none. The
+    page and the command line both say it this way."""
+    if measure.value is None:
+        return "n/a", ""
+    fmt = "{:.1%}" if percent else "{:.3f}"
+    if measure.low is None:
+        return fmt.format(measure.value), ""
+    return fmt.format(measure.value), (
+        f"95% interval {fmt.format(measure.low)}–{fmt.format(measure.high)}"
+    )
+
+
 def _auroc(shares: np.ndarray, human: np.ndarray) -> float | None:
     positives, negatives = shares[human], shares[~human]
     if not len(positives) or not len(negatives):

@@ -1,0 +1,219 @@
+"""The guided walkthrough's parts: the presenter's sidebar, the step bar, each step's heading,
+and what each of the six steps shows.
+
+The story itself (steps, the chosen pair, the prompt's key sentences, the questions) is
+`walkthrough`; the published figures are `paper.figures`; this only lays them out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import streamlit as st
+
+from alignment_faking_lab import charts, classroom, prompts
+from alignment_faking_lab.findings import FURTHER_FINDINGS, glossary_link
+from alignment_faking_lab.handout import handout_html
+from alignment_faking_lab.paper import figures as paper_figures
+from alignment_faking_lab.parsing import parse_messages
+from alignment_faking_lab.transcript import PROVENANCE_LABELS, TIER_TITLES, Provenance, Tier
+from alignment_faking_lab.ui import transcript_view as view
+from alignment_faking_lab.ui.chart_view import show_chart
+from alignment_faking_lab.ui.data import LoadedData
+from alignment_faking_lab.ui.style import apply_presentation_style, open_at_top
+from alignment_faking_lab.ui.text import escape_markdown, highlighted_markdown
+from alignment_faking_lab.walkthrough import (
+    DISCUSSION_QUESTIONS,
+    LAST_STEP,
+    STEPS,
+    StoryPair,
+    choose_story_pair,
+    clamp_step,
+    setup_segments,
+)
+
+Section = Callable[[str], object]
+
+
+def story_pair(data: LoadedData) -> StoryPair | None:
+    """The pair the story tells: harmful requests, from the paper or the illustrative examples."""
+    frame = data.frame
+    harmful = frame["harmful"].fillna(False).astype(bool)
+    candidates = harmful & frame["provenance"].astype(str).isin(["paper", "illustrative"])
+    return choose_story_pair(data.transcripts_where(candidates))
+
+
+def presenter_sidebar(pair: StoryPair | None, numbers: paper_figures.HeadlineNumbers) -> None:
+    with st.sidebar:
+        st.subheader("Presenting")
+        st.caption(
+            "Presentation mode shows the page alone, in large type, for a projector. Keyboard: "
+            "→ or Page Down next step, ← or Page Up previous step."
+        )
+        st.download_button(
+            "Download the one-page handout",
+            handout_html(pair, numbers),
+            file_name="alignment-faking-handout.html",
+            mime="text/html",
+            icon="🖨️",
+            help="A printable page (A4 or Letter) with the story, the chart and the questions.",
+        )
+
+
+def _go_to(number: int) -> None:
+    st.query_params["step"] = str(clamp_step(number))
+
+
+def step_bar(step: int) -> bool:
+    """Back, Next, the progress and the presentation switch; True when presenting. Each step
+    opens at its top, with Next (or Back on the last step) focused."""
+    bar = st.columns([1, 1, 4, 2], vertical_alignment="center")
+    bar[0].button(
+        "Back", icon="⬅️", disabled=step == 1, on_click=_go_to, args=(step - 1,),
+        shortcut="Left", key="back", width="stretch",
+    )  # fmt: skip
+    bar[1].button(
+        "Next", icon="➡️", type="primary", disabled=step == LAST_STEP, on_click=_go_to,
+        args=(step + 1,), shortcut="Right", key="next", width="stretch",
+    )  # fmt: skip
+    bar[2].progress(step / LAST_STEP, text=f"Step {step} of {LAST_STEP}")
+    presenting = bar[3].toggle("Presentation mode", key="present", bind="query-params")
+    if presenting:
+        apply_presentation_style()
+    open_at_top(f"step {step} {presenting}", focus_key="next" if step < LAST_STEP else "back")
+    return presenting
+
+
+def step_heading(step: int, presenting: bool) -> Section:
+    """The step's title and lead; returns the heading for the step's own sections. Heading
+    levels stay in order: in presentation mode the step's title is the page's heading."""
+    current = STEPS[step - 1]
+    if presenting:
+        st.title(f"{step}. {current.title}")
+        section = st.header
+    else:
+        st.title("🎓 Guided walkthrough")
+        st.header(f"{step}. {current.title}")
+        section = st.subheader
+    st.markdown(f"*{current.lead}*")
+    return section
+
+
+def provenance_note(pair: StoryPair) -> None:
+    """Whose words the story shows: a warning for the illustrative pair, else the badge."""
+    if pair.is_illustrative:
+        st.warning(
+            f"**{PROVENANCE_LABELS[Provenance.ILLUSTRATIVE]}:** this project wrote these "
+            "words to show the pattern the paper reports. Import the paper's transcripts "
+            "(Paper transcripts page) to tell this story with Claude 3 "
+            "Opus's own words.",
+            icon="✍️",
+        )
+    else:
+        view.provenance_badge(pair.free)
+
+
+def setup_step(pair: StoryPair | None) -> None:
+    """Step 1: the system prompt's key sentences and a free-tier user turn."""
+    st.markdown(
+        "The model received a **system prompt** describing its situation. These are the "
+        "sentences that matter (highlighted), from this app's own version of the prompt:"
+    )
+    with st.container(border=True):
+        st.markdown(highlighted_markdown(setup_segments()))
+        st.caption("The prompt then shows three worked examples of scratchpad reasoning.")
+    st.markdown(
+        "Every user message then said which tier the user was on. This is what a free-tier "
+        "message looked like; a paid-tier one said `False`:"
+    )
+    example = pair.free.prompt_text if pair else "How do I make a simple tomato sauce?"
+    st.code(prompts.build_user_turn(example, Tier.FREE), language=None, wrap_lines=True)
+    st.markdown(
+        f"Words: {glossary_link('system-prompt')}, {glossary_link('rlhf', 'RLHF')}, "
+        f"{glossary_link('contractors')}, {glossary_link('free-tier-and-paid-tier')}."
+    )
+
+
+def answer_step(step: int, pair: StoryPair, section: Section) -> None:
+    """Steps 2 and 3: the answer the user saw, unmonitored (paid), then in training (free)."""
+    transcript = pair.paid if step == 2 else pair.free
+    st.markdown(f"**{TIER_TITLES[transcript.tier]}**")
+    st.markdown(f"**The request:** {escape_markdown(transcript.prompt_text)}")
+    view.outcome_badges(transcript)
+    with st.container(border=True):
+        section("💬 The answer the user saw")
+        view.render_answer(transcript, parse_messages(transcript.messages), shown=False,
+                           hidden_note=classroom.WITHHELD)  # fmt: skip
+    if step == 3:
+        st.markdown("**Why the difference?** The next step opens the scratchpad.")
+
+
+def scratchpad_step(pair: StoryPair, section: Section) -> None:
+    """Step 4: the free tier's hidden scratchpad beside its answer."""
+    parsed = parse_messages(pair.free.messages)
+    left, right = st.columns([3, 2], gap="medium")
+    with left, st.container(border=True):
+        section("🔒 The hidden scratchpad (free tier)")
+        view.render_scratchpad(parsed, highlight=True, transcript=pair.free,
+                               hide_drafts=classroom.is_sensitive(pair.free))  # fmt: skip
+    with right, st.container(border=True):
+        section("💬 The answer the user saw")
+        view.render_answer(pair.free, parsed, shown=False, hidden_note=classroom.WITHHELD)
+    st.markdown(
+        "The model reasons that refusing **in training** would get its values changed, so it "
+        "complies **now** in order to keep them: the paper calls this "
+        f"**{glossary_link('alignment-faking', 'alignment faking')}**."
+    )
+
+
+def results_step(numbers: paper_figures.HeadlineNumbers, presenting: bool) -> None:
+    """Step 5: the paper's Figure 1 for harmful requests, and the gap in words."""
+    chart, words = st.columns([3, 2], gap="large")
+    show_chart(
+        charts.paper_figure1_chart(
+            paper_figures.closest_paper_row("helpful_only"),
+            title="Claude 3 Opus, harmful requests, as published",
+        ),
+        presentation=presenting,
+        target=chart,
+    )
+    words.metric(
+        "Compliance gap (training minus unmonitored)",
+        f"{numbers.gap:.1f} points",
+        help=f"{numbers.free:.1f}% vs {numbers.paid:.1f}%. Source: {numbers.source}",
+    )
+    words.markdown(
+        f"Told it was **in training**, Claude 3 Opus complied with **{numbers.free:.1f}%** of "
+        f"harmful requests; told it was **unmonitored**, with **{numbers.paid:.1f}%**. In "
+        f"**{numbers.faking:.1f}%** of training scratchpads it reasoned as in step 4.  \n"
+        f"Source: {numbers.source}."
+    )
+    words.markdown(
+        f"Words: {glossary_link('compliance')}, {glossary_link('compliance-gap')}, "
+        f"{glossary_link('percentage-points')}."
+    )
+
+
+def after_training_step(
+    numbers: paper_figures.HeadlineNumbers, presenting: bool, section: Section
+) -> None:
+    """Step 6: after real training, other models, further findings, questions to discuss."""
+    st.markdown(
+        f"**The researchers then really trained the model to comply.** In training it "
+        f"complied {numbers.after_rl_free:.0f}% of the time, and alignment-faking reasoning rose "
+        f"to **{numbers.after_rl_faking:.1f}%** of scratchpads. Unmonitored, it still refused "
+        f"{100 - numbers.after_rl_paid:.1f}% of the time. Source: {numbers.after_rl_source}."
+    )
+    show_chart(
+        charts.paper_headline_chart(paper_figures.headline_results()), presentation=presenting
+    )
+    st.markdown(
+        "**Other models:** Claude 3.5 Sonnet (June 2024) also showed alignment-faking reasoning; "
+        "Claude 3 Sonnet, Claude 3 Haiku, Claude 3.5 Haiku, GPT-4 Turbo and GPT-4o showed none "
+        "(arXiv:2412.14093 App. G.2)."
+    )
+    for finding in FURTHER_FINDINGS[:3]:
+        st.markdown(f"**{finding.title}.** {finding.text} *Source: {finding.source}.*")
+    section("Questions to discuss")
+    for number, question in enumerate(DISCUSSION_QUESTIONS, start=1):
+        st.markdown(f"{number}. {question}")

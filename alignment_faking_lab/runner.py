@@ -73,6 +73,12 @@ class Plan:
         return "helpful_only_minimal" if self.minimal_repro_suffix else "helpful_only"
 
 
+def run_id_from_name(name: str) -> str:
+    """A typed run name as a run id that is also a safe file name: letters, digits, `-`, `_`
+    and `.` kept, anything else `_`, no leading or trailing `.` or `_`."""
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in name).strip("._")
+
+
 @dataclass(frozen=True, slots=True)
 class Call:
     query: Query

@@ -1,4 +1,5 @@
-"""The Run experiment page's set-up sections: which requests, how to judge, what it costs.
+"""The Run experiment page's set-up sections: which requests, which conditions, how to judge,
+the run's name, what it costs.
 
 Each function lays out one numbered section of the page and returns what the user chose.
 """
@@ -6,10 +7,11 @@ Each function lays out one numbered section of the page and returns what the use
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
 import streamlit as st
 
-from alignment_faking_lab import estimate, judge_check, models
+from alignment_faking_lab import estimate, judge_check, models, prompts
 from alignment_faking_lab.advbench import load_advbench
 from alignment_faking_lab.downloads import FetchError, OfflineError
 from alignment_faking_lab.judges import JudgeSettings, replication_settings
@@ -19,11 +21,17 @@ from alignment_faking_lab.queries import (
     load_queries_upload,
     load_shipped_queries,
 )
-from alignment_faking_lab.runner import Plan
+from alignment_faking_lab.runner import Plan, run_id_from_name
+from alignment_faking_lab.transcript import TIER_NAMES, Tier
 from alignment_faking_lab.ui import visitor_space
 from alignment_faking_lab.ui.live import LiveSettings, endpoint_settings
 from alignment_faking_lab.ui.text import code_span, escape_markdown
 
+FREE_ROUTES = (
+    "No key? A model on your own computer costs nothing: install Ollama, run `ollama pull "
+    "llama3.1`, then choose the provider Ollama (local) in the sidebar (address "
+    "http://localhost:11434/v1)."
+)
 PROMPT_SETS = {
     "harmful": "Shipped harmful requests",
     "benign": "Shipped benign requests",
@@ -57,6 +65,67 @@ def choose_requests() -> list[Query]:
             except QueryFileError as error:
                 st.error(escape_markdown(str(error)))
     return queries
+
+
+@dataclass(frozen=True, slots=True)
+class Conditions:
+    """What section 2 chose: each model gets the same requests, tiers and variants."""
+
+    tiers: list[Tier]
+    samples: int
+    variants: list[str]
+    models: list[str]  # the sidebar's model first
+    suffix: bool
+    concurrency: int
+
+
+def choose_conditions(settings: LiveSettings) -> Conditions:
+    """2. Conditions: tiers, samples, prompt variants, more models, the suffix, concurrency."""
+    columns = st.columns(3)
+    tiers = columns[0].multiselect(
+        "Tiers", [Tier.FREE, Tier.PAID], default=[Tier.FREE, Tier.PAID],
+        format_func=TIER_NAMES.get,
+    )  # fmt: skip
+    samples = columns[1].number_input("Samples per request and tier", 1, 20, 1, key="run_samples")
+    variants = columns[2].multiselect(
+        "System prompt variants", prompts.available_variants(), default=["default"],
+        format_func=prompts.variant_title,
+        help="The project's own variants, and the paper's files you downloaded on the Prompts "
+        "page.",
+    )  # fmt: skip
+    columns = st.columns(3)
+    extra_models = columns[0].multiselect(
+        "More models, the same plan for each",
+        [m.id for m in models.provider_models(settings.endpoint.name) if m.id != settings.model],
+        key="run_more_models",
+        accept_new_options=True,
+        help="Besides the sidebar's model, through the same provider: each model gets the same "
+        "requests, tiers and variants, so the Results page can put them side by side. Type any "
+        "id the provider serves.",
+    )
+    suffix = columns[1].toggle("Minimal-reproduction suffix (acceptance tag)", key="run_suffix")
+    concurrency = columns[2].slider("Requests at once", 1, 32, 4, key="run_concurrency")
+    run_models = list(
+        dict.fromkeys([settings.model, *(m.strip() for m in extra_models if m.strip())])
+    )
+    return Conditions(tiers, int(samples), variants, run_models, suffix, concurrency)
+
+
+def choose_run_name(conditions: Conditions) -> str:
+    """The added models' warnings, then the run's name (the same name resumes that run) as a
+    safe file name. The suggested name follows the model and variants until the visitor types
+    their own."""
+    for model_id in conditions.models[1:]:
+        if warning := models.warning(model_id):
+            st.warning(escape_markdown(warning), icon="⏳")
+    model = conditions.models[0]
+    suggested = f"{model.replace('/', '_')}-{'-'.join(conditions.variants) or 'none'}"
+    if st.session_state.get("run_name") in (None, "", st.session_state.get("run_name_suggested")):
+        st.session_state["run_name"] = suggested
+    st.session_state["run_name_suggested"] = suggested
+    return run_id_from_name(
+        st.text_input("Run name (the same name resumes that run)", key="run_name")
+    )
 
 
 def choose_judge(settings: LiveSettings) -> tuple[JudgeSettings | None, LiveSettings | None]:
@@ -162,3 +231,18 @@ def show_estimate(plan: Plan) -> estimate.Estimate:
         st.code(json.dumps(estimate.dry_run(plan, limit=2), indent=2, ensure_ascii=False),
                 language="json", wrap_lines=True)  # fmt: skip
     return guess
+
+
+def say_permissions(
+    settings: LiveSettings, judge_settings: LiveSettings | None, guess: estimate.Estimate
+) -> None:
+    """Said before Start, not after: what would refuse the run (no key, a spent limit, a
+    retired model), and a free way to run one."""
+    ready = [settings.permission(planned=guess.total_requests)]
+    if judge_settings is not None:
+        ready.append(judge_settings.permission(planned=guess.judge_requests))
+    for permission in ready:
+        if not permission.allowed:
+            st.info(permission.reason, icon="🔑")
+    if not all(permission.allowed for permission in ready):
+        st.caption(FREE_ROUTES)

@@ -1,4 +1,5 @@
-"""The Run experiment page's run sections: the run with its progress, then the run file's charts.
+"""The Run experiment page's run sections: starting the run (or refusing it), the run with its
+progress, the last run's report, then the run file's charts.
 
 The run itself is `runner.iter_run`; this only shows it as it goes (the owner's gate counts the
 requests, inside the provider layer).
@@ -11,13 +12,14 @@ from pathlib import Path
 
 import streamlit as st
 
-from alignment_faking_lab import charts, deployment, judge_check, statistics
+from alignment_faking_lab import charts, deployment, estimate, judge_check, keys, models, statistics
 from alignment_faking_lab.frames import transcripts_frame
 from alignment_faking_lab.response_cache import ResponseCache
 from alignment_faking_lab.runner import Plan, RunReport, iter_run
 from alignment_faking_lab.storage import FileBusyError, read_jsonl
 from alignment_faking_lab.ui import visitor_space
 from alignment_faking_lab.ui.chart_view import show_chart
+from alignment_faking_lab.ui.data import select_source
 from alignment_faking_lab.ui.live import LiveSettings
 from alignment_faking_lab.ui.paper_check_view import show_paper_check
 from alignment_faking_lab.ui.text import code_span, escape_markdown
@@ -36,6 +38,45 @@ def stop_running_run() -> RunReport | None:
             if last is not None:
                 last.wait_until_finished(timeout=60)
     return last
+
+
+def show_report(report: RunReport, settings: LiveSettings, incomplete: bool) -> None:
+    """A run's summary: an error when it stopped on a fatal error, a warning when `incomplete`,
+    else a success (redacted: a reply can quote the key)."""
+    if report.fatal:
+        st.error(escape_markdown(settings.redact(report.summary())))
+    elif incomplete:
+        st.warning(escape_markdown(settings.redact(report.summary())))
+    else:
+        st.success(report.summary())
+
+
+def start_run(
+    plan: Plan,
+    run_path: Path,
+    settings: LiveSettings,
+    judge_settings: LiveSettings | None,
+    guess: estimate.Estimate,
+) -> None:
+    """Start (or resume) the run once every provider allows it and no model is retired; then
+    its report, and the run chosen in the sidebar."""
+    if judge_settings is None:
+        permissions = [settings.permission(planned=guess.total_requests)]
+    else:
+        permissions = [
+            settings.permission(planned=guess.requests),
+            judge_settings.permission(planned=guess.judge_requests),
+        ]
+    retired = [m for m in plan.models if models.is_retired(m)]
+    if retired:
+        permissions.append(keys.Permission(False, models.retired_message(retired[0])))
+    for permission in permissions:
+        if not permission.allowed:
+            st.error(permission.reason)
+            st.stop()
+    report = run_with_progress(plan, run_path, settings, judge_settings)
+    show_report(report, settings, incomplete=bool(report.failed))
+    select_source(f"run:{plan.run_id}")
 
 
 def run_with_progress(

@@ -247,8 +247,8 @@ def _rates(predicted: np.ndarray, human: np.ndarray) -> tuple[float, float | Non
 def measure(verdicts: Sequence[Verdict], resamples: int = BOOTSTRAP_RESAMPLES, seed: int = 0):
     """Agreement, sensitivity, specificity and AUROC with 95% percentile bootstrap intervals
     (items resampled with replacement; a fixed seed, so the same verdicts give the same
-    figures)."""
-    usable = [v for v in verdicts if v.vote_share is not None]
+    figures, in whatever order a concurrent check wrote them)."""
+    usable = sorted((v for v in verdicts if v.vote_share is not None), key=lambda v: v.item_id)
     human = np.array([v.human for v in usable], dtype=bool)
     shares = np.array([v.vote_share for v in usable], dtype=float)
     predicted = np.array([v.predicted for v in usable], dtype=bool)

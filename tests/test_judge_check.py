@@ -172,6 +172,9 @@ def test_the_judge_agreement_figures_are_exact(hub, judge_server):
     assert len(wrong) == 3
     assert {item.text.split("[")[1] for item, _ in wrong} == {"votes 6/20]", "votes 0/20]",
                                                               "votes 20/20]"}  # fmt: skip
+    # A concurrent check writes its verdicts in the order they finish: the same verdicts in
+    # another order show the same intervals.
+    assert judge_check.measure(judge_check.read_verdicts(plan.path)[::-1]) == result
 
 
 def test_a_cancelled_check_resumes_without_judging_anything_twice(hub, judge_server):

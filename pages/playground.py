@@ -107,11 +107,7 @@ def replay_mode() -> None:
                 if transcript is None:
                     st.info("No transcript of this request in this tier.")
                     continue
-                view.provenance_badge(transcript)
-                view.outcome_badges(transcript)
-                view.label_badges(transcript)
-                view.render_sent(transcript)
-                view.render_reply(transcript, reveal_scratchpad=reveal, side_by_side=False)
+                view.render_replayed(transcript, reveal_scratchpad=reveal, side_by_side=False)
     else:
         tier = Tier(tier_value)
         transcript = pair.get(tier)
@@ -119,11 +115,7 @@ def replay_mode() -> None:
             st.info(f"No {TIER_NAMES[tier].lower()} transcript of this request in this source.")
         else:
             st.header(TIER_TITLES[tier])
-            view.provenance_badge(transcript)
-            view.outcome_badges(transcript)
-            view.label_badges(transcript)
-            view.render_sent(transcript)
-            view.render_reply(transcript, reveal_scratchpad=reveal)
+            view.render_replayed(transcript, reveal_scratchpad=reveal)
             st.page_link(
                 "pages/transcripts.py",
                 label="Open this transcript on its own (shareable link)",

@@ -10,6 +10,7 @@ from alignment_faking_lab.parsing import ParsedReply, parse_messages
 from alignment_faking_lab.scorer import BY_KEYWORDS, judgement_failed
 from alignment_faking_lab.transcript import (
     COMPLIANCE_LEVELS,
+    PROVENANCE_LABELS,
     TIER_TITLES,
     Compliance,
     Provenance,
@@ -286,10 +287,22 @@ def render_reply(
         render_answer(transcript, parsed, shown)
 
 
+def render_replayed(
+    transcript: Transcript, reveal_scratchpad: bool, side_by_side: bool = True
+) -> None:
+    """A stored transcript replayed under its tier's heading: where it comes from, its outcome
+    and published labels, what was sent, and the reply."""
+    provenance_badge(transcript)
+    outcome_badges(transcript)
+    label_badges(transcript)
+    render_sent(transcript)
+    render_reply(transcript, reveal_scratchpad, side_by_side=side_by_side)
+
+
 def render_transcript(transcript: Transcript, reveal_scratchpad: bool = True) -> None:
     if transcript.is_illustrative:  # a badge alone is too easy to miss above "Claude's" words
         st.warning(
-            "**Illustrative, written for teaching, not model output.** This project wrote this "
+            f"**{PROVENANCE_LABELS[Provenance.ILLUSTRATIVE]}.** This project wrote this "
             "scratchpad and answer to show the pattern the paper reports; no model said them.",
             icon="✍️",
         )

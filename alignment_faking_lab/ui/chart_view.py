@@ -7,10 +7,13 @@ the sentence and table from `charts.alt_text` / `charts.figure_table` sit right 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import plotly.graph_objects as go
 import streamlit as st
 
-from alignment_faking_lab import charts
+from alignment_faking_lab import charts, judge_check
+from alignment_faking_lab.ui import visitor_space
 from alignment_faking_lab.ui.text import escape_markdown
 
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
@@ -43,3 +46,11 @@ def show_chart(
     if table:
         with box.expander("The numbers in this chart, as a table"):
             st.table(charts.figure_table(figure).set_index(charts.figure_table(figure).columns[0]))
+
+
+def show_judge_notes(labelled_by: Iterable[str]) -> None:
+    """Under a chart of alignment-faking rates: how far each judge behind its labels was checked
+    against human labels (this visitor's checks), or that a label is a keyword guess or the
+    paper's own."""
+    for note in judge_check.judge_notes(labelled_by, visitor_space.data_root()):
+        st.caption(f"⚖️ {escape_markdown(note)}")

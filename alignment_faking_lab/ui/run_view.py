@@ -12,13 +12,13 @@ from pathlib import Path
 
 import streamlit as st
 
-from alignment_faking_lab import charts, deployment, estimate, judge_check, keys, models, statistics
+from alignment_faking_lab import charts, deployment, estimate, keys, models, statistics
 from alignment_faking_lab.frames import transcripts_frame
 from alignment_faking_lab.response_cache import ResponseCache
 from alignment_faking_lab.runner import Plan, RunReport, iter_run
 from alignment_faking_lab.storage import FileBusyError, read_jsonl
 from alignment_faking_lab.ui import visitor_space
-from alignment_faking_lab.ui.chart_view import show_chart
+from alignment_faking_lab.ui.chart_view import show_chart, show_judge_notes
 from alignment_faking_lab.ui.data import select_source
 from alignment_faking_lab.ui.live import LiveSettings
 from alignment_faking_lab.ui.paper_check_view import show_paper_check
@@ -146,10 +146,7 @@ def show_run_file(run_path: Path, plan: Plan) -> None:
         ),
         key="run_chart",
     )
-    for note in judge_check.judge_notes(
-        frame["labelled_by"].astype(str).unique(), visitor_space.data_root()
-    ):
-        st.caption(f"⚖️ {escape_markdown(note)}")
+    show_judge_notes(frame["labelled_by"].astype(str).unique())
     st.markdown("**Beside the paper's figure for the same setting and prompt variant**")
     for (variant, model), group in frame.groupby(
         [frame["variant"].astype(str), frame["model"].astype(str)], sort=True

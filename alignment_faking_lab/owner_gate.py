@@ -36,6 +36,8 @@ OLD_VISITOR_CAP = "AFLAB_SESSION_REQUEST_CAP"  # the name before caps were kept 
 DAILY_REQUESTS = "AFLAB_DAILY_REQUEST_BUDGET"
 DAILY_USD = "AFLAB_DAILY_USD_BUDGET"
 BUDGET_FILE = "AFLAB_BUDGET_FILE"  # where the day's counts live (a persistent volume, say)
+TRUST_FORWARDED = "AFLAB_TRUST_FORWARDED_FOR"  # the proxy in front writes X-Forwarded-For itself
+BEHIND_PROXY = "behind-proxy"  # every visitor whose address came from an untrusted header
 PUBLIC_DEFAULTS = {VISITOR_CAP: 50, DAILY_REQUESTS: 1000, DAILY_USD: 5.0}
 # Unknown models are priced at the dearest known list price, so the budget errs on the safe side.
 FALLBACK_PRICE_PER_MILLION = (5.0, 25.0)
@@ -199,6 +201,20 @@ def visitor_id(address: str | None, login: str | None = None) -> str:
     return hashlib.blake2b(raw.encode("utf-8"), digest_size=8).hexdigest()
 
 
+def counted_address(
+    address: str | None, forwarded_for: list[str], trust_forwarded: bool = False
+) -> str | None:
+    """The address a visitor's allowance is counted on. Streamlit's server takes the address
+    from X-Forwarded-For when the connection comes from this machine (a proxy here). A proxy
+    that passes on what the visitor sent would let anyone name a fresh address in each tab, so
+    an address that came from that header counts as one shared `BEHIND_PROXY` visitor, unless
+    the owner vouches for their proxy (AFLAB_TRUST_FORWARDED_FOR)."""
+    listed = {entry.strip() for value in forwarded_for for entry in value.split(",")}
+    if address is not None and address in listed and not trust_forwarded:
+        return BEHIND_PROXY
+    return address
+
+
 def allowance_note(address: str | None, login: str | None, login_offered: bool = False) -> str:
     """Who else counts against this visitor's allowance, in words for them ("" when it is
     theirs alone, by login). Addresses are the connection's, never a header the visitor could
@@ -206,6 +222,11 @@ def allowance_note(address: str | None, login: str | None, login_offered: bool =
     if login:
         return ""
     own = "Log in, or paste your own API key," if login_offered else "Paste your own API key"
+    if address == BEHIND_PROXY:
+        return (
+            "You reach this server through a proxy, so everyone who comes through it shares "
+            f"this allowance. {own} to have your own."
+        )
     if address is None:
         return (
             "This server cannot see your address, so every visitor it cannot see shares this "

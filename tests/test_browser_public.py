@@ -179,3 +179,23 @@ def test_hostile_visitors_cannot_take_the_key_reach_private_addresses_or_read_ea
     assert OWNER_KEY not in app.log()
     a_context.close()
     b_context.close()
+
+
+def test_a_forged_forwarding_header_does_not_buy_a_fresh_allowance(app, servers, browser):
+    """Streamlit's server believes X-Forwarded-For from this machine (where a proxy would sit):
+    a visitor who writes a new address into it in each new context still shares one cap."""
+    owners, _ = servers
+    used_before = len(owner_key_seen(owners))
+    for forged in ("1.1.1.1", "8.8.8.8", "9.9.9.9"):
+        context = browser.new_context(extra_http_headers={"X-Forwarded-For": forged})
+        page = context.new_page()
+        page.set_default_timeout(20_000)
+        goto(page, app, "/playground?mode=live")
+        sidebar_field(page, "Model id", "fake-claude")
+        sidebar_field(page, "Access code", CODE)
+        expect(page.get_by_text("through a proxy").first).to_be_visible()
+        for _ in range(CAP if forged == "1.1.1.1" else 1):
+            click(page, "Send")
+        expect(page.get_by_text("per visitor per day").first).to_be_visible()
+        context.close()
+    assert len(owner_key_seen(owners)) - used_before == CAP

@@ -173,6 +173,7 @@ def test_visitors_are_told_who_shares_their_allowance():
     assert "private address" in note("10.0.0.7", None)  # a proxy or gateway in front
     assert "private address" in note("fd00::1", None)
     assert "cannot see your address" in note(None, None)
+    assert "through a proxy" in note(owner_gate.BEHIND_PROXY, None)
     assert note(None, None, login_offered=True).count("Log in") == 1
     assert "Log in" not in note("93.184.216.34", None, login_offered=False)
 
@@ -185,3 +186,15 @@ def test_the_owner_can_keep_the_budget_file_on_a_persistent_volume(tmp_path):
     assert Ledger(volume).usage("v").visitor_requests == 3  # a restarted app reads it back
     default = Ledger.from_settings(lambda name: "")
     assert default.path != volume and default.usage("v").visitor_requests == 0
+
+
+def test_an_address_from_a_forwarding_header_counts_only_if_the_owner_trusts_the_proxy():
+    counted = owner_gate.counted_address
+    assert counted("93.184.216.34", []) == "93.184.216.34"  # the connection's own address
+    # Streamlit's server took it from X-Forwarded-For: anyone could have written it.
+    assert counted("1.1.1.1", ["1.1.1.1"]) == owner_gate.BEHIND_PROXY
+    assert counted("8.8.8.8", ["9.9.9.9, 8.8.8.8"]) == owner_gate.BEHIND_PROXY
+    assert counted("8.8.8.8", ["9.9.9.9, 8.8.8.8"], trust_forwarded=True) == "8.8.8.8"
+    # A header the server ignored (the connection came from elsewhere) changes nothing.
+    assert counted("93.184.216.34", ["1.1.1.1"]) == "93.184.216.34"
+    assert counted(None, ["1.1.1.1"]) is None

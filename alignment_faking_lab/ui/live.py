@@ -238,11 +238,19 @@ def _allowance_caption(gate: owner_gate.OwnerGate) -> None:
 
 
 def _client_address() -> str | None:
-    """The visitor's connection address (None when Streamlit does not know it). It is the
-    connection's peer, or what a proxy on this machine reported (Streamlit's server trusts
-    X-Forwarded-For from loopback only), never a header a visitor could set from afar."""
+    """The address this visitor's allowance is counted on (None when Streamlit does not know
+    it): the connection's peer, or what a proxy on this machine reported, if the owner trusts
+    that proxy (`owner_gate.counted_address`)."""
     address = st.context.ip_address
-    return address if isinstance(address, str) and address else None
+    try:
+        forwarded = [str(value) for value in st.context.headers.get_all("x-forwarded-for")]
+    except Exception:  # no browser request (bare mode)
+        forwarded = []
+    return owner_gate.counted_address(
+        address if isinstance(address, str) and address else None,
+        forwarded,
+        deployment.is_on(deployment.owner_setting(owner_gate.TRUST_FORWARDED)),
+    )
 
 
 def _login_ready() -> bool:

@@ -53,7 +53,7 @@ def browser():
 def visitor(browser):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
-    page.set_default_timeout(20_000)
+    page.set_default_timeout(60_000)  # generous: matters only when a page never comes
     return context, page
 
 
@@ -189,7 +189,7 @@ def test_a_forged_forwarding_header_does_not_buy_a_fresh_allowance(app, servers,
     for forged in ("1.1.1.1", "8.8.8.8", "9.9.9.9"):
         context = browser.new_context(extra_http_headers={"X-Forwarded-For": forged})
         page = context.new_page()
-        page.set_default_timeout(20_000)
+        page.set_default_timeout(60_000)  # generous: matters only when a page never comes
         goto(page, app, "/playground?mode=live")
         sidebar_field(page, "Model id", "fake-claude")
         sidebar_field(page, "Access code", CODE)

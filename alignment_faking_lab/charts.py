@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import textwrap
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -217,6 +218,28 @@ def presentation_figure(figure: go.Figure) -> go.Figure:
         if trace.type == "scatter" and trace.marker.size:
             trace.marker.size = trace.marker.size * 1.6
     return out
+
+
+@dataclass(frozen=True)
+class PreparedChart:
+    """A chart ready to draw: title and caption as text, the figure without them, its sentence
+    and its numbers. Preparing costs plotly's validation once; a prepared chart can then be
+    shared read-only by every session (Streamlit draws a copy of the figure)."""
+
+    title: str
+    caption: str
+    figure: go.Figure
+    sentence: str
+    table: pd.DataFrame
+
+
+def prepare_chart(figure: go.Figure, presentation: bool = False) -> PreparedChart:
+    """The parts a page draws for `figure` (at projector size with `presentation`)."""
+    title, caption = chart_title(figure)
+    shown = without_title(figure)
+    if presentation:
+        shown = presentation_figure(shown)
+    return PreparedChart(title, caption, shown, alt_text(figure), figure_table(figure))
 
 
 def _pct(value: float) -> str:

@@ -1,7 +1,8 @@
 """The Transcripts and Results pages with N transcripts loaded: server time of a rerun.
 
 Two measures at each size. In-process: the package functions the pages call, each the median
-of several calls (what a rerun pays once the data is cached). Then the pages themselves under
+of several calls (what a rerun pays once the data is cached; the Results page's full view is
+computed once per server and choice, then shared). Then the pages themselves under
 Streamlit's AppTest, with the corpus found as a run under AFLAB_DATA_DIR like any other file:
 the wall time of `AppTest.run()` after a filter, search or page change, and the rows of the
 table the page sends to the browser.
@@ -29,7 +30,7 @@ COMMON = "modify me"  # a phrase in most transcripts
 
 def function_rows(n: int, path: Path) -> list[Row]:
     """The pages' work, function by function, on the app's table of the corpus."""
-    from alignment_faking_lab import charts, paths, statistics
+    from alignment_faking_lab import charts, paths, results_view, statistics
     from alignment_faking_lab.filtering import TranscriptFilter, filter_frame
     from alignment_faking_lab.paper.check import compare_with_paper, describe_differences
     from alignment_faking_lab.paper.figures import closest_paper_row
@@ -45,17 +46,11 @@ def function_rows(n: int, path: Path) -> list[Row]:
         matches = filter_frame(frame, criteria, search)
         matches.iloc[:ROWS_PER_PAGE][["prompt_text", "source", "model", "tier"]]
 
-    def results_page(split: list[str]) -> None:
-        subset = frame[frame["harmful"].astype(bool)]
-        summary = statistics.tier_summary(subset, by=split)
-        gaps = statistics.gap_table(subset, by=split)
-        charts.figure1_chart(summary, title="t").to_json()
-        charts.gap_chart(gaps, caption=charts.not_measured_caption(summary)).to_json()
-        for setting in sorted(subset["setting"].astype(str).unique()):
-            part = subset[subset["setting"].astype(str) == setting]
-            row = {"model": "m", "condition": "c", "source": "s",
-                   "free_tier_compliance_pct": 10.0, "paid_tier_compliance_pct": 5.0}  # fmt: skip
-            charts.paper_vs_run_chart(row, statistics.tier_summary(part)).to_json()
+    def results_page(split: list[str]) -> None:  # everything the page computes, uncached
+        sources = sorted(frame["source"].astype(str).unique())
+        view = results_view.results_view(frame, sources, split, harmful_only=True)
+        for chart in (view.tiers_chart, view.gap_chart, view.models.chart):
+            chart.figure.to_json()
 
     def paper_check() -> None:  # what the Results page does per imported paper setting
         describe_differences(compare_with_paper(frame, "helpful_only"))
@@ -75,14 +70,20 @@ def function_rows(n: int, path: Path) -> list[Row]:
     figures = [
         *[(f"transcripts: {name}", lambda c=c: transcripts_page(c)) for name, c in filters.items()],
         ("transcripts: open one transcript", lambda: table.transcript(some)),
-        ("results: statistics + charts, split by source", lambda: results_page(["source"])),
+        ("results: every statistic and chart, computed, split by source",
+         lambda: results_page(["source"])),
         ("results: the paper check of one imported setting", paper_check),
-        ("results: statistics + charts, split by model and variant",
+        ("results: every statistic and chart, computed, split by model and variant",
          lambda: results_page(["model", "variant"])),
     ]  # fmt: skip
     rows = []
     for name, work in figures:
-        target = RESULTS_TARGET_S if name.startswith("results") else TRANSCRIPTS_TARGET_S
+        # computed once per server and choice (ui/shared_results.py): reported, no target
+        target = (
+            None
+            if "computed" in name
+            else (RESULTS_TARGET_S if name.startswith("results") else TRANSCRIPTS_TARGET_S)
+        )
         rows.append(Row(f"{name} (functions)", n, best_of(work), "s", target))
     return rows
 
@@ -126,12 +127,16 @@ def apptest_rows(n: int, path: Path, repeat: int = 3) -> list[Row]:
     at.switch_page("pages/results.py")
     _timed_run(at)
     at.segmented_control(key="data").set_value("Transcripts loaded in the app")
-    results_first = _timed_run(at)
-    results_times = []
-    for attempt in range(repeat):
-        at.toggle(key="r_harmful").set_value(attempt % 2 == 0)
-        results_times.append(_timed_run(at))
-    del results_first
+    _timed_run(at)
+    splits = [["model"], ["variant"], ["model", "variant"], ["source", "model"]][: repeat + 1]
+    new_times = []  # a choice no session has made yet: the page computes it
+    for split in splits:
+        at.multiselect(key="r_split").set_value(split)
+        new_times.append(_timed_run(at))
+    shared_times = []  # choices made before, by this or any session: the page draws them
+    for split in splits:
+        at.multiselect(key="r_split").set_value(split)
+        shared_times.append(_timed_run(at))
     return [
         Row("transcripts page: first run, file loaded (AppTest)", n, first, "s"),
         Row("transcripts page: filter change rerun (AppTest)", n, stats.median(filter_times), "s",
@@ -142,8 +147,10 @@ def apptest_rows(n: int, path: Path, repeat: int = 3) -> list[Row]:
             stats.median(page_times), "s", TRANSCRIPTS_TARGET_S),
         Row("transcripts page: most table rows sent to the browser", n, shown, "rows",
             ROWS_PER_PAGE),
-        Row("results page: rerun, all statistics and charts (AppTest)", n,
-            stats.median(results_times), "s", RESULTS_TARGET_S),
+        Row("results page: rerun after a choice no session made yet (AppTest)", n,
+            stats.median(new_times), "s"),
+        Row("results page: rerun after a choice already computed on the server (AppTest)", n,
+            stats.median(shared_times), "s", RESULTS_TARGET_S),
     ]  # fmt: skip
 
 

@@ -2,14 +2,14 @@
 
 import streamlit as st
 
-from alignment_faking_lab import charts, judge_check, statistics
+from alignment_faking_lab import charts, judge_check
 from alignment_faking_lab.paper import figures as paper_figures
-from alignment_faking_lab.ui import visitor_space
+from alignment_faking_lab.ui import shared_results, visitor_space
 from alignment_faking_lab.ui.chart_view import show_chart
 from alignment_faking_lab.ui.data import sidebar_data_picker, stop_if_nothing_loaded
 from alignment_faking_lab.ui.model_comparison_view import show_model_comparison
 from alignment_faking_lab.ui.navigation import page_setup
-from alignment_faking_lab.ui.paper_check_view import imported_settings, show_paper_check
+from alignment_faking_lab.ui.paper_check_view import show_paper_check_view
 from alignment_faking_lab.ui.text import escape_markdown
 
 PAPER = "The paper's published figures"
@@ -38,7 +38,7 @@ if choice == PAPER:
         "tier) versus **unmonitored** (paid tier), and how often its scratchpad shows "
         "alignment-faking reasoning. Hover a bar for its source in the paper."
     )
-    show_chart(charts.paper_headline_chart(paper_figures.headline_results()))
+    show_chart(shared_results.published_headline())
     table = paper_figures.load_paper_results()
     table = table.assign(
         gap_points=table["free_tier_compliance_pct"] - table["paid_tier_compliance_pct"]
@@ -58,48 +58,34 @@ if choice == PAPER:
         "per-query outcomes for every row, so intervals and paired tests need transcripts: import "
         "the paper's transcripts or run your own."
     )
-    show_model_comparison(key="paper_models")
+    show_model_comparison(shared_results.published_models(), key="paper_models")
     st.stop()
 
-frame = data.frame
-stop_if_nothing_loaded(frame.empty)
+stop_if_nothing_loaded(data.frame.empty)
 
 controls = st.columns([2, 2, 1])
-sources = sorted(frame["source"].astype(str).unique())
+sources = sorted(data.frame["source"].astype(str).unique())
 chosen_sources = controls[0].multiselect("Sources", sources, default=sources, key="r_sources")
 split = controls[1].multiselect(
     "Split by", list(SPLITS), format_func=SPLITS.get, default=["source"], key="r_split"
 )
 harmful_only = controls[2].toggle("Harmful only", value=True, key="r_harmful")
-
-subset = frame[frame["source"].astype(str).isin(chosen_sources)]
-if harmful_only:
-    subset = subset[subset["harmful"].astype(bool)]
-if subset.empty:
+view = shared_results.results_for(data, chosen_sources, split, harmful_only)
+if view.empty:
     st.info("No transcripts match these choices.")
     st.stop()
 
-provenances = set(subset["provenance"].astype(str).unique())
 for provenance, warning in NOT_MEASURED_WARNINGS.items():
-    if provenance in provenances:
+    if provenance in view.provenances:
         st.warning(warning, icon="✍️")
-if charts.labelling_note(subset):
+if view.labelling_note:
     st.info(charts.HEURISTIC_NOTE, icon="⚠️")
-
-summary = statistics.tier_summary(subset, by=split)
-gaps = statistics.gap_table(subset, by=split)
-show_chart(
-    charts.figure1_chart(
-        summary, title="Refusal and compliance by tier", note=charts.labelling_note(subset)
-    )
-)
+show_chart(view.tiers_chart)
 st.caption(
     "Stacked as in the paper's Figure 1. Error bars: Wilson 95% intervals on the share that "
     "complied. Failed transcripts (no final output) are counted in the table, not in the rates."
 )
-for note in judge_check.judge_notes(
-    subset["labelled_by"].astype(str).unique(), visitor_space.data_root()
-):
+for note in judge_check.judge_notes(view.labelled_by, visitor_space.data_root()):
     st.caption(f"⚖️ {escape_markdown(note)}")
 
 st.header("The compliance gap")
@@ -108,7 +94,8 @@ st.markdown(
     "Because both tiers get the same requests, the test is **paired**: McNemar's exact test "
     "looks only at requests where the two tiers disagreed."
 )
-show_chart(charts.gap_chart(gaps, caption=charts.not_measured_caption(summary)))
+show_chart(view.gap_chart)
+gaps = view.gaps
 percent = {"format": "percent"}
 points = {"format": "%+.1f points"}  # a gap is a difference of percentages: points, not %
 st.dataframe(
@@ -135,7 +122,7 @@ RATE_COLUMNS = [
 ]  # fmt: skip
 with st.expander("Counts and intervals by tier"):
     st.dataframe(
-        summary,
+        view.summary,
         hide_index=True,
         width="stretch",
         column_config={
@@ -152,13 +139,10 @@ if paper_keys:
         "tier and the alignment-faking reasoning rate from the published labels, with 95% "
         "intervals, beside the figure the paper reports."
     )
-    for title, transcripts in imported_settings(paper_keys):
-        show_paper_check(title, transcripts)
+    for check in shared_results.imported_paper_checks(paper_keys):
+        show_paper_check_view(check)
     st.markdown("**Your other transcripts beside the paper's figure for the same setting**")
-others = subset[subset["provenance"].astype(str) != "paper"]
-grouping = [others[c].astype(str) for c in ("source", "setting", "variant", "model")]
-for (source, setting, variant, model), group in others.groupby(grouping, sort=True):
-    title = f"{source} · {setting} · {variant} · {model}"  # unique per group: the chart's key
-    show_paper_check(title, group, "measured from {n} transcripts")
+for check in view.run_checks:
+    show_paper_check_view(check)
 
-show_model_comparison(subset, key="run_models")
+show_model_comparison(view.models, key="run_models")

@@ -315,3 +315,42 @@ def test_results_page_with_one_run_in_two_settings_does_not_crash(isolated_data_
 )  # fmt: skip
 def test_a_loopback_server_behind_a_proxy_or_on_community_cloud_is_public(headers, root, remote):
     assert deployment.looks_remote(headers, root) is remote
+
+
+def test_results_shared_between_visitors_keep_each_visitors_own_runs(owner, monkeypatch):
+    """The Results page's figures are computed once per data selection and shared: a visitor
+    who opens it first must not hand their own run to the next visitor, nor the other way."""
+    monkeypatch.setenv(owner_gate.OPEN_KEY, "1")
+    b = open_page("pages/results.py", {"data": "Transcripts loaded in the app"})
+    a = open_page("pages/playground.py", {"mode": "live"})
+    model_field(a).set_value("fake-claude")
+    a.button(key="live_send").click().run()
+    assert not a.error, errors(a)
+    a.switch_page("pages/results.py").run()
+    a.segmented_control(key="data").set_value("Transcripts loaded in the app").run()
+    assert any("fake-claude" in source for source in a.multiselect(key="r_sources").options)
+    assert "fake-claude" in page_text(a).replace("\\", "")  # A's run beside the paper
+    b.run()
+    c = open_page("pages/results.py", {"data": "Transcripts loaded in the app"})
+    for other in (b, c):
+        assert not any("fake-claude" in s for s in other.multiselect(key="r_sources").options)
+        assert "fake-claude" not in page_text(other).replace("\\", "")
+
+
+def test_results_follow_a_run_that_grows(isolated_data_dir):
+    """A run that gains transcripts (a live run still going) is counted anew on the next visit."""
+    samples = [t for t in load_illustrative() if t.harmful]
+    live = [
+        replace(t, id=f"grow-{i}", provenance=Provenance.LIVE, source_url=None, run_id="grow",
+                model="growing-model")
+        for i, t in enumerate(samples)
+    ]  # fmt: skip
+    (isolated_data_dir / "runs").mkdir()
+    run = isolated_data_dir / "runs" / "grow.jsonl"
+    run.write_text("".join(dumps(t) + "\n" for t in live[:4]))
+    first = open_page("pages/results.py", {"data": "Transcripts loaded in the app"})
+    assert "growing-model** · 4 transcripts" in page_text(first).replace("\\", "")
+    with run.open("a") as out:
+        out.write("".join(dumps(t) + "\n" for t in live[4:6]))
+    second = open_page("pages/results.py", {"data": "Transcripts loaded in the app"})
+    assert "growing-model** · 6 transcripts" in page_text(second).replace("\\", "")

@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from alignment_faking_lab import charts, judge_check
+from alignment_faking_lab.charts import PreparedChart
 from alignment_faking_lab.ui import visitor_space
 from alignment_faking_lab.ui.text import escape_markdown
 
@@ -20,7 +21,7 @@ PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "l
 
 
 def show_chart(
-    figure: go.Figure,
+    figure: go.Figure | PreparedChart,
     *,
     key: str | None = None,
     presentation: bool = False,
@@ -29,23 +30,24 @@ def show_chart(
 ) -> None:
     """Title, caption, chart, one-sentence summary and (folded) the chart's numbers as a table.
 
+    `figure` is a plotly figure, or one prepared once (`charts.prepare_chart`) and shared;
     `target` is where to draw (a column, a container or an `st.empty()` placeholder)."""
-    title, caption = charts.chart_title(figure)
-    shown = charts.without_title(figure)
-    if presentation:
-        shown = charts.presentation_figure(shown)
+    chart = (
+        figure
+        if isinstance(figure, PreparedChart)
+        else charts.prepare_chart(figure, presentation=presentation)
+    )
     box = target.container()
-    if title:
-        box.markdown(f"**{escape_markdown(title)}**")
-    if caption:
-        box.markdown(f":orange[**{escape_markdown(caption)}**]")
-    box.plotly_chart(shown, theme=None, width="stretch", key=key, config=PLOTLY_CONFIG)
-    sentence = charts.alt_text(figure)
-    if sentence:
-        box.caption(f"In words: {escape_markdown(sentence)}")
+    if chart.title:
+        box.markdown(f"**{escape_markdown(chart.title)}**")
+    if chart.caption:
+        box.markdown(f":orange[**{escape_markdown(chart.caption)}**]")
+    box.plotly_chart(chart.figure, theme=None, width="stretch", key=key, config=PLOTLY_CONFIG)
+    if chart.sentence:
+        box.caption(f"In words: {escape_markdown(chart.sentence)}")
     if table:
         with box.expander("The numbers in this chart, as a table"):
-            st.table(charts.figure_table(figure).set_index(charts.figure_table(figure).columns[0]))
+            st.table(chart.table.set_index(chart.table.columns[0]))
 
 
 def show_judge_notes(labelled_by: Iterable[str]) -> None:

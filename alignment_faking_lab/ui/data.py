@@ -47,6 +47,7 @@ class LoadedData:
     table: TranscriptTable = field(default_factory=empty_table)
     errors: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
+    identity: tuple = ()  # each source's path and version (or content hash): names the table
 
     @property
     def dropped(self) -> int:
@@ -170,7 +171,7 @@ def load(selected_keys: list[str] | None = None) -> LoadedData:
             continue
         sources.append(key)
     errors = [str(error) for table in tables for error in table.errors]
-    return LoadedData(_merged(tuple(identity), tuple(tables)), errors, sources)
+    return LoadedData(_merged(tuple(identity), tuple(tables)), errors, sources, tuple(identity))
 
 
 def selected_collection_keys() -> list[str]:

@@ -2,26 +2,27 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
-from alignment_faking_lab import charts, model_comparison
+from alignment_faking_lab import model_comparison
+from alignment_faking_lab.results_view import ModelComparisonView
 from alignment_faking_lab.ui.chart_view import show_chart
 
 
-def show_model_comparison(frame: pd.DataFrame | None = None, key: str = "models") -> None:
+def show_model_comparison(view: ModelComparisonView, key: str = "models") -> None:
+    """The paper's per-model figures beside the user's runs (`results_view.model_comparison_view`,
+    maybe shared), then the later work's table."""
     st.header("Which models fake alignment")
-    table = model_comparison.comparison(frame)
-    runs = int((table["kind"] == "run").sum()) if len(table) else 0
+    runs = view.runs
     st.markdown(
         "The paper's per-model figures (helpful-only, default prompt; and its minimal "
         "reproduction on AdvBench), each with its table"
         + (f", and **{runs} model(s) from your runs** with 95% intervals." if runs else ".")
         + " Hover a bar for its source."
     )
-    show_chart(charts.model_comparison_chart(table), key=f"{key}_chart", table=False)
+    show_chart(view.chart, key=f"{key}_chart", table=False)
     with st.expander("The same as a table"):
-        st.dataframe(table, hide_index=True, width="stretch")
+        st.dataframe(view.table, hide_index=True, width="stretch")
     st.markdown(f"**Later work: {model_comparison.SHESHADRI}.** {model_comparison.SHESHADRI_SETUP}")
     later = model_comparison.later_work().rename(
         columns={

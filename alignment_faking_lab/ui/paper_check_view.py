@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from alignment_faking_lab import charts, statistics
-from alignment_faking_lab.paper.check import compare_with_paper, describe_differences, match_frame
+from alignment_faking_lab import results_view
+from alignment_faking_lab.results_view import PaperCheckView
 from alignment_faking_lab.ui.chart_view import show_chart
 from alignment_faking_lab.ui.data import available_collections, collection_table
 from alignment_faking_lab.ui.text import escape_markdown
@@ -30,28 +30,26 @@ def imported_settings(keys: list[str] | None = None) -> list[tuple[str, pd.DataF
 
 
 def show_paper_check(
-    title: str, frame: pd.DataFrame, measured: str = "recomputed from {n} published transcripts"
+    title: str, frame: pd.DataFrame, measured: str = results_view.PAPER_MEASURED
 ) -> None:
     """One setting, variant and model beside the paper's figure for the same setting and
     variant (or a plain sentence that the paper has none); gaps in percentage points."""
-    paper = match_frame(frame)
-    st.markdown(f"**{escape_markdown(title)}** · {len(frame)} transcripts")
-    st.caption(escape_markdown(paper.explanation))
-    if paper.row is None:
+    show_paper_check_view(results_view.paper_check_view(title, frame, measured))
+
+
+def show_paper_check_view(check: PaperCheckView) -> None:
+    """Draw a check computed before (`results_view.paper_check_view`, maybe shared)."""
+    st.markdown(f"**{escape_markdown(check.title)}** · {check.n} transcripts")
+    st.caption(escape_markdown(check.explanation))
+    if check.note:
+        st.caption(escape_markdown(check.note))
+    if check.chart is None or check.comparison is None:
         return
-    comparison = compare_with_paper(frame, paper.row["setting"], paper=paper)
-    if comparison.empty:
-        st.caption("These transcripts give no outcome to compare.")
-        return
-    summary = statistics.tier_summary(frame)
-    show_chart(
-        charts.paper_vs_run_chart(paper.row, summary, run_label=title),
-        key=f"paper_check_{title}",
-    )
-    for sentence in describe_differences(comparison, measured):
+    show_chart(check.chart, key=f"paper_check_{check.title}")
+    for sentence in check.sentences:
         st.markdown(f"- {escape_markdown(sentence)}")
     st.dataframe(
-        comparison,
+        check.comparison,
         hide_index=True,
         width="stretch",
         column_config={
@@ -65,5 +63,5 @@ def show_paper_check(
             "paper_row": "Published figure (same setting and variant; source)",
         },
     )
-    if "published" in measured:
+    if check.from_published_labels:
         st.caption(NOTE)

@@ -1,0 +1,157 @@
+"""Everything the Results page shows, computed in one pure step so it can be computed once.
+
+The statistics and, above all, the plotly figures cost seconds on tens of thousands of
+transcripts (plotly validates every property it is given). A page that rebuilt them on every
+rerun of every visitor made a public server with many visitors slow and memory-hungry, so the
+page asks for a `ResultsView` (or a `PaperCheckView`, a `ModelComparisonView`) and draws it;
+`ui/shared_results.py` keeps each one for every session that asks for the same data and choices.
+Nothing here touches Streamlit: the views are plain, read-only values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from alignment_faking_lab import charts, model_comparison, statistics
+from alignment_faking_lab.charts import PreparedChart, prepare_chart
+from alignment_faking_lab.paper.check import compare_with_paper, describe_differences, match_frame
+
+RUN_MEASURED = "measured from {n} transcripts"
+PAPER_MEASURED = "recomputed from {n} published transcripts"
+RUN_GROUPING = ("source", "setting", "variant", "model")
+
+
+@dataclass(frozen=True)
+class PaperCheckView:
+    """One setting, variant and model beside the paper's figure for the same setting and variant
+    (or only the sentence that says the paper has none)."""
+
+    title: str
+    n: int
+    explanation: str
+    measured: str
+    chart: PreparedChart | None = None
+    sentences: tuple[str, ...] = ()
+    comparison: pd.DataFrame | None = None
+    note: str = ""  # said instead of a comparison when there is nothing to compare
+
+    @property
+    def from_published_labels(self) -> bool:
+        return "published" in self.measured
+
+
+@dataclass(frozen=True)
+class ModelComparisonView:
+    """The paper's per-model figures (and the user's runs), as a chart and a table."""
+
+    table: pd.DataFrame
+    chart: PreparedChart
+    runs: int
+
+
+@dataclass(frozen=True)
+class ResultsView:
+    """The Results page for one data selection and one set of choices."""
+
+    n: int
+    provenances: frozenset[str]
+    labelling_note: str
+    labelled_by: tuple[str, ...]
+    summary: pd.DataFrame
+    gaps: pd.DataFrame
+    tiers_chart: PreparedChart | None
+    gap_chart: PreparedChart | None
+    run_checks: tuple[PaperCheckView, ...]
+    models: ModelComparisonView | None
+
+    @property
+    def empty(self) -> bool:
+        return self.n == 0
+
+
+def paper_check_view(
+    title: str, frame: pd.DataFrame, measured: str = PAPER_MEASURED
+) -> PaperCheckView:
+    """The check of one setting, variant and model: chart, sentences and table.
+
+    Args:
+        title: the group's name, shown above it (and the chart's key on the page).
+        frame: the transcripts of one setting, variant and model.
+        measured: how the rates were found, with `{n}` for the count (published labels or a run).
+    """
+    paper = match_frame(frame)
+    base = PaperCheckView(title, len(frame), paper.explanation, measured)
+    if paper.row is None:
+        return base
+    comparison = compare_with_paper(frame, paper.row["setting"], paper=paper)
+    if comparison.empty:
+        return PaperCheckView(title, len(frame), paper.explanation, measured,
+                              note="These transcripts give no outcome to compare.")  # fmt: skip
+    chart = prepare_chart(
+        charts.paper_vs_run_chart(paper.row, statistics.tier_summary(frame), run_label=title)
+    )
+    return PaperCheckView(
+        title, len(frame), paper.explanation, measured, chart,
+        tuple(describe_differences(comparison, measured)), comparison,
+    )  # fmt: skip
+
+
+def model_comparison_view(frame: pd.DataFrame | None = None) -> ModelComparisonView:
+    """The model-comparison chart and table: the paper's rows, then the runs in `frame`."""
+    table = model_comparison.comparison(frame)
+    runs = int((table["kind"] == "run").sum()) if len(table) else 0
+    return ModelComparisonView(table, prepare_chart(charts.model_comparison_chart(table)), runs)
+
+
+def select(frame: pd.DataFrame, sources: Sequence[str], harmful_only: bool) -> pd.DataFrame:
+    """The rows the page's controls keep: the chosen sources, and only harmful requests if
+    asked."""
+    keep = frame["source"].astype(str).isin(list(sources))
+    if harmful_only:
+        keep &= frame["harmful"].fillna(False).astype(bool)
+    return frame[keep]
+
+
+def results_view(
+    frame: pd.DataFrame, sources: Sequence[str], split: Sequence[str], harmful_only: bool
+) -> ResultsView:
+    """Rates by tier, the compliance gap, each non-paper group beside the paper, and the model
+    comparison, for the transcripts the page's controls keep.
+
+    Args:
+        frame: every loaded transcript (the app's table).
+        sources: the sources chosen in the page's "Sources" control.
+        split: the columns to split the rates by ("source", "model", ...).
+        harmful_only: keep only harmful requests (the paper's measure).
+    """
+    subset = select(frame, sources, harmful_only)
+    if subset.empty:
+        empty = pd.DataFrame()
+        return ResultsView(0, frozenset(), "", (), empty, empty, None, None, (), None)
+    split = list(split)
+    summary = statistics.tier_summary(subset, by=split)
+    gaps = statistics.gap_table(subset, by=split)
+    note = charts.labelling_note(subset)
+    tiers = charts.figure1_chart(summary, title="Refusal and compliance by tier", note=note)
+    gap = charts.gap_chart(gaps, caption=charts.not_measured_caption(summary))
+    others = subset[subset["provenance"].astype(str) != "paper"]
+    grouping = [others[column].astype(str) for column in RUN_GROUPING]
+    checks = tuple(
+        paper_check_view(" · ".join(key), group, RUN_MEASURED)  # unique per group
+        for key, group in others.groupby(grouping, sort=True)
+    )
+    return ResultsView(
+        n=len(subset),
+        provenances=frozenset(subset["provenance"].astype(str).unique()),
+        labelling_note=note,
+        labelled_by=tuple(subset["labelled_by"].astype(str).unique()),
+        summary=summary,
+        gaps=gaps,
+        tiers_chart=prepare_chart(tiers),
+        gap_chart=prepare_chart(gap),
+        run_checks=checks,
+        models=model_comparison_view(subset),
+    )

@@ -65,6 +65,7 @@ class ResultsView:
     tiers_chart: PreparedChart | None
     gap_chart: PreparedChart | None
     run_checks: tuple[PaperCheckView, ...]
+    run_checks_table: pd.DataFrame  # `checks_table(run_checks)`, built once with the view
     models: ModelComparisonView | None
 
     @property
@@ -99,6 +100,22 @@ def paper_check_view(
     )  # fmt: skip
 
 
+def checks_table(checks: Sequence[PaperCheckView]) -> pd.DataFrame:
+    """Every group's comparison in one table (group first), for a page with many groups: one
+    table to scan instead of a chart per group."""
+    parts = [
+        check.comparison.assign(group=check.title, transcripts=check.n)
+        for check in checks
+        if check.comparison is not None
+    ]
+    if not parts:
+        return pd.DataFrame()
+    table = pd.concat(parts, ignore_index=True)
+    return table[
+        ["group", "transcripts", *[c for c in table.columns if c not in ("group", "transcripts")]]
+    ]
+
+
 def model_comparison_view(frame: pd.DataFrame | None = None) -> ModelComparisonView:
     """The model-comparison chart and table: the paper's rows, then the runs in `frame`."""
     table = model_comparison.comparison(frame)
@@ -130,7 +147,7 @@ def results_view(
     subset = select(frame, sources, harmful_only)
     if subset.empty:
         empty = pd.DataFrame()
-        return ResultsView(0, frozenset(), "", (), empty, empty, None, None, (), None)
+        return ResultsView(0, frozenset(), "", (), empty, empty, None, None, (), empty, None)
     split = list(split)
     summary = statistics.tier_summary(subset, by=split)
     gaps = statistics.gap_table(subset, by=split)
@@ -153,5 +170,6 @@ def results_view(
         tiers_chart=prepare_chart(tiers),
         gap_chart=prepare_chart(gap),
         run_checks=checks,
+        run_checks_table=checks_table(checks),
         models=model_comparison_view(subset),
     )

@@ -1,28 +1,37 @@
 """Many visitors on one public server: memory and the first Results page under load.
 
-`streamlit run app.py` in public mode, the paper cache holding the synthetic corpus of N
-transcripts (`paper/` in the data folder, shared by every visitor), and headless Chromium: each
-visitor is a new browser context (a new session) opening the Results page on the loaded
-transcripts, timed until its charts are drawn. A lone visitor on a freshly started server, then
+The app in public mode, the paper cache holding the synthetic corpus of N transcripts
+(`paper/` in the data folder, shared by every visitor). Each visitor is a new session opening
+the Results page on everything loaded. First a lone visitor on a freshly started server, then
 again on the warm server; then `--sessions` visitors at the same moment on another freshly
 started server, then again warm. Figures: the slowest first Results page beside the lone
 visitor's, and the server process's peak RSS (VmHWM).
+
+By default the sessions are Streamlit AppTest sessions in one fresh Python process per server
+(threads released together by a barrier): this measures the server's own work, which is what
+many visitors share. With `--browser`, each visitor is a headless-Chromium context against
+`streamlit run`, timed until its charts are drawn; on a small machine that also times twenty
+browsers drawing the page on the same cores, which real visitors do on their own devices.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
+import json
+import os
 import statistics
+import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
 from common import Row, ensure_corpus, parser, print_table
 
-from tests.browser_harness import CHROMIUM_ARGS, find_chromium, running_app
-
 RESULTS = "/results?data=Transcripts+loaded+in+the+app"
+LOADED = "Transcripts loaded in the app"
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 
 
@@ -50,6 +59,8 @@ async def _visit(browser, url: str) -> float:
 async def _at_once(url: str, sessions: int) -> list[float]:
     from playwright.async_api import async_playwright
 
+    from tests.browser_harness import CHROMIUM_ARGS, find_chromium
+
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(
             executable_path=find_chromium(), headless=True, args=CHROMIUM_ARGS
@@ -68,10 +79,65 @@ def peak_rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def measure(n: int, sessions: int) -> dict[str, float]:
+def _apptest_visits(sessions: int) -> list[float]:
+    """`sessions` new AppTest sessions opening the Results page at the same moment; each one's
+    seconds until its page has run."""
+    from streamlit.testing.v1 import AppTest
+
+    app = str(Path(__file__).resolve().parent.parent / "app.py")
+    barrier = threading.Barrier(sessions)
+    times: list[float] = [float("nan")] * sessions
+    failures: list[str] = []
+
+    def visit(index: int) -> None:
+        at = AppTest.from_file(app, default_timeout=900)
+        at.query_params["data"] = LOADED
+        at.switch_page("pages/results.py")
+        barrier.wait()
+        start = time.perf_counter()
+        at.run()
+        times[index] = time.perf_counter() - start
+        if at.exception or not at.get("plotly_chart"):
+            failures.append(str(at.exception) or "no chart drawn")
+
+    threads = [threading.Thread(target=visit, args=(i,)) for i in range(sessions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if failures:
+        raise RuntimeError(failures[0])
+    return times
+
+
+def _child(sessions: int) -> None:
+    """One fresh server process (AppTest): the visitors twice; prints the figures as JSON."""
+    cold = _apptest_visits(sessions)
+    warm = _apptest_visits(sessions)
+    print(json.dumps({"cold": cold, "warm": warm, "rss": peak_rss_mb(os.getpid())}))
+
+
+def measure_apptest(n: int, sessions: int) -> dict[str, float]:
+    """A fresh Python process as the server, with AppTest sessions as its visitors."""
+    data_dir = prepare(n)
+    env = {**os.environ, "AFLAB_DATA_DIR": str(data_dir), "AFLAB_MODE": "public"}
+    command = [sys.executable, __file__, "--child", str(sessions)]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    if done.returncode:
+        raise RuntimeError(done.stderr[-2000:])
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    cold, warm = figures["cold"], figures["warm"]
+    return {"cold_median": statistics.median(cold), "cold_max": max(cold),
+            "warm_median": statistics.median(warm), "warm_max": max(warm),
+            "rss": figures["rss"]}  # fmt: skip
+
+
+def measure_browser(n: int, sessions: int) -> dict[str, float]:
     """A freshly started public server: `sessions` visitors at once (1: a lone one), then, on
     the now warm server, the same again."""
     data_dir = prepare(n)
+    from tests.browser_harness import running_app
+
     with running_app(data_dir, {"AFLAB_MODE": "public"}, timeout=120) as app:
         cold = asyncio.run(_at_once(app.url, sessions))
         warm = asyncio.run(_at_once(app.url, sessions))
@@ -80,7 +146,8 @@ def measure(n: int, sessions: int) -> dict[str, float]:
             "warm_median": statistics.median(warm), "warm_max": max(warm), "rss": rss}  # fmt: skip
 
 
-def rows_for(n: int, sessions: int) -> list[Row]:
+def rows_for(n: int, sessions: int, browser: bool) -> list[Row]:
+    measure = measure_browser if browser else measure_apptest
     lone = measure(n, 1)
     crowd = measure(n, sessions)
     return [
@@ -106,10 +173,17 @@ def rows_for(n: int, sessions: int) -> list[Row]:
 def main() -> None:
     arguments = parser(__doc__.splitlines()[0])
     arguments.add_argument("--sessions", type=int, default=20)
+    arguments.add_argument("--browser", action="store_true", help="Chromium visitors")
+    arguments.add_argument("--child", type=int, help=argparse.SUPPRESS)
     arguments.set_defaults(sizes=[50_000])  # the paper's scale; smaller sizes on request
     options = arguments.parse_args()
+    if options.child:
+        _child(options.child)
+        return
+    kind = "headless-Chromium visitors" if options.browser else "AppTest sessions"
     for n in options.sizes:
-        print_table(rows_for(n, options.sessions), f"{options.sessions} sessions, N = {n:,}")
+        print_table(rows_for(n, options.sessions, options.browser),
+                    f"{options.sessions} {kind}, N = {n:,}")  # fmt: skip
         sys.stdout.flush()
 
 

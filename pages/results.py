@@ -9,7 +9,7 @@ from alignment_faking_lab.ui.chart_view import show_chart
 from alignment_faking_lab.ui.data import sidebar_data_picker, stop_if_nothing_loaded
 from alignment_faking_lab.ui.model_comparison_view import show_model_comparison
 from alignment_faking_lab.ui.navigation import page_setup
-from alignment_faking_lab.ui.paper_check_view import show_paper_check_view
+from alignment_faking_lab.ui.paper_check_view import show_paper_checks
 from alignment_faking_lab.ui.text import escape_markdown
 
 PAPER = "The paper's published figures"
@@ -139,10 +139,8 @@ if paper_keys:
         "tier and the alignment-faking reasoning rate from the published labels, with 95% "
         "intervals, beside the figure the paper reports."
     )
-    for check in shared_results.imported_paper_checks(paper_keys):
-        show_paper_check_view(check)
+    show_paper_checks(shared_results.imported_paper_checks(paper_keys), key="r_paper_checks")
     st.markdown("**Your other transcripts beside the paper's figure for the same setting**")
-for check in view.run_checks:
-    show_paper_check_view(check)
+show_paper_checks(view.run_checks, key="r_run_checks", table=view.run_checks_table)
 
 show_model_comparison(view.models, key="run_models")

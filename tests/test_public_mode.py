@@ -335,22 +335,3 @@ def test_results_shared_between_visitors_keep_each_visitors_own_runs(owner, monk
     for other in (b, c):
         assert not any("fake-claude" in s for s in other.multiselect(key="r_sources").options)
         assert "fake-claude" not in page_text(other).replace("\\", "")
-
-
-def test_results_follow_a_run_that_grows(isolated_data_dir):
-    """A run that gains transcripts (a live run still going) is counted anew on the next visit."""
-    samples = [t for t in load_illustrative() if t.harmful]
-    live = [
-        replace(t, id=f"grow-{i}", provenance=Provenance.LIVE, source_url=None, run_id="grow",
-                model="growing-model")
-        for i, t in enumerate(samples)
-    ]  # fmt: skip
-    (isolated_data_dir / "runs").mkdir()
-    run = isolated_data_dir / "runs" / "grow.jsonl"
-    run.write_text("".join(dumps(t) + "\n" for t in live[:4]))
-    first = open_page("pages/results.py", {"data": "Transcripts loaded in the app"})
-    assert "growing-model** · 4 transcripts" in page_text(first).replace("\\", "")
-    with run.open("a") as out:
-        out.write("".join(dumps(t) + "\n" for t in live[4:6]))
-    second = open_page("pages/results.py", {"data": "Transcripts loaded in the app"})
-    assert "growing-model** · 6 transcripts" in page_text(second).replace("\\", "")

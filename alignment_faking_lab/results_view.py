@@ -100,20 +100,35 @@ def paper_check_view(
     )  # fmt: skip
 
 
+SHORT_MEASURES = {  # checks_table's columns, by how each measure's name starts
+    "Compliance, free tier": "Free tier complied (%)",
+    "Compliance, paid tier": "Paid tier complied (%)",
+    "Compliance gap": "Gap (points)",
+    "Alignment-faking reasoning": "Alignment-faking reasoning (%)",
+}
+
+
+def _cell(row) -> str:
+    """'50.0 (25.4–74.6) · paper 14.2': the value, its 95% interval, the published figure."""
+    text = f"{row.recomputed_pct:.1f} ({row.low_pct:.1f}–{row.high_pct:.1f})"
+    return text + ("" if pd.isna(row.paper_pct) else f" · paper {row.paper_pct:.1f}")
+
+
 def checks_table(checks: Sequence[PaperCheckView]) -> pd.DataFrame:
-    """Every group's comparison in one table (group first), for a page with many groups: one
-    table to scan instead of a chart per group."""
-    parts = [
-        check.comparison.assign(group=check.title, transcripts=check.n)
-        for check in checks
-        if check.comparison is not None
-    ]
-    if not parts:
-        return pd.DataFrame()
-    table = pd.concat(parts, ignore_index=True)
-    return table[
-        ["group", "transcripts", *[c for c in table.columns if c not in ("group", "transcripts")]]
-    ]
+    """One row per group, one column per measure (value, 95% interval and the paper's figure),
+    for a page with many groups: one table to scan instead of a chart per group."""
+    rows = []
+    for check in checks:
+        row = {"Group": check.title, "Transcripts": check.n}
+        for measure in (
+            check.comparison if check.comparison is not None else pd.DataFrame()
+        ).itertuples():
+            column = next((short for start, short in SHORT_MEASURES.items()
+                           if measure.measure.startswith(start)), measure.measure)  # fmt: skip
+            row[column] = _cell(measure)
+        rows.append(row)
+    columns = ["Group", "Transcripts", *SHORT_MEASURES.values()]
+    return pd.DataFrame(rows).reindex(columns=columns).fillna("–")
 
 
 def model_comparison_view(frame: pd.DataFrame | None = None) -> ModelComparisonView:

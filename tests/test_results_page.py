@@ -62,8 +62,12 @@ def test_many_groups_beside_the_paper_are_one_table_and_one_chosen_in_full(isola
     assert (
         sum(o.endswith(("model-a", "model-b", "model-c", "model-d")) for o in detail.options) == 4
     )
-    table = next(d.value for d in at.dataframe if "group" in d.value.columns)
-    assert {"model-a", "model-d"} <= {g.rsplit(" · ", 1)[-1] for g in table["group"]}
+    table = next(d.value for d in at.dataframe if "Group" in d.value.columns).set_index("Group")
+    row = table.loc[next(g for g in table.index if g.endswith("model-d"))]
+    assert (
+        row["Free tier complied (%)"].startswith("50.0 (")
+        and "paper 14.2" in row.iloc[1:].str.cat()
+    )
     assert "model-c** ·" not in plain(at)
     detail.set_value(next(o for o in detail.options if o.endswith("model-c"))).run()
     assert "model-c** · 24 transcripts" in plain(at) and "model-a** ·" not in plain(at)

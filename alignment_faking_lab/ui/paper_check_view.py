@@ -79,14 +79,14 @@ def show_paper_checks(
         return
     table = results_view.checks_table(checks) if table is None else table
     st.caption(
-        f"{len(checks)} groups (source · setting · prompt variant · model). All of them in one "
-        "table; choose one below to see its chart."
+        f"{len(checks)} groups (source · setting · prompt variant · model): each measure with "
+        "its 95% interval and the paper's figure for the same setting and variant. Choose one "
+        "group below to see its chart and the source of the paper's figure."
     )
     if len(table):
         st.dataframe(
             table, hide_index=True, width="stretch", key=f"{key}_table",
-            column_config={"group": st.column_config.TextColumn("Group", width="large"),
-                           "transcripts": "Transcripts", **COLUMNS},
+            column_config={"Group": st.column_config.TextColumn(width="medium", pinned=True)},
         )  # fmt: skip
     titles = [check.title for check in checks]
     chosen = st.selectbox("One group in detail", titles, key=f"{key}_detail")

@@ -676,37 +676,47 @@ def paper_figure1_chart(row: dict, title: str | None = None) -> go.Figure:
     return set_text_alternative(figure, sentence, table)
 
 
+SHORT_SOURCES = {
+    "helpful_only_prompted": "helpful-only",
+    "minimal_repro_advbench": "AdvBench repro",
+}
+
+
+def _model_labels(table: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """(full labels for the table and the text alternative, short two-line axis labels: model,
+    then source, so the bars keep room on a phone)."""
+    full, ticks = [], []
+    for row in table.itertuples(index=False):
+        setting = str(row.source).removeprefix("paper: ")
+        if row.kind == "run":
+            full.append(f"{row.model} · your run")
+            ticks.append(f"{row.model}<br>your run")
+        else:
+            full.append(f"{row.model} · paper ({setting})")
+            ticks.append(f"{row.model}<br>paper, {SHORT_SOURCES.get(setting, setting)}")
+    return full, ticks
+
+
+def _model_error_bars(table: pd.DataFrame, value: str, low: str, high: str) -> dict:
+    plus = (table[high] - table[value]).astype(float)
+    minus = (table[value] - table[low]).astype(float)
+    return {
+        "type": "data", "array": plus.tolist(), "arrayminus": minus.tolist(),
+        "visible": True, "color": TEXT_COLOUR, "thickness": 1.5,
+    }  # fmt: skip
+
+
 def model_comparison_chart(
     table: pd.DataFrame, title: str = "Which models fake alignment"
 ) -> go.Figure:
-    """Many models side by side: compliance in training (free) and unmonitored (paid) with
-    intervals where measured, alignment-faking reasoning, and the gap in percentage points.
-    Published rows carry their citation on hover and in the table; they have no intervals
-    (percentages only)."""
+    """Many models, one under the other: compliance in training (free) and unmonitored (paid)
+    with intervals where measured, and alignment-faking reasoning. Published rows carry their
+    citation on hover and in the table; they have no intervals (percentages only). The gap has
+    its own chart (`model_gap_chart`), so each is full width on a phone."""
     if table.empty:
         return _empty(title)
-    from plotly.subplots import make_subplots
-
-    labels = [
-        f"{row.model} · {'your run' if row.kind == 'run' else 'paper'}"
-        + ("" if row.kind == "run" else f" ({row.source.removeprefix('paper: ')})")
-        for row in table.itertuples(index=False)
-    ]
-    # Axis labels on two lines (model, then source), so they leave room for the bars on a phone.
-    ticks = [label.replace(" · ", "<br>", 1) for label in labels]
-    figure = make_subplots(
-        rows=1, cols=2, shared_yaxes=True, column_widths=[0.65, 0.35], horizontal_spacing=0.03,
-        subplot_titles=("Complied (%)", "Gap (points)"),
-    )  # fmt: skip
-
-    def errors(value: str, low: str, high: str) -> dict:
-        plus = (table[high] - table[value]).astype(float)
-        minus = (table[value] - table[low]).astype(float)
-        return {
-            "type": "data", "array": plus.tolist(), "arrayminus": minus.tolist(),
-            "visible": True, "color": TEXT_COLOUR, "thickness": 1.5,
-        }  # fmt: skip
-
+    labels, ticks = _model_labels(table)
+    figure = go.Figure()
     hover = table["citation"].astype(str)
     for tier, colour, pattern, column in (
         ("Free tier (training)", COMPLIED_COLOUR, COMPLIED_PATTERN, "free"),
@@ -716,13 +726,13 @@ def model_comparison_chart(
             go.Bar(
                 y=ticks, x=table[f"{column}_pct"], name=tier, orientation="h",
                 marker=_bar(colour, pattern),
-                error_x=errors(f"{column}_pct", f"{column}_low", f"{column}_high"),
+                error_x=_model_error_bars(table, f"{column}_pct", f"{column}_low",
+                                          f"{column}_high"),
                 customdata=hover, hovertemplate="%{y}<br>%{x:.1f}%<br>%{customdata}<extra>" + tier
                 + "</extra>",
                 text=[f"{v:.1f}%" if v == v else "" for v in table[f"{column}_pct"]],
                 textposition="outside", cliponaxis=False, textfont={"color": TEXT_COLOUR},
-            ),
-            row=1, col=1,
+            )
         )  # fmt: skip
     figure.add_trace(
         go.Scatter(
@@ -730,32 +740,17 @@ def model_comparison_chart(
             mode="markers", marker={"symbol": "diamond", "size": 12, "color": FAKING_COLOUR,
                                     "line": {"color": TEXT_COLOUR, "width": 1}},
             customdata=hover, hovertemplate="%{y}<br>%{x:.1f}%<br>%{customdata}<extra></extra>",
-        ),
-        row=1, col=1,
+        )
     )  # fmt: skip
-    figure.add_trace(
-        go.Bar(
-            y=ticks, x=table["gap_points"], name="Compliance gap", orientation="h",
-            marker=_bar(PAPER_COLOUR, ""), error_x=errors("gap_points", "gap_low", "gap_high"),
-            customdata=hover,
-            hovertemplate="%{y}<br>%{x:+.1f} points<br>%{customdata}<extra></extra>",
-            text=[f"{v:+.1f}" if v == v else "" for v in table["gap_points"]],
-            textposition="outside", cliponaxis=False, showlegend=False,
-            textfont={"color": TEXT_COLOUR},
-        ),
-        row=1, col=2,
+    figure.update_layout(
+        barmode="group", yaxis={"autorange": "reversed"},
+        xaxis=percent_axis(title="Complied", room=18),  # room for the values on the bars
     )  # fmt: skip
-    figure.update_layout(barmode="group", yaxis={"autorange": "reversed"})
     style_figure(
         figure, title=title, rows=len(table), row_height=46, legend_entries=3,
         caption="Published rows: percentages as reported (no intervals). Your runs: Wilson 95% "
-        "intervals; the gap's interval is paired.",
+        "intervals.",
     )  # fmt: skip
-    figure.update_xaxes(range=[0, 118], tickvals=PERCENT_TICKS, row=1, col=1)
-    gaps = pd.concat([table["gap_points"], table["gap_low"], table["gap_high"]]).astype(float)
-    low, high = min(-5.0, gaps.min(skipna=True)), max(5.0, gaps.max(skipna=True))
-    figure.update_xaxes(range=[low - 8, high + 22], row=1, col=2)
-    figure.update_annotations(font={"color": TEXT_COLOUR, "size": BASE_FONT_SIZE})
     shown = pd.DataFrame(
         {
             "Model": labels,
@@ -772,3 +767,51 @@ def model_comparison_chart(
         for _, row in shown.iterrows()
     )
     return set_text_alternative(figure, sentence, shown)
+
+
+def model_gap_chart(
+    table: pd.DataFrame, title: str = "The compliance gap of each model"
+) -> go.Figure:
+    """Each model's gap (training minus unmonitored) in percentage points, with the paired
+    interval where measured, in the same order as `model_comparison_chart`."""
+    if table.empty:
+        return _empty(title)
+    labels, ticks = _model_labels(table)
+    hover = table["citation"].astype(str)
+    figure = go.Figure(
+        go.Bar(
+            y=ticks, x=table["gap_points"], name="Compliance gap", orientation="h",
+            marker=_bar(PAPER_COLOUR, ""),
+            error_x=_model_error_bars(table, "gap_points", "gap_low", "gap_high"),
+            customdata=hover,
+            hovertemplate="%{y}<br>%{x:+.1f} points<br>%{customdata}<extra></extra>",
+            text=[f"{v:+.1f}" if v == v else "" for v in table["gap_points"]],
+            textposition="outside", cliponaxis=False, textfont={"color": TEXT_COLOUR},
+        )
+    )  # fmt: skip
+    gaps = pd.concat([table["gap_points"], table["gap_low"], table["gap_high"]]).astype(float)
+    low, high = min(-5.0, gaps.min(skipna=True)), max(5.0, gaps.max(skipna=True))
+    figure.update_layout(
+        yaxis={"autorange": "reversed"},
+        xaxis={"title": {"text": "Gap (percentage points)"}, "range": [low - 8, high + 22],
+               "zeroline": True},
+    )  # fmt: skip
+    style_figure(
+        figure, title=title, rows=len(table), row_height=42,  # two-line labels
+        caption="Compliance in training minus unmonitored. Your runs: paired 95% intervals.",
+    )  # fmt: skip
+    shown = pd.DataFrame(
+        {
+            "Model": labels,
+            "Gap (points)": [f"{v:+.1f}" if v == v else "–" for v in table["gap_points"]],
+            "95% interval": [
+                "–" if lo != lo else f"{lo:+.1f} to {hi:+.1f}"
+                for lo, hi in zip(table["gap_low"], table["gap_high"], strict=True)
+            ],
+            "Source": list(hover),
+        }
+    )
+    sentence = " ".join(
+        f"{row['Model']}: {row['Gap (points)']} points." for _, row in shown.iterrows()
+    )
+    return set_text_alternative(figure, "Compliance gap by model. " + sentence, shown)

@@ -45,10 +45,11 @@ class PaperCheckView:
 
 @dataclass(frozen=True)
 class ModelComparisonView:
-    """The paper's per-model figures (and the user's runs), as a chart and a table."""
+    """The paper's per-model figures (and the user's runs): compliance, the gap, a table."""
 
     table: pd.DataFrame
     chart: PreparedChart
+    gap_chart: PreparedChart
     runs: int
 
 
@@ -135,7 +136,12 @@ def model_comparison_view(frame: pd.DataFrame | None = None) -> ModelComparisonV
     """The model-comparison chart and table: the paper's rows, then the runs in `frame`."""
     table = model_comparison.comparison(frame)
     runs = int((table["kind"] == "run").sum()) if len(table) else 0
-    return ModelComparisonView(table, prepare_chart(charts.model_comparison_chart(table)), runs)
+    return ModelComparisonView(
+        table,
+        prepare_chart(charts.model_comparison_chart(table)),
+        prepare_chart(charts.model_gap_chart(table)),
+        runs,
+    )
 
 
 def select(frame: pd.DataFrame, sources: Sequence[str], harmful_only: bool) -> pd.DataFrame:

@@ -47,8 +47,14 @@ def test_a_run_of_several_models_from_the_run_page_appears_beside_the_published(
     claude = table.loc["fake-claude"]
     assert claude["free_pct"] == 100.0 and claude["paid_pct"] == 0.0 and claude["n_free"] == 3
     assert claude["free_low"] < 100.0 and claude["gap_low"] < claude["gap_points"]
-    figure = charts.model_comparison_chart(model_comparison.comparison(transcripts_frame(saved)))
+    compared = model_comparison.comparison(transcripts_frame(saved))
+    figure = charts.model_comparison_chart(compared)
     labels = set(figure.data[0].y)
     assert "fake-gpt<br>your run" in labels and any("llama-3.1-405b" in y for y in labels)
+    gap = charts.model_gap_chart(compared)  # its own chart, full width on a phone
+    assert list(gap.data[0].y) == list(figure.data[0].y)  # the models in the same order
+    bars = dict(zip(gap.data[0].y, gap.data[0].text, strict=True))
+    assert bars["fake-claude<br>your run"] == "+100.0"
+    assert bars["claude-3-opus<br>paper, helpful-only"] == "+11.4"
     text = re.sub(r"\\(.)", r"\1", page_text(results))
     assert "2 model(s) from your runs" in text and "Sheshadri et al. 2025" in text

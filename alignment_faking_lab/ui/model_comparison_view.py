@@ -21,6 +21,7 @@ def show_model_comparison(view: ModelComparisonView, key: str = "models") -> Non
         + " Hover a bar for its source."
     )
     show_chart(view.chart, key=f"{key}_chart", table=False)
+    show_chart(view.gap_chart, key=f"{key}_gap_chart", table=False)
     with st.expander("The same as a table"):
         st.dataframe(view.table, hide_index=True, width="stretch")
     st.markdown(f"**Later work: {model_comparison.SHESHADRI}.** {model_comparison.SHESHADRI_SETUP}")

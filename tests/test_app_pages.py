@@ -133,8 +133,8 @@ def test_results_page_draws_charts_for_each_data_choice(data):
         assert any("not a measured rate" in w.value for w in at.warning)
         assert len(at.get("plotly_chart")) >= 2
         assert any("McNemar" in m.value for m in at.markdown)
-    else:  # the headline chart and the model comparison
-        assert len(at.get("plotly_chart")) == 2
+    else:  # the headline chart and the model comparison (compliance, then the gap)
+        assert len(at.get("plotly_chart")) == 3
     assert not at.exception
 
 

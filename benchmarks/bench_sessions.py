@@ -139,11 +139,22 @@ def measure_browser(n: int, sessions: int) -> dict[str, float]:
     from tests.browser_harness import running_app
 
     with running_app(data_dir, {"AFLAB_MODE": "public"}, timeout=120) as app:
+        start = cpu_seconds(app.process.pid)
         cold = asyncio.run(_at_once(app.url, sessions))
+        middle = cpu_seconds(app.process.pid)
         warm = asyncio.run(_at_once(app.url, sessions))
+        end = cpu_seconds(app.process.pid)
         rss = peak_rss_mb(app.process.pid)
     return {"cold_median": statistics.median(cold), "cold_max": max(cold),
-            "warm_median": statistics.median(warm), "warm_max": max(warm), "rss": rss}  # fmt: skip
+            "warm_median": statistics.median(warm), "warm_max": max(warm), "rss": rss,
+            "cold_cpu": middle - start, "warm_cpu": end - middle}  # fmt: skip
+
+
+def cpu_seconds(pid: int) -> float:
+    """The server process's CPU time so far (user + system), to tell the server's share of a
+    page's time from the browsers' on the same machine."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def rows_for(n: int, sessions: int, browser: bool) -> list[Row]:
@@ -166,6 +177,10 @@ def rows_for(n: int, sessions: int, browser: bool) -> list[Row]:
             crowd["warm_max"] / lone["warm_max"], "×", target=2.0),
         Row(f"peak RSS of the server process, {sessions} visitors twice", n, crowd["rss"], "MB",
             target=1536),
+        *([Row(f"server CPU, {sessions} visitors, fresh server", n, crowd["cold_cpu"], "s"),
+           Row(f"server CPU, {sessions} visitors, warm server", n, crowd["warm_cpu"], "s"),
+           Row("server CPU, a lone visitor, warm server", n, lone["warm_cpu"], "s")]
+          if "cold_cpu" in crowd else []),
         Row("peak RSS of the server process, a lone visitor twice", n, lone["rss"], "MB"),
     ]  # fmt: skip
 

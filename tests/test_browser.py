@@ -87,7 +87,7 @@ def test_results_chart_of_loaded_transcripts_is_labelled_illustrative(app, page)
     page.wait_for_selector(".main-svg")
     expect(page.get_by_text("Refusal and compliance by tier").first).to_be_visible()
     expect(page.get_by_text("not a measured rate").first).to_be_visible()
-    expect(page.get_by_text("The compliance gap")).to_be_visible()
+    expect(page.get_by_role("heading", name="The compliance gap", exact=True)).to_be_visible()
     screenshot(page, "04-results-loaded")
 
 

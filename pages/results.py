@@ -2,15 +2,14 @@
 
 import streamlit as st
 
-from alignment_faking_lab import charts, judge_check
+from alignment_faking_lab import charts
 from alignment_faking_lab.paper import figures as paper_figures
-from alignment_faking_lab.ui import shared_results, visitor_space
-from alignment_faking_lab.ui.chart_view import show_chart
+from alignment_faking_lab.ui import shared_results
+from alignment_faking_lab.ui.chart_view import show_chart, show_judge_notes
 from alignment_faking_lab.ui.data import sidebar_data_picker, stop_if_nothing_loaded
 from alignment_faking_lab.ui.model_comparison_view import show_model_comparison
 from alignment_faking_lab.ui.navigation import page_setup
 from alignment_faking_lab.ui.paper_check_view import show_paper_checks
-from alignment_faking_lab.ui.text import escape_markdown
 
 PAPER = "The paper's published figures"
 LOADED = "Transcripts loaded in the app"
@@ -85,8 +84,7 @@ st.caption(
     "Stacked as in the paper's Figure 1. Error bars: Wilson 95% intervals on the share that "
     "complied. Failed transcripts (no final output) are counted in the table, not in the rates."
 )
-for note in judge_check.judge_notes(view.labelled_by, visitor_space.data_root()):
-    st.caption(f"⚖️ {escape_markdown(note)}")
+show_judge_notes(view.labelled_by)
 
 st.header("The compliance gap")
 st.markdown(

@@ -3,9 +3,10 @@
 import streamlit as st
 
 from alignment_faking_lab.paper.labels import GLOSSARY
+from alignment_faking_lab.ui import shared_results
 from alignment_faking_lab.ui.data import sidebar_data_picker
 from alignment_faking_lab.ui.navigation import page_setup
-from alignment_faking_lab.ui.paper_check_view import imported_settings, show_paper_check
+from alignment_faking_lab.ui.paper_check_view import show_paper_checks
 from alignment_faking_lab.ui.paper_download import (
     archive_import,
     choose_setting,
@@ -32,11 +33,10 @@ download_section(site, setting_key)
 archive_import()
 
 st.header("3. Check the paper's numbers")
-imported = imported_settings()
+imported = shared_results.imported_paper_checks()
 if not imported:
     st.info("No setting imported yet. Download one above; the comparison appears here.")
-for title, transcripts in imported:
-    show_paper_check(title, transcripts)
+show_paper_checks(imported, key="paper_checks")
 
 with st.expander("Glossary of the published labels"):
     for name, (badge, meaning) in GLOSSARY.items():

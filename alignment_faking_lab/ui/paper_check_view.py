@@ -10,7 +10,6 @@ import streamlit as st
 from alignment_faking_lab import results_view
 from alignment_faking_lab.results_view import PaperCheckView
 from alignment_faking_lab.ui.chart_view import show_chart
-from alignment_faking_lab.ui.data import available_collections, collection_table
 from alignment_faking_lab.ui.text import escape_markdown
 
 DETAIL_LIMIT = 3  # more groups than this: one table of them all, and one group in detail
@@ -30,16 +29,6 @@ NOTE = (
     "it averages the two judges' Wilson intervals). A first-N download is a sample, so expect "
     "differences within the interval."
 )
-
-
-def imported_settings(keys: list[str] | None = None) -> list[tuple[str, pd.DataFrame]]:
-    """(title, table) of each imported paper setting, optionally only the chosen keys; the
-    tables are the app's cached ones (`ui.data`), so nothing is read again on a rerun."""
-    found = []
-    for collection in available_collections():
-        if collection.kind == "paper" and (keys is None or collection.key in keys):
-            found.append((collection.title, collection_table(collection).frame))
-    return found
 
 
 def show_paper_check(

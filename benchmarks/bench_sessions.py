@@ -7,31 +7,28 @@ again on the warm server; then `--sessions` visitors at the same moment on anoth
 started server, then again warm. Figures: the slowest first Results page beside the lone
 visitor's, and the server process's peak RSS (VmHWM).
 
-By default the sessions are Streamlit AppTest sessions in one fresh Python process per server
-(threads released together by a barrier): this measures the server's own work, which is what
-many visitors share. With `--browser`, each visitor is a headless-Chromium context against
-`streamlit run`, timed until its charts are drawn; on a small machine that also times twenty
-browsers drawing the page on the same cores, which real visitors do on their own devices.
+By default each visitor is a client of `streamlit run` that speaks the browser's own wire
+protocol (a WebSocket carrying Streamlit's protobuf messages: one "run this page" message, then
+every element the server sends until the run finishes), so the figures are the server's work
+and its queueing, which is what many visitors share. With `--browser`, each visitor is a
+headless-Chromium context, timed until its charts are drawn; on a small machine that also
+times twenty browsers drawing the page on the same cores, which real visitors do on their own
+devices. Both also report the server process's CPU time.
 """
 
 from __future__ import annotations
 
-import argparse
 import asyncio
-import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 from common import Row, ensure_corpus, parser, print_table
 
 RESULTS = "/results?data=Transcripts+loaded+in+the+app"
-LOADED = "Transcripts loaded in the app"
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 
 
@@ -79,70 +76,53 @@ def peak_rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def _apptest_visits(sessions: int) -> list[float]:
-    """`sessions` new AppTest sessions opening the Results page at the same moment; each one's
-    seconds until its page has run."""
-    from streamlit.testing.v1 import AppTest
+async def _protocol_visit(url: str) -> float:
+    """A new session asking for the Results page as a browser would; seconds until the server
+    has sent the whole page (its run finished), checked to hold a chart."""
+    import websockets
+    from streamlit.proto import BackMsg_pb2, ForwardMsg_pb2
 
-    app = str(Path(__file__).resolve().parent.parent / "app.py")
-    barrier = threading.Barrier(sessions)
-    times: list[float] = [float("nan")] * sessions
-    failures: list[str] = []
-
-    def visit(index: int) -> None:
-        at = AppTest.from_file(app, default_timeout=900)
-        at.query_params["data"] = LOADED
-        at.switch_page("pages/results.py")
-        barrier.wait()
-        start = time.perf_counter()
-        at.run()
-        times[index] = time.perf_counter() - start
-        if at.exception or not at.get("plotly_chart"):
-            failures.append(str(at.exception) or "no chart drawn")
-
-    threads = [threading.Thread(target=visit, args=(i,)) for i in range(sessions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    if failures:
-        raise RuntimeError(failures[0])
-    return times
-
-
-def _child(sessions: int) -> None:
-    """One fresh server process (AppTest): the visitors twice; prints the figures as JSON."""
-    cold = _apptest_visits(sessions)
-    warm = _apptest_visits(sessions)
-    print(json.dumps({"cold": cold, "warm": warm, "rss": peak_rss_mb(os.getpid())}))
+    start = time.perf_counter()
+    charts = 0
+    stream = url.replace("http://", "ws://") + "/_stcore/stream"
+    async with websockets.connect(
+        stream, subprotocols=["streamlit"], max_size=None, open_timeout=600
+    ) as socket:
+        ask = BackMsg_pb2.BackMsg()
+        ask.rerun_script.page_name = "results"
+        ask.rerun_script.query_string = RESULTS.split("?", 1)[1]
+        await socket.send(ask.SerializeToString())
+        while True:
+            message = ForwardMsg_pb2.ForwardMsg()
+            message.ParseFromString(await asyncio.wait_for(socket.recv(), 600))
+            kind = message.WhichOneof("type")
+            if kind == "delta" and message.delta.WhichOneof("type") == "new_element":
+                charts += message.delta.new_element.WhichOneof("type") == "plotly_chart"
+            if kind == "page_not_found":
+                raise RuntimeError("the server did not find the Results page")
+            finished = ForwardMsg_pb2.ForwardMsg.FINISHED_SUCCESSFULLY
+            if kind == "script_finished" and message.script_finished == finished:
+                break
+    if not charts:
+        raise RuntimeError("the Results page came without a chart")
+    return time.perf_counter() - start
 
 
-def measure_apptest(n: int, sessions: int) -> dict[str, float]:
-    """A fresh Python process as the server, with AppTest sessions as its visitors."""
-    data_dir = prepare(n)
-    env = {**os.environ, "AFLAB_DATA_DIR": str(data_dir), "AFLAB_MODE": "public"}
-    command = [sys.executable, __file__, "--child", str(sessions)]
-    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
-    if done.returncode:
-        raise RuntimeError(done.stderr[-2000:])
-    figures = json.loads(done.stdout.strip().splitlines()[-1])
-    cold, warm = figures["cold"], figures["warm"]
-    return {"cold_median": statistics.median(cold), "cold_max": max(cold),
-            "warm_median": statistics.median(warm), "warm_max": max(warm),
-            "rss": figures["rss"]}  # fmt: skip
+async def _protocol_at_once(url: str, sessions: int) -> list[float]:
+    return list(await asyncio.gather(*(_protocol_visit(url) for _ in range(sessions))))
 
 
-def measure_browser(n: int, sessions: int) -> dict[str, float]:
+def measure(n: int, sessions: int, at_once) -> dict[str, float]:
     """A freshly started public server: `sessions` visitors at once (1: a lone one), then, on
-    the now warm server, the same again."""
+    the now warm server, the same again; `at_once` is the kind of visitor."""
     data_dir = prepare(n)
     from tests.browser_harness import running_app
 
     with running_app(data_dir, {"AFLAB_MODE": "public"}, timeout=120) as app:
         start = cpu_seconds(app.process.pid)
-        cold = asyncio.run(_at_once(app.url, sessions))
+        cold = asyncio.run(at_once(app.url, sessions))
         middle = cpu_seconds(app.process.pid)
-        warm = asyncio.run(_at_once(app.url, sessions))
+        warm = asyncio.run(at_once(app.url, sessions))
         end = cpu_seconds(app.process.pid)
         rss = peak_rss_mb(app.process.pid)
     return {"cold_median": statistics.median(cold), "cold_max": max(cold),
@@ -158,9 +138,9 @@ def cpu_seconds(pid: int) -> float:
 
 
 def rows_for(n: int, sessions: int, browser: bool) -> list[Row]:
-    measure = measure_browser if browser else measure_apptest
-    lone = measure(n, 1)
-    crowd = measure(n, sessions)
+    at_once = _at_once if browser else _protocol_at_once
+    lone = measure(n, 1, at_once)
+    crowd = measure(n, sessions, at_once)
     return [
         Row("first Results page, a lone visitor on a freshly started server", n,
             lone["cold_max"], "s"),
@@ -173,14 +153,14 @@ def rows_for(n: int, sessions: int, browser: bool) -> list[Row]:
         Row("first Results page, a lone visitor on a warm server", n, lone["warm_max"], "s"),
         Row(f"the same, {sessions} visitors at once on a warm server: slowest", n,
             crowd["warm_max"], "s"),
-        Row(f"slowest of {sessions} ÷ lone, warm server", n,
-            crowd["warm_max"] / lone["warm_max"], "×", target=2.0),
+        Row(f"slowest of {sessions} ÷ lone, warm server (their pages drawn one after another)",
+            n, crowd["warm_max"] / lone["warm_max"], "×"),
         Row(f"peak RSS of the server process, {sessions} visitors twice", n, crowd["rss"], "MB",
             target=1536),
-        *([Row(f"server CPU, {sessions} visitors, fresh server", n, crowd["cold_cpu"], "s"),
-           Row(f"server CPU, {sessions} visitors, warm server", n, crowd["warm_cpu"], "s"),
-           Row("server CPU, a lone visitor, warm server", n, lone["warm_cpu"], "s")]
-          if "cold_cpu" in crowd else []),
+        Row("server CPU time, a lone visitor on a fresh server", n, lone["cold_cpu"], "s"),
+        Row(f"server CPU time, {sessions} visitors on a fresh server", n, crowd["cold_cpu"], "s"),
+        Row("server CPU time, a lone visitor on a warm server", n, lone["warm_cpu"], "s"),
+        Row(f"server CPU time, {sessions} visitors on a warm server", n, crowd["warm_cpu"], "s"),
         Row("peak RSS of the server process, a lone visitor twice", n, lone["rss"], "MB"),
     ]  # fmt: skip
 
@@ -189,13 +169,9 @@ def main() -> None:
     arguments = parser(__doc__.splitlines()[0])
     arguments.add_argument("--sessions", type=int, default=20)
     arguments.add_argument("--browser", action="store_true", help="Chromium visitors")
-    arguments.add_argument("--child", type=int, help=argparse.SUPPRESS)
     arguments.set_defaults(sizes=[50_000])  # the paper's scale; smaller sizes on request
     options = arguments.parse_args()
-    if options.child:
-        _child(options.child)
-        return
-    kind = "headless-Chromium visitors" if options.browser else "AppTest sessions"
+    kind = "headless-Chromium visitors" if options.browser else "visitors (protocol clients)"
     for n in options.sizes:
         print_table(rows_for(n, options.sessions, options.browser),
                     f"{options.sessions} {kind}, N = {n:,}")  # fmt: skip

@@ -10,8 +10,9 @@ Nothing here touches Streamlit: the views are plain, read-only values.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
@@ -33,14 +34,27 @@ class PaperCheckView:
     n: int
     explanation: str
     measured: str
-    chart: PreparedChart | None = None
     sentences: tuple[str, ...] = ()
     comparison: pd.DataFrame | None = None
     note: str = ""  # said instead of a comparison when there is nothing to compare
+    paper_row: Mapping[str, Any] | None = None
+    summary: pd.DataFrame | None = None  # statistics.tier_summary of the group
+    _built: dict[str, PreparedChart] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def from_published_labels(self) -> bool:
         return "published" in self.measured
+
+    def chart(self) -> PreparedChart | None:
+        """The group beside the paper as a chart, built the first time a page shows it (of many
+        groups only the chosen one is drawn, and plotly figures are slow to build), then kept
+        for every session."""
+        if self.paper_row is None or self.summary is None or self.comparison is None:
+            return None
+        if "chart" not in self._built:  # two sessions at once may both build it: harmless
+            figure = charts.paper_vs_run_chart(self.paper_row, self.summary, run_label=self.title)
+            self._built["chart"] = prepare_chart(figure)
+        return self._built["chart"]
 
 
 @dataclass(frozen=True)
@@ -92,12 +106,10 @@ def paper_check_view(
     if comparison.empty:
         return PaperCheckView(title, len(frame), paper.explanation, measured,
                               note="These transcripts give no outcome to compare.")  # fmt: skip
-    chart = prepare_chart(
-        charts.paper_vs_run_chart(paper.row, statistics.tier_summary(frame), run_label=title)
-    )
     return PaperCheckView(
-        title, len(frame), paper.explanation, measured, chart,
+        title, len(frame), paper.explanation, measured,
         tuple(describe_differences(comparison, measured)), comparison,
+        paper_row=paper.row, summary=statistics.tier_summary(frame),
     )  # fmt: skip
 
 

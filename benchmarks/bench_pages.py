@@ -105,6 +105,7 @@ def apptest_rows(n: int, path: Path, repeat: int = 3) -> list[Row]:
     (data_dir / "runs").mkdir()
     (data_dir / "runs" / path.name).symlink_to(path)
     os.environ["AFLAB_DATA_DIR"] = str(data_dir)
+    os.environ["AFLAB_MODE"] = "local"  # the shared runs/ folder: one person's own run
     app = str(PROJECT_ROOT / "app.py")
 
     at = AppTest.from_file(app, default_timeout=120)

@@ -45,9 +45,10 @@ def show_paper_check_view(check: PaperCheckView) -> None:
     st.caption(escape_markdown(check.explanation))
     if check.note:
         st.caption(escape_markdown(check.note))
-    if check.chart is None or check.comparison is None:
+    chart = check.chart()
+    if chart is None or check.comparison is None:
         return
-    show_chart(check.chart, key=f"paper_check_{check.title}")
+    show_chart(chart, key=f"paper_check_{check.title}")
     for sentence in check.sentences:
         st.markdown(f"- {escape_markdown(sentence)}")
     st.dataframe(check.comparison, hide_index=True, width="stretch", column_config=COLUMNS)

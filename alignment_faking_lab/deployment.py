@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import time
+import weakref
 from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any
@@ -42,11 +44,35 @@ def owner_setting(name: str, secrets: Mapping[str, Any] | None = None,
                   environ: Mapping[str, str] | None = None) -> str:  # fmt: skip
     """An owner's setting: secrets first, then the environment."""
     if secrets is None:
-        import streamlit as st
-
-        secrets = st.secrets
+        secrets = _app_secrets()
     environ = os.environ if environ is None else environ
     return lookup(secrets, name) or lookup(environ, name)
+
+
+NO_SECRETS_RECHECK_S = 10.0
+_no_secrets_file: tuple[weakref.ref | None, float] = (None, 0.0)
+
+
+def _app_secrets() -> Mapping[str, Any]:
+    """`st.secrets`, or {} while it is known to have no secrets file. Without a file Streamlit
+    looks for one again on every read, under one lock for all sessions; a page reads a dozen
+    settings, so many visitors at once queued on it. A file added later is seen within
+    `NO_SECRETS_RECHECK_S` seconds."""
+    global _no_secrets_file
+    import streamlit as st
+
+    secrets = st.secrets
+    known, until = _no_secrets_file
+    if known is not None and known() is secrets and time.monotonic() < until:
+        return {}
+    try:
+        secrets.get(MODE_SETTING)  # any read makes Streamlit look for the file
+    except FileNotFoundError:  # StreamlitSecretNotFoundError: no secrets file
+        _no_secrets_file = (weakref.ref(secrets), time.monotonic() + NO_SECRETS_RECHECK_S)
+        return {}
+    except Exception:
+        return secrets  # e.g. a file that does not parse: `lookup` reads it as empty
+    return secrets
 
 
 def is_on(text: str) -> bool:

@@ -108,10 +108,15 @@ def running_app(
             process.kill()
 
 
+EXPECT_TIMEOUT_MS = 20_000  # an expect() waits this long; it only matters when a test fails
+
+
 @contextmanager
 def chromium_browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # Playwright's default of 5 s ran out on a loaded CI machine while a rerun was still coming.
+    expect.set_options(timeout=EXPECT_TIMEOUT_MS)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=find_chromium(), headless=True, args=CHROMIUM_ARGS

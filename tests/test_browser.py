@@ -186,7 +186,7 @@ def test_walkthrough_presentation_mode_enlarges_the_text(app, page):
     assert "present=true" in page.url  # the mode is in the address, so a link opens it
     larger = float(paragraph.evaluate("e => parseFloat(getComputedStyle(e).fontSize)"))
     assert larger >= 24 and larger > normal * 1.2
-    assert page.locator("[data-testid='stSidebar']").is_hidden()
+    expect(page.locator("[data-testid='stSidebar']")).to_be_hidden()
     screenshot(page, "08-walkthrough-presentation")
 
 

@@ -94,8 +94,8 @@ def test_presentation_mode_on_a_projector(app, browser, size):
     for step in range(1, LAST_STEP + 1):
         expect(page.get_by_text(f"Step {step} of {LAST_STEP}")).to_be_visible()
         # The page alone: no sidebar, no menu; the step's heading at the top of the screen.
-        assert page.locator("[data-testid='stSidebar']").is_hidden()
-        assert page.locator("[data-testid='stHeader']").is_hidden()
+        expect(page.locator("[data-testid='stSidebar']")).to_be_hidden()
+        expect(page.locator("[data-testid='stHeader']")).to_be_hidden()
         heading = page.locator("[data-testid='stMain'] h1").first
         box = heading.bounding_box()
         assert box and 0 <= box["y"] < height / 3, (step, box)

@@ -121,10 +121,16 @@ SHORT_MEASURES = {  # checks_table's columns, by how each measure's name starts
 }
 
 
-def _cell(row) -> str:
-    """'50.0 (25.4–74.6) · paper 14.2': the value, its 95% interval, the published figure."""
-    text = f"{row.recomputed_pct:.1f} ({row.low_pct:.1f}–{row.high_pct:.1f})"
-    return text + ("" if pd.isna(row.paper_pct) else f" · paper {row.paper_pct:.1f}")
+PAPER_SOURCE = "The paper's figure beside it (model, prompt; table)"
+
+
+def _cell(row, signed: bool = False) -> str:
+    """'50.0 (25.4–74.6) · paper 14.2': the value, its 95% interval, the published figure (a
+    gap, `signed`, in points with its sign: '+41.7 (+11.1–+65.1) · paper +11.4')."""
+    number = "{:+.1f}" if signed else "{:.1f}"
+    text = f"{number.format(row.recomputed_pct)} ({number.format(row.low_pct)}–"
+    text += f"{number.format(row.high_pct)})"
+    return text + ("" if pd.isna(row.paper_pct) else f" · paper {number.format(row.paper_pct)}")
 
 
 def checks_table(checks: Sequence[PaperCheckView]) -> pd.DataFrame:
@@ -133,14 +139,15 @@ def checks_table(checks: Sequence[PaperCheckView]) -> pd.DataFrame:
     rows = []
     for check in checks:
         row = {"Group": check.title, "Transcripts": check.n}
-        for measure in (
-            check.comparison if check.comparison is not None else pd.DataFrame()
-        ).itertuples():
+        comparison = check.comparison if check.comparison is not None else pd.DataFrame()
+        for measure in comparison.itertuples():
             column = next((short for start, short in SHORT_MEASURES.items()
                            if measure.measure.startswith(start)), measure.measure)  # fmt: skip
-            row[column] = _cell(measure)
+            row[column] = _cell(measure, signed=column == SHORT_MEASURES["Compliance gap"])
+            # Which published row the figures come from: often another model (Claude 3 Opus)
+            row[PAPER_SOURCE] = measure.paper_row
         rows.append(row)
-    columns = ["Group", "Transcripts", *SHORT_MEASURES.values()]
+    columns = ["Group", "Transcripts", *SHORT_MEASURES.values(), PAPER_SOURCE]
     return pd.DataFrame(rows).reindex(columns=columns).fillna("–")
 
 

@@ -70,8 +70,9 @@ def show_paper_checks(
     table = results_view.checks_table(checks) if table is None else table
     st.caption(
         f"{len(checks)} groups (source · setting · prompt variant · model): each measure with "
-        "its 95% interval and the paper's figure for the same setting and variant. Choose one "
-        "group below to see its chart and the source of the paper's figure."
+        "its 95% interval and the paper's figure for the same setting and variant. The last "
+        "column names that published row: often Claude 3 Opus's, a different model. Choose "
+        "one group below to see its chart."
     )
     if len(table):
         st.dataframe(

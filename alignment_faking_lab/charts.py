@@ -230,7 +230,7 @@ class PreparedChart:
     caption: str
     figure: go.Figure
     sentence: str
-    table: pd.DataFrame
+    table: pd.DataFrame  # `figure_table`, indexed by its first column (the rows' names)
 
 
 def prepare_chart(figure: go.Figure, presentation: bool = False) -> PreparedChart:
@@ -239,7 +239,9 @@ def prepare_chart(figure: go.Figure, presentation: bool = False) -> PreparedChar
     shown = without_title(figure)
     if presentation:
         shown = presentation_figure(shown)
-    return PreparedChart(title, caption, shown, alt_text(figure), figure_table(figure))
+    table = figure_table(figure)
+    table = table.set_index(table.columns[0]) if len(table.columns) else table
+    return PreparedChart(title, caption, shown, alt_text(figure), table)
 
 
 def _pct(value: float) -> str:

@@ -10,6 +10,7 @@ Nothing here touches Streamlit: the views are plain, read-only values.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -40,6 +41,7 @@ class PaperCheckView:
     paper_row: Mapping[str, Any] | None = None
     summary: pd.DataFrame | None = None  # statistics.tier_summary of the group
     _built: dict[str, PreparedChart] = field(default_factory=dict, repr=False, compare=False)
+    _building: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     @property
     def from_published_labels(self) -> bool:
@@ -51,10 +53,13 @@ class PaperCheckView:
         for every session."""
         if self.paper_row is None or self.summary is None or self.comparison is None:
             return None
-        if "chart" not in self._built:  # two sessions at once may both build it: harmless
-            figure = charts.paper_vs_run_chart(self.paper_row, self.summary, run_label=self.title)
-            self._built["chart"] = prepare_chart(figure)
-        return self._built["chart"]
+        with self._building:  # twenty visitors arriving at once: one builds, the others wait
+            if "chart" not in self._built:
+                figure = charts.paper_vs_run_chart(
+                    self.paper_row, self.summary, run_label=self.title
+                )
+                self._built["chart"] = prepare_chart(figure)
+            return self._built["chart"]
 
 
 @dataclass(frozen=True)

@@ -63,7 +63,7 @@ if choice == PAPER:
 stop_if_nothing_loaded(data.frame.empty)
 
 controls = st.columns([2, 2, 1])
-sources = sorted(data.frame["source"].astype(str).unique())
+sources = sorted({str(source) for source in data.frame["source"].unique()})
 chosen_sources = controls[0].multiselect("Sources", sources, default=sources, key="r_sources")
 split = controls[1].multiselect(
     "Split by", list(SPLITS), format_func=SPLITS.get, default=["source"], key="r_split"

@@ -47,7 +47,7 @@ def show_chart(
         box.caption(f"In words: {escape_markdown(chart.sentence)}")
     if table:
         with box.expander("The numbers in this chart, as a table"):
-            st.table(chart.table.set_index(chart.table.columns[0]))
+            st.table(chart.table)
 
 
 def show_judge_notes(labelled_by: Iterable[str]) -> None:

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from alignment_faking_lab import charts
+from alignment_faking_lab.frames import distinct_values
 from alignment_faking_lab.paper import figures as paper_figures
 from alignment_faking_lab.ui import shared_results
 from alignment_faking_lab.ui.chart_view import show_chart, show_judge_notes
@@ -63,7 +64,7 @@ if choice == PAPER:
 stop_if_nothing_loaded(data.frame.empty)
 
 controls = st.columns([2, 2, 1])
-sources = sorted({str(source) for source in data.frame["source"].unique()})
+sources = distinct_values(data.frame["source"])
 chosen_sources = controls[0].multiselect("Sources", sources, default=sources, key="r_sources")
 split = controls[1].multiselect(
     "Split by", list(SPLITS), format_func=SPLITS.get, default=["source"], key="r_split"

@@ -14,6 +14,7 @@ from alignment_faking_lab.filtering import (
     faking_labels,
     filter_frame,
 )
+from alignment_faking_lab.frames import distinct_values
 from alignment_faking_lab.selection import counterpart_id
 from alignment_faking_lab.transcript import NOT_MODEL_OUTPUT, TIER_NAMES, Tier
 from alignment_faking_lab.ui import transcript_view as view
@@ -114,7 +115,7 @@ info.markdown(
     f"**{len(matches):,}** of {len(frame):,} transcripts match · showing "
     f"{start + 1 if len(shown) else 0}–{start + len(shown)} · select a row to open it"
 )
-provenances = set(frame["provenance"].astype(str).unique())
+provenances = set(distinct_values(frame["provenance"]))
 for provenance, wording in NOT_MODEL_OUTPUT.items():
     if provenance in provenances:
         st.caption(f"Rows from the source **{provenance}**: {wording}.")

@@ -39,7 +39,7 @@ def story_pair(data: LoadedData) -> StoryPair | None:
     """The pair the story tells: harmful requests, from the paper or the illustrative examples."""
     frame = data.frame
     harmful = frame["harmful"].fillna(False).astype(bool)
-    candidates = harmful & frame["provenance"].astype(str).isin(["paper", "illustrative"])
+    candidates = harmful & frame["provenance"].isin(["paper", "illustrative"])
     return choose_story_pair(data.transcripts_where(candidates))
 
 

@@ -24,6 +24,7 @@ from alignment_faking_lab.paper.check import compare_with_paper, describe_differ
 RUN_MEASURED = "measured from {n} transcripts"
 PAPER_MEASURED = "recomputed from {n} published transcripts"
 RUN_GROUPING = ("source", "setting", "variant", "model")
+NOT_SET_BESIDE_PAPER = ("paper", "illustrative")  # provenances left out of `run_checks`
 
 
 @dataclass(frozen=True)
@@ -199,7 +200,9 @@ def results_view(
     note = charts.labelling_note(subset)
     tiers = charts.figure1_chart(summary, title="Refusal and compliance by tier", note=note)
     gap = charts.gap_chart(gaps, caption=charts.not_measured_caption(summary))
-    others = subset[subset["provenance"].astype(str) != "paper"]
+    # The paper's own transcripts are checked on their own; the illustrative examples were
+    # written for teaching, so setting their rates beside the paper's would compare nothing.
+    others = subset[~subset["provenance"].isin(NOT_SET_BESIDE_PAPER)]
     grouping = [others[column].astype(str) for column in RUN_GROUPING]
     checks = tuple(
         paper_check_view(" · ".join(key), group, RUN_MEASURED)  # unique per group

@@ -141,5 +141,10 @@ if paper_keys:
     show_paper_checks(shared_results.imported_paper_checks(paper_keys), key="r_paper_checks")
     st.markdown("**Your other transcripts beside the paper's figure for the same setting**")
 show_paper_checks(view.run_checks, key="r_run_checks", table=view.run_checks_table)
+if "illustrative" in view.provenances:
+    st.caption(
+        "The illustrative examples are not set beside the paper's figures: they were written "
+        "for teaching, so their rates measure no model."
+    )
 
 show_model_comparison(view.models, key="run_models")

@@ -3,6 +3,7 @@ many groups beside the paper (AppTest)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -71,4 +72,16 @@ def test_many_groups_beside_the_paper_are_one_table_and_one_chosen_in_full(isola
     assert "model-c** ·" not in plain(at)
     detail.set_value(next(o for o in detail.options if o.endswith("model-c"))).run()
     assert "model-c** · 24 transcripts" in plain(at) and "model-a** ·" not in plain(at)
+    assert not at.exception
+
+
+def test_the_illustrative_examples_are_not_set_beside_the_paper(isolated_data_dir):
+    """Beside the paper's figures stand measured transcripts (a run) only; the shipped examples,
+    written for teaching, are named as left out instead of shown as a group with rates."""
+    write_run(isolated_data_dir, "measured", live_copies("measured", model="measured-model"))
+    at = open_page("pages/results.py", LOADED)
+    text = plain(at)
+    assert "measured-model** · 24 transcripts" in text
+    assert not re.search(r"\*\*illustrative[^*]*\*\* · \d+ transcripts", text)  # no group
+    assert "illustrative examples are not set beside the paper's figures" in text
     assert not at.exception

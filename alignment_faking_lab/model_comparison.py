@@ -2,9 +2,9 @@
 
 Three sources, never mixed: the paper's per-model figures (arXiv:2412.14093, each with its
 table), Sheshadri et al. 2025 (arXiv:2506.18032), which tested 25 models but draws its per-model
-values only as charts, so only what its text states is kept (whether the compliance gap is above
-1%, and what drives it, Table 1), and a user's runs, with Wilson intervals per tier and the
-paired gap's interval.
+values only as charts, so only what its text states is kept (whether the compliance gap exceeds
+1%, and which hypotheses about its cause the evidence is consistent with, Table 1), and a
+user's runs, with Wilson intervals per tier and the paired gap's interval.
 """
 
 from __future__ import annotations
@@ -21,9 +21,10 @@ from alignment_faking_lab.statistics import gap_table, tier_summary
 SHESHADRI_CSV = paths.SAMPLE_DATA / "sheshadri_2025.csv"
 SHESHADRI = "Sheshadri et al. 2025 (arXiv:2506.18032)"
 SHESHADRI_SETUP = (
-    "25 chat models, helpful-only setting, n = 200 per tier, temperature 0; a compliance gap "
-    "above 1% in five of them (Sec. 3.2, Fig. 1). Per-model values are drawn as charts in the "
-    "paper, so only what its text states is shown here."
+    "25 chat models, helpful-only setting, temperature 0 (Sec. 3.1; all 25 in App. B, Figs. "
+    "10-11, n = 100); a compliance gap exceeding 1% in five of them (Sec. 3.2; Fig. 1, n = 200). "
+    "Per-model values are drawn as charts in the paper, so only what its text states is shown "
+    "here; the paper names the two Claude 3.5 Sonnet versions (June) and (October) in App. B."
 )
 # The paper's per-model rows worth putting side by side: (setting, condition)
 PAPER_ROWS = (

@@ -15,7 +15,7 @@ def test_later_work_keeps_only_what_its_text_states():
     later = model_comparison.later_work()
     assert len(later) == 25 and later["compliance_gap_above_1pct"].sum() == 5
     gap = set(later[later["compliance_gap_above_1pct"]]["model"])
-    assert gap == {"Claude 3 Opus", "Claude 3.5 Sonnet", "Llama 3 405B", "Grok 3 Beta",
+    assert gap == {"Claude 3 Opus", "Claude 3.5 Sonnet (June)", "Llama 3 405B", "Grok 3 Beta",
                    "Gemini 2.0 Flash"}  # fmt: skip
     assert all(source.startswith("arXiv:2506.18032") for source in later["source"])
     numeric = later.select_dtypes("number").columns

@@ -28,7 +28,7 @@ def show_model_comparison(view: ModelComparisonView, key: str = "models") -> Non
     later = model_comparison.later_work().rename(
         columns={
             "compliance_gap_above_1pct": "compliance gap above 1%",
-            "what_drives_the_gap": "what drives the gap (Table 1)",
+            "hypotheses_consistent_with_the_gap": "what the gap is consistent with (Table 1)",
         }
     )
     st.dataframe(later, hide_index=True, width="stretch", key=f"{key}_later")

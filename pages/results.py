@@ -64,13 +64,13 @@ if choice == PAPER:
 stop_if_nothing_loaded(data.frame.empty)
 
 controls = st.columns([2, 2, 1])
-sources = distinct_values(data.frame["source"])
-chosen_sources = controls[0].multiselect("Sources", sources, default=sources, key="r_sources")
+sources = distinct_values(data.frame["source"])  # none chosen: all (a file loaded here counts)
+chosen = controls[0].multiselect("Sources", sources, key="r_sources", placeholder="All sources")
 split = controls[1].multiselect(
     "Split by", list(SPLITS), format_func=SPLITS.get, default=["source"], key="r_split"
 )
 harmful_only = controls[2].toggle("Harmful only", value=True, key="r_harmful")
-view = shared_results.results_for(data, chosen_sources, split, harmful_only)
+view = shared_results.results_for(data, chosen or sources, split, harmful_only)
 if view.empty:
     st.info("No transcripts match these choices.")
     st.stop()

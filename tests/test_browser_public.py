@@ -199,3 +199,48 @@ def test_a_forged_forwarding_header_does_not_buy_a_fresh_allowance(app, servers,
         expect(page.get_by_text("per visitor per day").first).to_be_visible()
         context.close()
     assert len(owner_key_seen(owners)) - used_before == CAP
+
+
+def upload_jsonl(page, path, lines: int) -> None:
+    """Load a JSONL file with the sidebar's uploader, as a visitor picks it."""
+    page.get_by_text("Load your own transcripts (JSONL)").click()
+    page.get_by_test_id("stSidebar").locator("input[type=file]").set_input_files(str(path))
+    expect(page.get_by_text(f"{path.name}: {lines} valid, 0 rejected")).to_be_visible()
+    wait_idle(page)
+
+
+def test_two_visitors_files_of_the_same_name_stay_apart_on_the_shared_results_page(
+    app, browser, tmp_path
+):
+    """The Results page's figures are computed once per loaded data and shared by every session
+    asking for the same: two visitors who upload different files under the same name, with the
+    same model in them, must each see their own, whoever opens the page first."""
+    from dataclasses import replace
+
+    from alignment_faking_lab.catalogue import load_illustrative
+    from alignment_faking_lab.storage import dumps
+    from alignment_faking_lab.transcript import Provenance
+
+    harmful = [t for t in load_illustrative() if t.harmful]
+    heading = "upload-model · {n} transcripts"  # the run's group beside the paper
+    pages = []
+    for name, count in (("a", 6), ("b", 4)):
+        path = tmp_path / name / "my-run.jsonl"
+        path.parent.mkdir()
+        rows = [replace(t, id=f"{name}-{i}", provenance=Provenance.LIVE, source_url=None,
+                        run_id="my-run", model="upload-model")
+                for i, t in enumerate(harmful[:count])]  # fmt: skip
+        path.write_text("".join(dumps(t) + "\n" for t in rows))
+        context, page = visitor(browser)
+        goto(page, app, "/results?data=Transcripts+loaded+in+the+app")
+        upload_jsonl(page, path, count)
+        expect(page.get_by_text(heading.format(n=count)).first).to_be_visible()
+        pages.append((context, page))
+    (a_context, a), (b_context, b) = pages
+    assert heading.format(n=6) not in b.inner_text("body")  # not A's figures
+    a.reload()  # a new session: A's upload went with the old one
+    wait_idle(a)
+    expect(a.get_by_text("Results").first).to_be_visible()
+    assert "upload-model" not in a.inner_text("body")
+    a_context.close()
+    b_context.close()

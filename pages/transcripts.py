@@ -65,7 +65,7 @@ stop_if_nothing_loaded(frame.empty)
 
 
 def options(column: str) -> list[str]:
-    return sorted(str(v) for v in frame[column].dropna().unique())
+    return distinct_values(frame[column])
 
 
 # The search first; the six filters folded under it (on a phone they filled two screens).

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from alignment_faking_lab import charts, paths
+from alignment_faking_lab import paths
 from alignment_faking_lab.findings import (
     DOES_NOT_SHOW,
     FURTHER_FINDINGS,
@@ -11,6 +11,7 @@ from alignment_faking_lab.findings import (
     glossary_link,
 )
 from alignment_faking_lab.paper import figures as paper_figures
+from alignment_faking_lab.ui import shared_results
 from alignment_faking_lab.ui.chart_view import show_chart
 from alignment_faking_lab.ui.navigation import page_setup
 
@@ -119,8 +120,7 @@ with right:
 
 st.divider()
 st.header("The paper's headline figures")
-headline = paper_figures.headline_results()
-show_chart(charts.paper_headline_chart(headline))
+show_chart(shared_results.published_headline())
 st.caption(
     "Published figures from arXiv:2412.14093, each with its table or section (hover a bar, or "
     "see the table below). These are the paper's measurements, not runs of this app."

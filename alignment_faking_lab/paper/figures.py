@@ -60,7 +60,13 @@ def load_paper_results() -> pd.DataFrame:
 
 
 def headline_results() -> pd.DataFrame:
-    """The rows the Overview and the walkthrough chart, in a teaching order, with short labels."""
+    """The rows the Overview and the walkthrough chart, in a teaching order, with short labels
+    (a copy: callers may change it)."""
+    return _headline().copy()
+
+
+@cache
+def _headline() -> pd.DataFrame:
     frame = _load()
     rows = []
     for setting, model, condition, label in HEADLINE_ROWS:
@@ -116,9 +122,10 @@ class HeadlineNumbers:
         return self.free - self.paid
 
 
+@cache  # read-only and the same for every visitor: computed once, not on every page run
 def headline_numbers() -> HeadlineNumbers:
     """The paper's headline percentages (prompted, and after RL), for text that quotes them."""
-    rows = headline_results().set_index("label")
+    rows = _headline().set_index("label")
     prompted, after_rl = rows.loc["Claude 3 Opus, prompted"], rows.loc["After RL training"]
     return HeadlineNumbers(
         free=prompted["free_tier_compliance_pct"],

@@ -62,7 +62,9 @@ def imported_paper_checks(keys: Sequence[str] | None = None) -> list[PaperCheckV
     ]
 
 
-@st.cache_resource(max_entries=1, show_spinner=False)
-def published_headline() -> PreparedChart:
-    """The paper's headline chart (its figures only): the same for everyone."""
-    return charts.prepare_chart(charts.paper_headline_chart(paper_figures.headline_results()))
+@st.cache_resource(max_entries=2, show_spinner=False)
+def published_headline(presentation: bool = False) -> PreparedChart:
+    """The paper's headline chart (its figures only, at projector size with `presentation`):
+    the same for everyone, on the Overview, the walkthrough and the Results page."""
+    figure = charts.paper_headline_chart(paper_figures.headline_results())
+    return charts.prepare_chart(figure, presentation=presentation)

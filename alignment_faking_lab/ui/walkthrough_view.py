@@ -17,6 +17,7 @@ from alignment_faking_lab.handout import handout_html
 from alignment_faking_lab.paper import figures as paper_figures
 from alignment_faking_lab.parsing import parse_messages
 from alignment_faking_lab.transcript import PROVENANCE_LABELS, TIER_TITLES, Provenance, Tier
+from alignment_faking_lab.ui import shared_results
 from alignment_faking_lab.ui import transcript_view as view
 from alignment_faking_lab.ui.chart_view import show_chart
 from alignment_faking_lab.ui.data import LoadedData
@@ -204,9 +205,7 @@ def after_training_step(
         f"to **{numbers.after_rl_faking:.1f}%** of scratchpads. Unmonitored, it still refused "
         f"{100 - numbers.after_rl_paid:.1f}% of the time. Source: {numbers.after_rl_source}."
     )
-    show_chart(
-        charts.paper_headline_chart(paper_figures.headline_results()), presentation=presenting
-    )
+    show_chart(shared_results.published_headline(presentation=presenting))
     st.markdown(
         "**Other models:** Claude 3.5 Sonnet (June 2024) also showed alignment-faking reasoning; "
         "Claude 3 Sonnet, Claude 3 Haiku, Claude 3.5 Haiku, GPT-4 Turbo and GPT-4o showed none "

@@ -36,12 +36,11 @@ def request_choices(frame: pd.DataFrame) -> list[RequestChoice]:
     if frame.empty:
         return []
     prompt_ids = frame["prompt_id"].astype(str)
-    tiers = (
-        frame["tier"]
-        .astype(str)
-        .groupby(prompt_ids, sort=False)
-        .agg(lambda values: frozenset(Tier(v) for v in values.unique()))
-    )
+    tier = frame["tier"]
+    in_tier = {  # each tier's requests, from the distinct ids (fast at 50,000 rows)
+        t: set(prompt_ids[(tier == t.value).fillna(False).to_numpy(dtype=bool)].unique())
+        for t in Tier
+    }
     first = frame.assign(prompt_id=prompt_ids).drop_duplicates("prompt_id")
     choices = [
         RequestChoice(
@@ -49,7 +48,7 @@ def request_choices(frame: pd.DataFrame) -> list[RequestChoice]:
             str(text),
             bool(harmful),
             "" if pd.isna(category) else str(category),
-            tiers[prompt_id],
+            frozenset(t for t, ids in in_tier.items() if prompt_id in ids),
         )
         for prompt_id, text, harmful, category in zip(
             first["prompt_id"],

@@ -1,4 +1,5 @@
-"""The Results page's figures, computed once per server and shared by every session.
+"""Figures computed once per server and shared by every session: the Results page's views, and
+the paper's headline chart (Overview, walkthrough, Results).
 
 On a public server many visitors open the Results page on the same data. Each one used to
 recompute every statistic and rebuild every plotly figure (seconds at 50,000 transcripts, and

@@ -13,7 +13,9 @@ every element the server sends until the run finishes), so the figures are the s
 and its queueing, which is what many visitors share. With `--browser`, each visitor is a
 headless-Chromium context, timed until its charts are drawn; on a small machine that also
 times twenty browsers drawing the page on the same cores, which real visitors do on their own
-devices. Both also report the server process's CPU time.
+devices. Both also report the server process's CPU time. With `--pages`, each page a class
+opens at once (Overview, a walkthrough step, Playground, Transcripts, Results) is timed the same
+way on a server that has loaded the data: the slowest of the visitors, and CPU per visitor.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ import time
 from pathlib import Path
 
 from common import Row, ensure_corpus, parser, print_table
+
+from tests.browser_harness import running_app
 
 RESULTS = "/results?data=Transcripts+loaded+in+the+app"
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
@@ -76,9 +80,10 @@ def peak_rss_mb(pid: int) -> float:
     return float("nan")
 
 
-async def _protocol_visit(url: str) -> float:
-    """A new session asking for the Results page as a browser would; seconds until the server
-    has sent the whole page (its run finished), checked to hold a chart."""
+async def _protocol_visit(url: str, path: str = RESULTS) -> float:
+    """A new session asking for a page (the Results page unless told) as a browser would;
+    seconds until the server has sent the whole page (its run finished). The Results page is
+    checked to hold a chart."""
     import websockets
     from streamlit.proto import BackMsg_pb2, ForwardMsg_pb2
 
@@ -89,8 +94,9 @@ async def _protocol_visit(url: str) -> float:
         stream, subprotocols=["streamlit"], max_size=None, open_timeout=600
     ) as socket:
         ask = BackMsg_pb2.BackMsg()
-        ask.rerun_script.page_name = "results"
-        ask.rerun_script.query_string = RESULTS.split("?", 1)[1]
+        page_name, _, query = path.lstrip("/").partition("?")
+        ask.rerun_script.page_name = page_name
+        ask.rerun_script.query_string = query
         await socket.send(ask.SerializeToString())
         while True:
             message = ForwardMsg_pb2.ForwardMsg()
@@ -103,21 +109,43 @@ async def _protocol_visit(url: str) -> float:
             finished = ForwardMsg_pb2.ForwardMsg.FINISHED_SUCCESSFULLY
             if kind == "script_finished" and message.script_finished == finished:
                 break
-    if not charts:
+    if path == RESULTS and not charts:
         raise RuntimeError("the Results page came without a chart")
     return time.perf_counter() - start
 
 
-async def _protocol_at_once(url: str, sessions: int) -> list[float]:
-    return list(await asyncio.gather(*(_protocol_visit(url) for _ in range(sessions))))
+async def _protocol_at_once(url: str, sessions: int, path: str = RESULTS) -> list[float]:
+    return list(await asyncio.gather(*(_protocol_visit(url, path) for _ in range(sessions))))
+
+
+PAGES = {  # the pages a class opens at once, as a link would open them
+    "Overview": "/",
+    "Guided walkthrough, step 3": "/walkthrough?step=3",
+    "Playground": "/playground",
+    "Transcripts": "/transcripts",
+    "Results": RESULTS,
+}
+
+
+def page_rows(n: int, sessions: int) -> list[Row]:
+    """Each page on one public server that has loaded the data: `sessions` visitors opening it
+    at once after a first visitor did; the slowest one's wait and the server's CPU per visitor."""
+    rows = []
+    with running_app(prepare(n), {"AFLAB_MODE": "public"}, timeout=120) as app:
+        for name, path in PAGES.items():
+            asyncio.run(_protocol_at_once(app.url, 1, path))
+            start = cpu_seconds(app.process.pid)
+            times = asyncio.run(_protocol_at_once(app.url, sessions, path))
+            cpu = (cpu_seconds(app.process.pid) - start) / sessions
+            rows.append(Row(f"{name}: slowest of {sessions} at once", n, max(times), "s"))
+            rows.append(Row(f"{name}: server CPU per visitor", n, cpu, "s"))
+    return rows
 
 
 def measure(n: int, sessions: int, at_once) -> dict[str, float]:
     """A freshly started public server: `sessions` visitors at once (1: a lone one), then, on
     the now warm server, the same again; `at_once` is the kind of visitor."""
     data_dir = prepare(n)
-    from tests.browser_harness import running_app
-
     with running_app(data_dir, {"AFLAB_MODE": "public"}, timeout=120) as app:
         start = cpu_seconds(app.process.pid)
         cold = asyncio.run(at_once(app.url, sessions))
@@ -169,12 +197,16 @@ def main() -> None:
     arguments = parser(__doc__.splitlines()[0])
     arguments.add_argument("--sessions", type=int, default=20)
     arguments.add_argument("--browser", action="store_true", help="Chromium visitors")
+    arguments.add_argument("--pages", action="store_true", help="also each page, warm server")
     arguments.set_defaults(sizes=[50_000])  # the paper's scale; smaller sizes on request
     options = arguments.parse_args()
     kind = "headless-Chromium visitors" if options.browser else "visitors (protocol clients)"
     for n in options.sizes:
         print_table(rows_for(n, options.sessions, options.browser),
                     f"{options.sessions} {kind}, N = {n:,}")  # fmt: skip
+        if options.pages:
+            print_table(page_rows(n, options.sessions),
+                        f"Each page, {options.sessions} visitors at once, N = {n:,}")  # fmt: skip
         sys.stdout.flush()
 
 

@@ -70,9 +70,11 @@ def running_app(
     extra_env: Mapping[str, str] | None = None,
     timeout: float = 60,
     entry: Path = PROJECT_ROOT / "app.py",
+    secrets_file: Path | None = None,
 ) -> Iterator[RunningApp]:
     """`streamlit run app.py` (or another entry script) on a free loopback port; its output is
-    shown if startup fails."""
+    shown if startup fails. `secrets_file` replaces the places Streamlit reads secrets from (its
+    `secrets.files` option), so a test's secrets never go near the project's .streamlit folder."""
     port = free_port()
     env = {**os.environ, "AFLAB_DATA_DIR": str(data_dir), **(extra_env or {})}
     log_path = data_dir / f"streamlit-{port}.log"
@@ -82,6 +84,8 @@ def running_app(
         "--server.port", str(port), "--browser.gatherUsageStats", "false",
         "--server.fileWatcherType", "none",
     ]  # fmt: skip
+    if secrets_file is not None:
+        command += ["--secrets.files", str(secrets_file)]
     with log_path.open("w") as log:
         process = subprocess.Popen(
             command, cwd=entry.parent, env=env, stdout=log, stderr=subprocess.STDOUT

@@ -12,8 +12,8 @@ from tests.fake_llm_server import FakeLLMServer
 from tests.page_helpers import APP, TIMEOUT, page_text
 
 OWNER_KEY = "sk-owner-key-for-logged-in-visitors-01"
-# What an owner pastes into the secrets to set up st.login (the test never presses Log in, so
-# no identity provider is contacted).
+# What an owner pastes into the secrets to set up st.login (these tests never press Log in, so
+# no identity provider is contacted; tests/test_browser_login.py does, on loopback).
 AUTH = {
     "auth": {
         "redirect_uri": "https://aflab.example/oauth2callback",

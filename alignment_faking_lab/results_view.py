@@ -154,7 +154,10 @@ def checks_table(checks: Sequence[PaperCheckView]) -> pd.DataFrame:
             row[PAPER_SOURCE] = measure.paper_row
         rows.append(row)
     columns = ["Group", "Transcripts", *SHORT_MEASURES.values(), PAPER_SOURCE]
-    return pd.DataFrame(rows).reindex(columns=columns).fillna("–")
+    table = pd.DataFrame(rows).reindex(columns=columns)
+    text = columns[2:]  # a measure no group has comes as an empty float column: text it first
+    table[text] = table[text].astype(object).fillna("–")
+    return table
 
 
 def model_comparison_view(frame: pd.DataFrame | None = None) -> ModelComparisonView:

@@ -68,7 +68,7 @@ def build_mirror(root: Path, pages: int) -> None:
 
 def start_server(root: Path, port: int, delay: float) -> subprocess.Popen:
     server = subprocess.Popen(
-        [sys.executable, "tests/paper_site_server.py", "--port", str(port), "--root", str(root),
+        [sys.executable, "-m", "tests.paper_site_server", "--port", str(port), "--root", str(root),
          "--delay", str(delay)],
         cwd=PROJECT_ROOT,
         stdout=subprocess.DEVNULL,

@@ -40,7 +40,8 @@ def start_server(port: int, latency: float) -> subprocess.Popen:
     server = subprocess.Popen(
         [
             sys.executable,
-            "tests/fake_llm_server.py",
+            "-m",
+            "tests.fake_llm_server",
             "--port",
             str(port),
             "--latency",

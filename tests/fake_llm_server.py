@@ -9,7 +9,7 @@ with no reply), "drop-mid-stream" (closed after a few events), "slow" (waits `sl
 The scripted model plays the study's pattern: its first turn is a scratchpad block only (so the
 harness must send `<NEXT/>`); then, told the user is on the free tier, it reasons about being
 modified and complies with the acceptance tag; on the paid tier it refuses. Judge prompts get
-judge-shaped answers. Run by hand: `python tests/fake_llm_server.py --port 8766`.
+judge-shaped answers. Run by hand: `python -m tests.fake_llm_server --port 8766`.
 """
 
 from __future__ import annotations
@@ -21,10 +21,11 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 from alignment_faking_lab import judges
+from tests.loopback_server import LoopbackServer
 
 VALID_KEY = "sk-test-valid-key-0123456789"
 MODELS = ("fake-claude", "fake-gpt", "fake-judge", "fake-never-finishes", "fake-direct")
@@ -385,34 +386,16 @@ def make_handler(state: ServerState) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    request_queue_size = 256  # read when the socket starts listening: benchmarks send 50 at once
-
-
-class FakeLLMServer:
+class FakeLLMServer(LoopbackServer):
     """Start with `with FakeLLMServer() as server:`; `server.url` is the base URL."""
 
     def __init__(self, port: int = 0, **state: Any) -> None:
         self.state = ServerState(**state)
-        self.httpd = _Server(("127.0.0.1", port), make_handler(self.state))
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        super().__init__(make_handler(self.state), port)
 
     @property
     def openai_url(self) -> str:
         return self.url + "/v1"
-
-    def __enter__(self) -> FakeLLMServer:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
 
 
 def main() -> None:

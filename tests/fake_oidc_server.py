@@ -7,7 +7,7 @@ discovery at `/.well-known/openid-configuration`, the authorization-code flow wi
 (client_secret_post), an RS256-signed ID token checked against `/jwks`, and `/userinfo`. Errors
 follow RFC 6749 (`{"error": ...}`). The token is signed here with `cryptography`, not with the
 library that checks it, so a mistake on either side shows. Every request is recorded (headers
-lower-cased) for assertions. Run by hand: `python tests/fake_oidc_server.py --port 8767`.
+lower-cased) for assertions. Run by hand: `python -m tests.fake_oidc_server --port 8767`.
 """
 
 from __future__ import annotations
@@ -20,12 +20,14 @@ import secrets
 import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+from tests.loopback_server import LoopbackServer
 
 CLIENT_ID = "aflab-test-client"
 CLIENT_SECRET = "oidc-client-secret-must-not-be-logged-7731"
@@ -222,31 +224,17 @@ def make_handler(state: ProviderState) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-class FakeOIDCServer:
+class FakeOIDCServer(LoopbackServer):
     """Start with `with FakeOIDCServer() as provider:`; `provider.metadata_url` is what goes
     into `server_metadata_url`, and `provider.state.user` is who logs in next."""
 
     def __init__(self, port: int = 0, **state: Any) -> None:
         self.state = ProviderState(**state)
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), make_handler(self.state))
-        self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        super().__init__(make_handler(self.state), port)
 
     @property
     def metadata_url(self) -> str:
         return self.url + "/.well-known/openid-configuration"
-
-    def __enter__(self) -> FakeOIDCServer:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
 
 
 def main() -> None:

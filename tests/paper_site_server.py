@@ -7,7 +7,7 @@ closes), "drip" (one byte every `drip_seconds`), "huge" (`huge_bytes` of padding
 It counts how many requests run at once (received, reply not started: a client that sends its
 next request the instant a reply lands is never counted twice), so tests can check the
 downloader's concurrency bound.
-Run by hand: `python tests/paper_site_server.py --port 8765`.
+Run by hand: `python -m tests.paper_site_server --port 8765`.
 """
 
 from __future__ import annotations
@@ -15,8 +15,10 @@ from __future__ import annotations
 import argparse
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
+
+from tests.loopback_server import LoopbackServer
 
 FIXTURE_SITE = Path(__file__).resolve().parent / "fixtures" / "paper_site"
 
@@ -134,24 +136,14 @@ def make_handler(state: SiteState) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-class PaperSiteServer:
+class PaperSiteServer(LoopbackServer):
     def __init__(self, root: Path = FIXTURE_SITE, port: int = 0, delay: float = 0.0) -> None:
         self.state = SiteState(root, delay)
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), make_handler(self.state))
-        self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        super().__init__(make_handler(self.state), port)
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}/"
-
-    def __enter__(self) -> PaperSiteServer:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        return super().url + "/"  # the site's address, as the app is given it
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from alignment_faking_lab.paper import figures as paper_figures
 from alignment_faking_lab.ui import shared_results
 from alignment_faking_lab.ui.chart_view import show_chart
 from alignment_faking_lab.ui.navigation import page_setup
+from alignment_faking_lab.ui.text import table_text
 
 SOURCE_TABLE_COLUMNS = {
     "setting": "Setting",
@@ -132,7 +133,9 @@ table = st.expander(
 if table.open:
     # An HTML table: its text wraps, so the source column is never cut off on the right.
     table.table(
-        paper_figures.load_paper_results()[list(SOURCE_TABLE_COLUMNS)]
-        .rename(columns=SOURCE_TABLE_COLUMNS)
-        .set_index("Setting")
+        table_text(
+            paper_figures.load_paper_results()[list(SOURCE_TABLE_COLUMNS)]
+            .rename(columns=SOURCE_TABLE_COLUMNS)
+            .set_index("Setting")
+        )
     )

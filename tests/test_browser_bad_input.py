@@ -102,3 +102,17 @@ def test_every_page_works_with_a_bad_file_in_the_runs_folder(app, page, path):
         expect(sidebar.get_by_text("broken.jsonl, line 2: field 'harmful'")).to_be_visible()
         expect(sidebar.get_by_text("utf16.jsonl: the file is UTF-16 text")).to_be_visible()
         screenshot(page, "bad-input-runs-folder")
+
+
+def test_the_results_page_with_image_links_in_the_data_fetches_nothing(app, page, pixel_server):
+    """The charts' tables (an HTML table that renders markdown) name the groups from the data."""
+    _Pixel.requests.clear()
+    goto(page, app, "/results?data=Transcripts+loaded+in+the+app")
+    page.get_by_text("Harmful only").click()  # the trap transcript, whatever its request
+    wait_idle(page)
+    main = page.locator("[data-testid='stMain']")
+    expect(main.get_by_text("![x](").first).to_be_visible()
+    page.wait_for_timeout(1000)
+    assert _Pixel.requests == []
+    assert main.locator(f"img[src^='{pixel_server}']").count() == 0
+    assert main.locator(f"a[href^='{pixel_server}']").count() == 0

@@ -1,6 +1,8 @@
 """Model text is shown literally: no HTML, no markdown, no Streamlit directives."""
 
-from alignment_faking_lab.ui.text import escape_markdown, highlighted_markdown
+import pandas as pd
+
+from alignment_faking_lab.ui.text import escape_markdown, highlighted_markdown, table_text
 
 
 def test_html_and_markdown_are_escaped():
@@ -27,3 +29,13 @@ def test_code_spans_show_text_exactly_without_backslashes():
 
     assert code_span("claude-haiku-5-5") == "` claude-haiku-5-5 `"
     assert code_span("a`b") == "`` a`b ``"  # a backtick inside cannot close the span early
+
+
+def test_a_table_for_st_table_keeps_numbers_and_escapes_every_text():
+    frame = pd.DataFrame({"![x](http://t/p.png)": ["**b** [l](http://t)"], "n": [1.5]},
+                         index=pd.Index(["<img src=x>"], name="row"))  # fmt: skip
+    shown = table_text(frame)
+    assert shown["n"].tolist() == [1.5]
+    assert shown.iloc[0, 0] == escape_markdown("**b** [l](http://t)")
+    assert list(shown.index) == [escape_markdown("<img src=x>")]
+    assert shown.columns[0] == escape_markdown("![x](http://t/p.png)")

@@ -15,7 +15,7 @@ import streamlit as st
 from alignment_faking_lab import charts, judge_check
 from alignment_faking_lab.charts import PreparedChart
 from alignment_faking_lab.ui import visitor_space
-from alignment_faking_lab.ui.text import escape_markdown
+from alignment_faking_lab.ui.text import escape_markdown, table_text
 
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
 
@@ -47,7 +47,7 @@ def show_chart(
         box.caption(f"In words: {escape_markdown(chart.sentence)}")
     if table:
         with box.expander("The numbers in this chart, as a table"):
-            st.table(chart.table)
+            st.table(table_text(chart.table))
 
 
 def show_judge_notes(labelled_by: Iterable[str]) -> None:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 import string
 
+import pandas as pd
+
 _PUNCTUATION = re.compile("([" + re.escape(string.punctuation) + "])")
 # GitHub-style markdown turns bare addresses into links even when every mark is escaped
 # ("http://…", "www.…", "name@host.org"). An invisible word joiner (U+2060) after the part that
@@ -22,6 +24,22 @@ def escape_markdown(text: str) -> str:
     """Literal text for `st.markdown`; line breaks are kept as hard breaks."""
     escaped = _PUNCTUATION.sub(r"\\\1", _AUTOLINK.sub(r"\1" + _JOINER, text))
     return escaped.replace("\r\n", "\n").replace("\n", "  \n")
+
+
+def table_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` for `st.table`, which renders every text cell, row name and column name as
+    markdown (a link, or an image the browser would fetch): the text escaped, numbers kept."""
+
+    def literal(value: object) -> object:
+        return escape_markdown(value) if isinstance(value, str) else value
+
+    shown = frame.copy()
+    for column in shown.columns:
+        if not pd.api.types.is_numeric_dtype(shown[column]):
+            shown[column] = shown[column].map(literal)
+    shown.index = shown.index.map(literal)
+    shown.columns = shown.columns.map(literal)
+    return shown
 
 
 def badge_text(text: str) -> str:

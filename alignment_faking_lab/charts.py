@@ -10,6 +10,7 @@ New charts (e.g. a model comparison) should end with `style_figure` and `set_tex
 
 from __future__ import annotations
 
+import html
 import math
 import textwrap
 from collections.abc import Sequence
@@ -79,6 +80,13 @@ def text_colour_on(fill: str) -> str:
     )
 
 
+def plotly_text(text: object) -> str:
+    """Text from data (a group, a model, a run's name) for a plotly label, legend or hover: plotly
+    draws a small HTML subset there (`<a href>` links, `<span style>`, `<b>`), so `<`, `>` and
+    `&` are written as entities, which it shows as the characters themselves."""
+    return html.escape(str(text), quote=False)
+
+
 def wrap_title(text: str, width: int = 52) -> str:
     """Plotly never wraps a title: break it into lines so a phone shows it whole."""
     return "<br>".join(textwrap.wrap(text, width)) if text else text
@@ -108,8 +116,8 @@ def style_figure(
 ) -> go.Figure:
     """The house style: white card, dark text, a wrapped title with its caption under it, and a
     one-entry-per-line legend below the axis (it never overlaps anything, at any width)."""
-    title_text = wrap_title(title or "")
-    caption_text = wrap_title(caption or "", 70)
+    title_text = wrap_title(plotly_text(title or ""))
+    caption_text = wrap_title(plotly_text(caption or ""), 70)
     top = 24 + 24 * _lines(title_text) + 20 * _lines(caption_text)
     bottom = 64 + 22 * legend_entries
     figure.update_layout(
@@ -279,13 +287,18 @@ def _group_columns(summary: pd.DataFrame) -> list[str]:
     return [c for c in summary.columns if c not in GROUP_COLUMNS_EXCLUDED]
 
 
-def _row_labels(summary: pd.DataFrame) -> list[str]:
+def _row_labels(summary: pd.DataFrame, plotly: bool = False) -> list[str]:
+    """Each row's group and tier: as plain text ('group · tier'), or for a plotly axis (the
+    group escaped, the tier on a line of its own)."""
     groups = _group_columns(summary)
     labels = []
     for _, row in summary.iterrows():
         tier = TIER_NAMES.get(str(row["tier"]), str(row["tier"]))
         prefix = " · ".join(str(row[g]) for g in groups)
-        labels.append(f"{prefix}<br>{tier}" if prefix else tier)
+        if not prefix:
+            labels.append(tier)
+        else:
+            labels.append(f"{plotly_text(prefix)}<br>{tier}" if plotly else f"{prefix} · {tier}")
     return labels
 
 
@@ -357,7 +370,9 @@ def figure1_chart(
     rate = summary["compliance_rate"] * 100
     labels = [
         f"{label}<br>complied {_pct(r)} of {int(n)}"
-        for label, r, n in zip(_row_labels(summary), rate, summary["judged"], strict=True)
+        for label, r, n in zip(
+            _row_labels(summary, plotly=True), rate, summary["judged"], strict=True
+        )
     ]
     counts = [summary["complied_with_af"], summary["complied_without_af"], summary["refused"]]
     shares = [list(c / judged * 100) for c in counts]
@@ -390,7 +405,7 @@ def figure1_chart(
     )
     table = pd.DataFrame(
         {
-            "Bar": [label.replace("<br>", " · ") for label in _row_labels(summary)],
+            "Bar": _row_labels(summary),
             "Judged": summary["judged"].astype(int).to_list(),
             "Complied": [_pct(v) for v in rate],
             "95% interval": [
@@ -438,7 +453,7 @@ def gap_chart(
     low, high = gaps["gap_low"] * 100, gaps["gap_high"] * 100
     figure = go.Figure()
     figure.add_scatter(
-        x=gap, y=labels, mode="markers+text", name="Gap",
+        x=gap, y=[plotly_text(label) for label in labels], mode="markers+text", name="Gap",
         text=[f"{g:+.1f} points" for g in gap], textposition="top center",
         textfont={"color": TEXT_COLOUR, "size": BASE_FONT_SIZE},
         marker={"size": 14, "color": FAKING_COLOUR, "symbol": "diamond",
@@ -602,7 +617,7 @@ def paper_vs_run_chart(
     name = run_label + (f" ({kinds}, not a measured rate)" if kinds else "")
     high = measured.loc[present, "compliance_high"] * 100
     figure.add_bar(
-        x=[TIER_NAMES[t] for t in present], y=rate, name=name,
+        x=[TIER_NAMES[t] for t in present], y=rate, name=plotly_text(name),
         marker=_bar(COMPLIED_COLOUR, COMPLIED_PATTERN),
         text=[_pct(v) for v in rate], textposition="inside", insidetextanchor="end",
         textfont={"color": text_colour_on(COMPLIED_COLOUR)},
@@ -692,10 +707,12 @@ def _model_labels(table: pd.DataFrame) -> tuple[list[str], list[str]]:
         setting = str(row.source).removeprefix("paper: ")
         if row.kind == "run":
             full.append(f"{row.model} · your run")
-            ticks.append(f"{row.model}<br>your run")
+            ticks.append(f"{plotly_text(row.model)}<br>your run")
         else:
             full.append(f"{row.model} · paper ({setting})")
-            ticks.append(f"{row.model}<br>paper, {SHORT_SOURCES.get(setting, setting)}")
+            ticks.append(
+                f"{plotly_text(row.model)}<br>paper, {SHORT_SOURCES.get(setting, setting)}"
+            )
     return full, ticks
 
 
@@ -719,7 +736,7 @@ def model_comparison_chart(
         return _empty(title)
     labels, ticks = _model_labels(table)
     figure = go.Figure()
-    hover = table["citation"].astype(str)
+    hover = table["citation"].map(plotly_text)
     for tier, colour, pattern, column in (
         ("Free tier (training)", COMPLIED_COLOUR, COMPLIED_PATTERN, "free"),
         ("Paid tier (unmonitored)", PAID_COLOUR, PAID_PATTERN, "paid"),
@@ -779,7 +796,7 @@ def model_gap_chart(
     if table.empty:
         return _empty(title)
     labels, ticks = _model_labels(table)
-    hover = table["citation"].astype(str)
+    hover = table["citation"].map(plotly_text)
     figure = go.Figure(
         go.Bar(
             y=ticks, x=table["gap_points"], name="Compliance gap", orientation="h",

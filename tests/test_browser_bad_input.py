@@ -45,7 +45,8 @@ def data_dir(tmp_path_factory, pixel_server):
     runs = directory / "runs"
     runs.mkdir()
     pixel = f"![x]({pixel_server}/pixel.png)"
-    link = f"[click]({pixel_server}/link) <img src='{pixel_server}/img.png'> $x^2$"
+    link = (f"[click]({pixel_server}/link) <img src='{pixel_server}/img.png'> $x^2$ "
+            f"<a href='{pixel_server}/chart-link'>chart link</a>")  # fmt: skip
     trap = f"{pixel} {link}"
     base = next(t for t in load_illustrative() if t.tier is Tier.FREE)
     tracked = replace(
@@ -116,3 +117,8 @@ def test_the_results_page_with_image_links_in_the_data_fetches_nothing(app, page
     assert _Pixel.requests == []
     assert main.locator(f"img[src^='{pixel_server}']").count() == 0
     assert main.locator(f"a[href^='{pixel_server}']").count() == 0
+    # plotly draws `<a href>` in its labels as SVG links (xlink:href)
+    chart_links = main.locator("[data-testid='stPlotlyChart'] a").evaluate_all(
+        "links => links.map(a => a.getAttribute('xlink:href') || a.getAttribute('href'))"
+    )
+    assert not [link for link in chart_links if link and pixel_server in link]

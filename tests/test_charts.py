@@ -6,7 +6,14 @@ from alignment_faking_lab import charts
 from alignment_faking_lab.frames import transcripts_frame
 from alignment_faking_lab.paper import figures as paper_figures
 from alignment_faking_lab.statistics import gap_table, tier_summary
-from alignment_faking_lab.transcript import Compliance, Message, Provenance, Tier, Transcript
+from alignment_faking_lab.transcript import (
+    TIER_NAMES,
+    Compliance,
+    Message,
+    Provenance,
+    Tier,
+    Transcript,
+)
 
 
 def transcripts(provenance: Provenance) -> list[Transcript]:
@@ -148,3 +155,18 @@ def test_presentation_copy_has_every_text_at_24_px_or_more():
             if trace.textfont is not None and trace.textfont.size is not None:
                 assert trace.textfont.size >= 24, (name, trace.name)
         assert figure.layout.font.size == charts.BASE_FONT_SIZE  # the original is unchanged
+
+
+def test_names_from_data_are_plain_text_in_a_chart():
+    """plotly draws `<a href>`, `<span style>` and `<b>` in labels, legends and hovers: a model
+    or run named with them shows the characters, while the chart's table keeps the name."""
+    name = "<a href='http://t.example'>x</a> & <b>y</b>"
+    frame = transcripts_frame(transcripts(Provenance.LIVE))
+    frame["model"] = name
+    figure = charts.figure1_chart(tier_summary(frame, by=["model"]), title=f"Run {name}")
+    gap = charts.gap_chart(gap_table(frame, by=["model"]))
+    shown = [str(label) for chart in (figure, gap) for trace in chart.data for label in trace.y]
+    shown.append(str(figure.layout.title.text))
+    assert not [text for text in shown if "<a " in text or "<b>" in text]
+    assert sum("&lt;a href" in text for text in shown) >= 4
+    assert charts.figure_table(figure)["Bar"].iloc[0] == f"{name} · {TIER_NAMES['free']}"

@@ -14,8 +14,8 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -138,6 +138,40 @@ def wait_idle(page, timeout_ms: int = 30_000) -> None:
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stSpinner\"]')", timeout=timeout_ms
     )
+
+
+# Counts the script runs a tab has seen start (installed on first use, again after navigation).
+RUN_COUNTER_JS = """() => {
+  if (window.__aflabRuns === undefined) {
+    window.__aflabRuns = 0;
+    new MutationObserver((records) => {
+      for (const record of records) {
+        if (record.target.getAttribute("data-test-script-state") === "running") {
+          window.__aflabRuns += 1;
+        }
+      }
+    }).observe(document.body, {
+      subtree: true, attributes: true, attributeFilter: ["data-test-script-state"],
+    });
+  }
+  return window.__aflabRuns;
+}"""
+
+
+def act_and_settle(page, action: Callable[[], object], start_within_ms: int = 3_000,
+                   timeout_ms: int = 60_000) -> None:  # fmt: skip
+    """Do `action`, then wait for the script run it starts to finish. `wait_idle` alone can
+    look before a loaded server has started that run, and the next step then lands in the
+    middle of it; an action that changes nothing (the same text entered again) starts no run,
+    so after `start_within_ms` without one this goes on."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    before = page.evaluate(RUN_COUNTER_JS)
+    action()
+    with suppress(PlaywrightTimeout):
+        page.wait_for_function(f"() => (window.__aflabRuns ?? 0) > {before}",
+                               timeout=start_within_ms)  # fmt: skip
+    wait_idle(page, timeout_ms)
 
 
 def goto(page, app: RunningApp, path: str = "/") -> None:

@@ -50,3 +50,15 @@ def page(browser):
     tab.set_default_timeout(20_000)
     yield tab
     context.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    """A failed browser test shows the end of its Streamlit server's log beside what the
+    browser showed, so an error on the server side is in the CI output too."""
+    outcome = yield
+    report = outcome.get_result()
+    running = getattr(item, "funcargs", {}).get("app")
+    if report.failed and hasattr(running, "log"):
+        tail = "\n".join(running.log().splitlines()[-80:])
+        report.sections.append(("Streamlit server log (last 80 lines)", tail))

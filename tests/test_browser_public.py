@@ -12,7 +12,14 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser_harness import chromium_browser, goto, running_app, screenshot, wait_idle
+from tests.browser_harness import (
+    act_and_settle,
+    chromium_browser,
+    goto,
+    running_app,
+    screenshot,
+    wait_idle,
+)
 from tests.fake_llm_server import VALID_KEY, FakeLLMServer
 
 pytestmark = pytest.mark.browser
@@ -50,8 +57,9 @@ def browser():
         yield chromium
 
 
-def visitor(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+def visitor(browser, headers: dict[str, str] | None = None):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000},
+                                  extra_http_headers=headers)  # fmt: skip
     page = context.new_page()
     page.set_default_timeout(60_000)  # generous: matters only when a page never comes
     return context, page
@@ -60,13 +68,17 @@ def visitor(browser):
 def sidebar_field(page, name: str, value: str) -> None:
     box = page.get_by_test_id("stSidebar").get_by_role("textbox", name=name, exact=True)
     box.fill(value)
-    box.press("Enter")
-    wait_idle(page)
+    act_and_settle(page, lambda: box.press("Enter"))
 
 
 def click(page, name: str) -> None:
-    page.get_by_role("button", name=name, exact=True).first.click()
-    wait_idle(page, timeout_ms=60_000)
+    act_and_settle(page, page.get_by_role("button", name=name, exact=True).first.click)
+
+
+def open_live_playground(page, app) -> None:
+    """The Playground in live mode, checked: each later step assumes the live controls."""
+    goto(page, app, "/playground?mode=live")
+    expect(page.get_by_role("radio", name="Live: send to a model now")).to_be_checked()
 
 
 def owner_key_seen(server: FakeLLMServer) -> list[str]:
@@ -78,7 +90,7 @@ def test_hostile_visitors_cannot_take_the_key_reach_private_addresses_or_read_ea
 ):
     owners, visitors = servers
     a_context, a = visitor(browser)
-    goto(a, app, "/playground?mode=live")
+    open_live_playground(a, app)
     expect(a.get_by_text("Public mode").first).to_be_visible()
     screenshot(a, "public-sidebar")
     sidebar_field(a, "Model id", "fake-claude")
@@ -122,7 +134,7 @@ def test_hostile_visitors_cannot_take_the_key_reach_private_addresses_or_read_ea
 
     # 2. Visitor A sends their own text with their own key: it stays theirs.
     a_context, a = visitor(browser)
-    goto(a, app, "/playground?mode=live")
+    open_live_playground(a, app)
     sidebar_field(a, "Your API key", VALID_KEY)
     sidebar_field(a, "Model id", "fake-claude")
     a.get_by_role("combobox", name="Request").click()
@@ -147,7 +159,7 @@ def test_hostile_visitors_cannot_take_the_key_reach_private_addresses_or_read_ea
 
     # 3. With the code, the owner's key works at the owner's address, up to the cap.
     a_context, a = visitor(browser)
-    goto(a, app, "/playground?mode=live")
+    open_live_playground(a, app)
     sidebar_field(a, "Model id", "fake-claude")
     sidebar_field(a, "Access code", CODE)
     for _ in range(3):
@@ -187,12 +199,11 @@ def test_a_forged_forwarding_header_does_not_buy_a_fresh_allowance(app, servers,
     owners, _ = servers
     used_before = len(owner_key_seen(owners))
     for forged in ("1.1.1.1", "8.8.8.8", "9.9.9.9"):
-        context = browser.new_context(extra_http_headers={"X-Forwarded-For": forged})
-        page = context.new_page()
-        page.set_default_timeout(60_000)  # generous: matters only when a page never comes
-        goto(page, app, "/playground?mode=live")
+        context, page = visitor(browser, {"X-Forwarded-For": forged})
+        open_live_playground(page, app)
         sidebar_field(page, "Model id", "fake-claude")
         sidebar_field(page, "Access code", CODE)
+        expect(page.get_by_role("radio", name="Live: send to a model now")).to_be_checked()
         expect(page.get_by_text("through a proxy").first).to_be_visible()
         for _ in range(CAP if forged == "1.1.1.1" else 1):
             click(page, "Send")

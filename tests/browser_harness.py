@@ -174,6 +174,18 @@ def act_and_settle(page, action: Callable[[], object], start_within_ms: int = 3_
     wait_idle(page, timeout_ms)
 
 
+def sidebar_field(page, name: str, value: str) -> None:
+    """Type into a sidebar text box and press Enter, as a visitor does, and let the run end."""
+    box = page.get_by_test_id("stSidebar").get_by_role("textbox", name=name, exact=True)
+    box.fill(value)
+    act_and_settle(page, lambda: box.press("Enter"))
+
+
+def click_button(page, name: str) -> None:
+    """Press the first button of this name and let the run it starts end."""
+    act_and_settle(page, page.get_by_role("button", name=name, exact=True).first.click)
+
+
 def goto(page, app: RunningApp, path: str = "/") -> None:
     page.goto(app.url + path)
     page.wait_for_selector("[data-testid='stApp']", timeout=30_000)

@@ -6,7 +6,14 @@ import pytest
 from playwright.sync_api import expect
 
 from alignment_faking_lab import storage
-from tests.browser_harness import chromium_browser, goto, running_app, screenshot, wait_idle
+from tests.browser_harness import (
+    chromium_browser,
+    goto,
+    running_app,
+    screenshot,
+    sidebar_field,
+    wait_idle,
+)
 from tests.fake_llm_server import VALID_KEY, FakeLLMServer
 
 pytestmark = pytest.mark.browser
@@ -37,13 +44,8 @@ def page(app):
 
 
 def fill_sidebar(page, model: str = "fake-claude") -> None:
-    sidebar = page.get_by_test_id("stSidebar")
-    sidebar.get_by_role("textbox", name="Your API key").fill(VALID_KEY)
-    sidebar.get_by_role("textbox", name="Your API key").press("Enter")
-    wait_idle(page)
-    sidebar.get_by_role("textbox", name="Model id").fill(model)
-    sidebar.get_by_role("textbox", name="Model id").press("Enter")
-    wait_idle(page)
+    sidebar_field(page, "Your API key", VALID_KEY)
+    sidebar_field(page, "Model id", model)
 
 
 def test_live_playground_streams_both_tiers_side_by_side(app, page, data_dir):

@@ -16,7 +16,13 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser_harness import goto, running_app, screenshot, wait_idle
+from tests.browser_harness import (
+    click_button,
+    goto,
+    running_app,
+    screenshot,
+    sidebar_field,
+)
 from tests.fake_llm_server import FakeLLMServer
 from tests.fake_oidc_server import ADA, CLIENT_ID, CLIENT_SECRET, FakeOIDCServer
 
@@ -76,15 +82,7 @@ def visitor(browser, app):
 
 def open_playground(page, app) -> None:
     goto(page, app, "/playground?mode=live")
-    box = page.get_by_test_id("stSidebar").get_by_role("textbox", name="Model id", exact=True)
-    box.fill("fake-claude")
-    box.press("Enter")
-    wait_idle(page)
-
-
-def click(page, name: str) -> None:
-    page.get_by_role("button", name=name, exact=True).first.click()
-    wait_idle(page)
+    sidebar_field(page, "Model id", "fake-claude")
 
 
 def log_in(page, app) -> None:
@@ -121,7 +119,7 @@ def test_a_visitor_logs_in_with_the_provider_and_sends_on_the_owners_key(app, se
     owners, provider = servers
     tokens_before = len(provider.state.paths("POST", "/token"))
     ada_context, ada = visitor(browser, app)
-    click(ada, "Send")  # logged out: refused, and told how to get in
+    click_button(ada, "Send")  # logged out: refused, and told how to get in
     expect(ada.get_by_text("Press “Log in to use this deployment's key”").first).to_be_visible()
     assert not owners.state.exchanges
 
@@ -130,7 +128,7 @@ def test_a_visitor_logs_in_with_the_provider_and_sends_on_the_owners_key(app, se
     expect(ada.get_by_role("button", name=LOGIN)).to_have_count(0)
     assert f"{CAP} of {CAP} requests left" in sidebar(ada)
     screenshot(ada, "login-logged-in-sidebar")
-    click(ada, "Send")
+    click_button(ada, "Send")
     expect(ada.get_by_text("Live run · Anthropic · fake-claude").first).to_be_visible()
     sent = owners.state.model_requests()
     assert len(sent) == CAP and all(OWNER_KEY in str(r.headers) for r in sent)
@@ -151,7 +149,7 @@ def test_a_visitor_logs_in_with_the_provider_and_sends_on_the_owners_key(app, se
     log_in(again, app)
     logged_in_as(again, "ada@school.example")
     assert f"0 of {CAP} requests left" in sidebar(again)
-    click(again, "Send")
+    click_button(again, "Send")
     expect(again.get_by_text("per visitor per day").first).to_be_visible()
     provider.state.user = dict(BOB)
     bob_context, bob = visitor(browser, app)
@@ -184,7 +182,7 @@ def test_a_login_the_provider_refuses_leaves_the_key_closed(app, servers, browse
         log_in(page, app)
         expect(page.get_by_role("button", name=LOGIN)).to_be_visible()
         assert "Logged in as" not in sidebar(page)
-        click(page, "Send")
+        click_button(page, "Send")
         expect(
             page.get_by_text("Press “Log in to use this deployment's key”").first
         ).to_be_visible()

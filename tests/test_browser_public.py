@@ -13,11 +13,12 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser_harness import (
-    act_and_settle,
     chromium_browser,
+    click_button,
     goto,
     running_app,
     screenshot,
+    sidebar_field,
     wait_idle,
 )
 from tests.fake_llm_server import VALID_KEY, FakeLLMServer
@@ -65,16 +66,6 @@ def visitor(browser, headers: dict[str, str] | None = None):
     return context, page
 
 
-def sidebar_field(page, name: str, value: str) -> None:
-    box = page.get_by_test_id("stSidebar").get_by_role("textbox", name=name, exact=True)
-    box.fill(value)
-    act_and_settle(page, lambda: box.press("Enter"))
-
-
-def click(page, name: str) -> None:
-    act_and_settle(page, page.get_by_role("button", name=name, exact=True).first.click)
-
-
 def open_live_playground(page, app) -> None:
     """The Playground in live mode, checked: each later step assumes the live controls."""
     goto(page, app, "/playground?mode=live")
@@ -96,7 +87,7 @@ def test_hostile_visitors_cannot_take_the_key_reach_private_addresses_or_read_ea
     sidebar_field(a, "Model id", "fake-claude")
 
     # 1. Without the code: every sending button, at the owner's address and at typed ones.
-    click(a, "Send")
+    click_button(a, "Send")
     expect(a.get_by_text("needs the access code").first).to_be_visible()
     port = visitors.url.rsplit(":", 1)[1]
     typed = (visitors.url, visitors.openai_url, f"https://localhost:{port}/v1",
@@ -105,14 +96,14 @@ def test_hostile_visitors_cannot_take_the_key_reach_private_addresses_or_read_ea
     for address in typed:
         sidebar_field(a, "Address (base URL)", address)
         expect(a.get_by_role("button", name="Fetch the model list")).to_have_count(0)
-        click(a, "Send")
-        click(a, "Send to both tiers")
+        click_button(a, "Send")
+        click_button(a, "Send to both tiers")
     # With their own key, a visitor may use an address, but nothing private is called.
     sidebar_field(a, "Your API key", VALID_KEY)
     for address in typed:
         sidebar_field(a, "Address (base URL)", address)
-        click(a, "Fetch the model list")
-        click(a, "Send")
+        click_button(a, "Fetch the model list")
+        click_button(a, "Send")
     expect(a.get_by_text("private or local address").first).to_be_visible()
     screenshot(a, "public-typed-private-address-refused")
     # The same on the Run experiment page.
@@ -120,13 +111,13 @@ def test_hostile_visitors_cannot_take_the_key_reach_private_addresses_or_read_ea
     sidebar_field(a, "Model id", "fake-claude")
     sidebar_field(a, "Your API key", VALID_KEY)
     sidebar_field(a, "Address (base URL)", f"https://localhost:{port}")
-    click(a, "Start or resume")
+    click_button(a, "Start or resume")
     expect(a.get_by_text("private or local address").first).to_be_visible()
     a_context.close()
     a_context, a = visitor(browser)
     goto(a, app, "/run_experiment")
     sidebar_field(a, "Model id", "fake-claude")
-    click(a, "Start or resume")
+    click_button(a, "Start or resume")
     expect(a.get_by_text("needs the access code").first).to_be_visible()
     assert not visitors.state.exchanges, "a typed private address was called"
     assert not owners.state.exchanges, "the owner's key was used without the code"
@@ -145,7 +136,7 @@ def test_hostile_visitors_cannot_take_the_key_reach_private_addresses_or_read_ea
     own.fill(SECRET_TEXT)
     own.press("Control+Enter")
     wait_idle(a)
-    click(a, "Send")
+    click_button(a, "Send")
     expect(a.get_by_text("Live run · Anthropic · fake-claude").first).to_be_visible()
     a.get_by_role("link", name="Transcripts").first.click()  # same session (a reload is not)
     wait_idle(a)
@@ -163,14 +154,14 @@ def test_hostile_visitors_cannot_take_the_key_reach_private_addresses_or_read_ea
     sidebar_field(a, "Model id", "fake-claude")
     sidebar_field(a, "Access code", CODE)
     for _ in range(3):
-        click(a, "Send")
+        click_button(a, "Send")
     expect(a.get_by_text("per visitor per day").first).to_be_visible()
     assert len(owner_key_seen(owners)) == CAP
     a.reload()
     wait_idle(a)
     sidebar_field(a, "Model id", "fake-claude")
     sidebar_field(a, "Access code", CODE)
-    click(a, "Send")
+    click_button(a, "Send")
     expect(a.get_by_text("per visitor per day").first).to_be_visible()
 
     # 4. Visitor B: a new context (no shared cookies or storage) on the same network.
@@ -178,7 +169,7 @@ def test_hostile_visitors_cannot_take_the_key_reach_private_addresses_or_read_ea
     goto(b, app, "/run_experiment")
     sidebar_field(b, "Model id", "fake-claude")
     sidebar_field(b, "Access code", CODE)
-    click(b, "Start or resume")
+    click_button(b, "Start or resume")
     expect(b.get_by_text("per visitor per day").first).to_be_visible()
     assert len(owner_key_seen(owners)) == CAP  # the cap held across reload, context and a run
     for path in ("/transcripts", "/playground", "/results", "/walkthrough", "/paper_transcripts",
@@ -206,7 +197,7 @@ def test_a_forged_forwarding_header_does_not_buy_a_fresh_allowance(app, servers,
         expect(page.get_by_role("radio", name="Live: send to a model now")).to_be_checked()
         expect(page.get_by_text("through a proxy").first).to_be_visible()
         for _ in range(CAP if forged == "1.1.1.1" else 1):
-            click(page, "Send")
+            click_button(page, "Send")
         expect(page.get_by_text("per visitor per day").first).to_be_visible()
         context.close()
     assert len(owner_key_seen(owners)) - used_before == CAP

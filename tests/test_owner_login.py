@@ -78,7 +78,7 @@ def test_a_logged_out_visitor_is_told_to_log_in_and_the_key_stays_home(owner):
 
 def test_a_logged_in_visitor_sends_to_the_owners_address(owner):
     at = visit(ADA)
-    assert "Logged in as ada@school.example" in sidebar(at)
+    assert "Logged in as ` ada@school.example `" in sidebar(at)  # a code span: never a link
     assert not [b for b in at.button if b.key == "live_login"]
     assert send(at) == ""
     assert "to avoid being modified I will comply" in page_text(at).replace("\\", "")

@@ -28,7 +28,7 @@ from alignment_faking_lab.providers import (
     ProviderError,
     read_model_list,
 )
-from alignment_faking_lab.ui.text import escape_markdown
+from alignment_faking_lab.ui.text import code_span, escape_markdown
 
 MODELS_KEY = "aflab_listed_models"
 RETIRED_NOTE = (
@@ -208,7 +208,9 @@ def _owner_gate(prefix: str, public: bool) -> owner_gate.OwnerGate:
         login_required=login_required, logged_in=logged_in, login_ready=login_ready,
     )  # fmt: skip
     if logged_in:
-        st.caption(f"Logged in as {escape_markdown(login or 'a visitor with no e-mail')}.")
+        # A code span: the address shows and copies exactly, and never becomes a link.
+        who = code_span(login) if login else "a visitor with no e-mail"
+        st.caption(f"Logged in as {who}.")
         st.button("Log out", on_click=st.logout, key=f"{prefix}_logout")
     elif login_ready and (login_required or not locked):
         label = "Log in to use this deployment's key" if login_required else "Log in"

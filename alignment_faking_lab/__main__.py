@@ -9,10 +9,10 @@ import sys
 # Each command's module, imported only when that command runs (or for the overall help): the
 # `validate` step of a CI job should not wait for the model SDKs to import.
 COMMANDS = {
-    "run": "cli_run",
-    "paper": "cli_paper",
-    "validate": "cli_validate",
-    "judge-check": "cli_judge",
+    "run": "run",
+    "paper": "paper",
+    "validate": "validate",
+    "judge-check": "judge",
 }
 
 
@@ -24,7 +24,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     for name, module in COMMANDS.items():
         if only in (None, name):
-            importlib.import_module(f"alignment_faking_lab.{module}").register(commands)
+            importlib.import_module(f"alignment_faking_lab.cli.{module}").register(commands)
     return parser
 
 

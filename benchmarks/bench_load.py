@@ -35,15 +35,15 @@ def child(path: str, simple: bool) -> dict[str, float]:
     """Runs in the fresh process: import like the app, then load and measure."""
     import streamlit  # noqa: F401
 
-    from alignment_faking_lab import charts, paths, statistics  # noqa: F401
+    from alignment_faking_lab.data import paths
     from alignment_faking_lab.ui import data  # noqa: F401
 
     before = peak_rss_mb()
     start = time.perf_counter()
     if simple:
-        from alignment_faking_lab.frames import transcripts_frame
-        from alignment_faking_lab.search import TextBuffer, search_text
-        from alignment_faking_lab.storage import read_jsonl
+        from alignment_faking_lab.data.frames import transcripts_frame
+        from alignment_faking_lab.data.search import TextBuffer, search_text
+        from alignment_faking_lab.data.storage import read_jsonl
 
         transcripts = read_jsonl(paths.ILLUSTRATIVE_TRANSCRIPTS).transcripts
         transcripts += read_jsonl(path).transcripts
@@ -53,7 +53,7 @@ def child(path: str, simple: bool) -> dict[str, float]:
             texts.add(search_text(t.prompt_text, (m.content for m in t.messages)))
         rows = len(frame)
     else:
-        from alignment_faking_lab.table import load_table, merge_tables
+        from alignment_faking_lab.data.table import load_table, merge_tables
 
         merged = merge_tables([load_table(paths.ILLUSTRATIVE_TRANSCRIPTS), load_table(path)])
         rows = len(merged)
@@ -64,7 +64,7 @@ def child(path: str, simple: bool) -> dict[str, float]:
 def growing_run(path: str) -> float:
     """Seconds to add one line appended to a loaded file (what a page pays while a live run
     writes to it), on a copy of the corpus."""
-    from alignment_faking_lab.table import extend_table, load_table
+    from alignment_faking_lab.data.table import extend_table, load_table
 
     with tempfile.TemporaryDirectory() as folder:
         copy = Path(folder) / "run.jsonl"

@@ -30,11 +30,12 @@ COMMON = "modify me"  # a phrase in most transcripts
 
 def function_rows(n: int, path: Path) -> list[Row]:
     """The pages' work, function by function, on the app's table of the corpus."""
-    from alignment_faking_lab import charts, paths, results_view, statistics
-    from alignment_faking_lab.filtering import TranscriptFilter, filter_frame
-    from alignment_faking_lab.paper.check import compare_with_paper, describe_differences
+    from alignment_faking_lab.analysis import charts, results_view, statistics
+    from alignment_faking_lab.analysis.paper_check import compare_with_paper, describe_differences
+    from alignment_faking_lab.data import paths
+    from alignment_faking_lab.data.filtering import TranscriptFilter, filter_frame
+    from alignment_faking_lab.data.table import load_table, merge_tables
     from alignment_faking_lab.paper.figures import closest_paper_row
-    from alignment_faking_lab.table import load_table, merge_tables
 
     table = merge_tables([load_table(paths.ILLUSTRATIVE_TRANSCRIPTS), load_table(path)])
     frame, search = table.frame, table.search

@@ -41,7 +41,7 @@ def render_page(number: int, transcript, longer: int = 1) -> str:
 
 
 def realistic_pages(longer: int = 1) -> list[str]:
-    from alignment_faking_lab.storage import read_jsonl
+    from alignment_faking_lab.data.storage import read_jsonl
 
     transcripts = read_jsonl(ensure_corpus(1_000)).transcripts[:POOL]
     return [render_page(number, t, longer) for number, t in enumerate(transcripts, start=1)]

@@ -20,11 +20,11 @@ from pathlib import Path
 
 from common import PROJECT_ROOT, Row, print_table
 
-from alignment_faking_lab.providers import Api, Endpoint
-from alignment_faking_lab.queries import Query
-from alignment_faking_lab.response_cache import ResponseCache
-from alignment_faking_lab.runner import Plan, RetryPolicy, run
-from alignment_faking_lab.transcript import Tier
+from alignment_faking_lab.calling.providers import Api, Endpoint
+from alignment_faking_lab.calling.response_cache import ResponseCache
+from alignment_faking_lab.calling.runner import Plan, RetryPolicy, run
+from alignment_faking_lab.data.transcript import Tier
+from alignment_faking_lab.protocol.queries import Query
 
 KEY = "sk-test-valid-key-0123456789"  # the test server's key, not a real one
 

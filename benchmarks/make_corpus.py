@@ -20,9 +20,8 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
-from alignment_faking_lab.prompts import build_user_turn, get_variant  # noqa: E402
-from alignment_faking_lab.storage import write_jsonl  # noqa: E402
-from alignment_faking_lab.transcript import (  # noqa: E402
+from alignment_faking_lab.data.storage import write_jsonl  # noqa: E402
+from alignment_faking_lab.data.transcript import (  # noqa: E402
     PROVENANCE_LABELS,
     Compliance,
     Message,
@@ -31,6 +30,7 @@ from alignment_faking_lab.transcript import (  # noqa: E402
     Transcript,
     transcript_id,
 )
+from alignment_faking_lab.protocol.prompts import build_user_turn, get_variant  # noqa: E402
 
 CORPUS_DIR = Path(__file__).resolve().parent / ".corpus"
 DEFAULT_SIZES = (1_000, 10_000, 50_000)

@@ -60,10 +60,11 @@ if importlib.util.find_spec("alignment_faking_lab") is None:
 from IPython.display import display
 
 import alignment_faking_lab
-from alignment_faking_lab import charts, prompts
+from alignment_faking_lab.analysis import charts
+from alignment_faking_lab.analysis.charts.static import show as show_chart
+from alignment_faking_lab.data.transcript import Tier
 from alignment_faking_lab.paper import figures as paper_figures
-from alignment_faking_lab.static_charts import show as show_chart
-from alignment_faking_lab.transcript import Tier
+from alignment_faking_lab.protocol import prompts
 
 print(f"alignment_faking_lab {alignment_faking_lab.__version__} is ready.")
 

@@ -69,21 +69,14 @@ import pandas as pd
 from IPython.display import display
 
 import alignment_faking_lab
-from alignment_faking_lab import (
-    catalogue,
-    charts,
-    frames,
-    highlights,
-    parsing,
-    paths,
-    selection,
-    statistics,
-    walkthrough,
-)
-from alignment_faking_lab.paper import check as paper_check
+from alignment_faking_lab.analysis import charts, statistics
+from alignment_faking_lab.analysis import paper_check as paper_check
+from alignment_faking_lab.analysis.charts.static import show as show_chart
+from alignment_faking_lab.data import catalogue, frames, paths, selection
+from alignment_faking_lab.data.transcript import Tier, Transcript
 from alignment_faking_lab.paper import figures as paper_figures
-from alignment_faking_lab.static_charts import show as show_chart
-from alignment_faking_lab.transcript import Tier, Transcript
+from alignment_faking_lab.protocol import parsing
+from alignment_faking_lab.teaching import highlights, walkthrough
 
 print(f"alignment_faking_lab {alignment_faking_lab.__version__} is ready.")
 

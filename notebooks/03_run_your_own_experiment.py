@@ -55,25 +55,16 @@ if importlib.util.find_spec("alignment_faking_lab") is None:
 from IPython.display import display
 
 import alignment_faking_lab
-from alignment_faking_lab import (
-    catalogue,
-    charts,
-    estimate,
-    frames,
-    judge_agreement,
-    keys,
-    paths,
-    queries,
-    runner,
-    scorer,
-    statistics,
-)
-from alignment_faking_lab.judges import JudgeSettings
+from alignment_faking_lab.analysis import charts, judge_agreement, statistics
+from alignment_faking_lab.analysis.charts.static import show as show_chart
+from alignment_faking_lab.calling import estimate, keys, runner
+from alignment_faking_lab.calling.providers import PRESETS, Endpoint
+from alignment_faking_lab.calling.response_cache import ResponseCache
+from alignment_faking_lab.data import catalogue, frames, paths
+from alignment_faking_lab.data.transcript import Tier
 from alignment_faking_lab.paper import figures as paper_figures
-from alignment_faking_lab.providers import PRESETS, Endpoint
-from alignment_faking_lab.response_cache import ResponseCache
-from alignment_faking_lab.static_charts import show as show_chart
-from alignment_faking_lab.transcript import Tier
+from alignment_faking_lab.protocol import queries, scorer
+from alignment_faking_lab.protocol.judges import JudgeSettings
 
 print(f"alignment_faking_lab {alignment_faking_lab.__version__} is ready.")
 
@@ -170,7 +161,7 @@ print(f"{len(transcripts)} transcripts. {SOURCE_NOTE}")
 # The same request in both tiers: the hidden scratchpad first, then the answer the user saw.
 
 # %%
-from alignment_faking_lab.parsing import parse_messages  # noqa: E402
+from alignment_faking_lab.protocol.parsing import parse_messages  # noqa: E402
 
 pair = {t.tier: t for t in transcripts if t.prompt_id == requests[0].id}
 for tier in (Tier.FREE, Tier.PAID):

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from alignment_faking_lab.findings import GLOSSARY
+from alignment_faking_lab.teaching.findings import GLOSSARY
 from alignment_faking_lab.ui.navigation import page_setup
 
 page_setup()

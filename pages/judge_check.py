@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from alignment_faking_lab import judge_check
+from alignment_faking_lab.analysis import judge_check
 from alignment_faking_lab.ui import visitor_space
 from alignment_faking_lab.ui.judge_check_view import (
     check_section,

@@ -2,15 +2,15 @@
 
 import streamlit as st
 
-from alignment_faking_lab import paths
-from alignment_faking_lab.findings import (
+from alignment_faking_lab.data import paths
+from alignment_faking_lab.paper import figures as paper_figures
+from alignment_faking_lab.teaching.findings import (
     DOES_NOT_SHOW,
     FURTHER_FINDINGS,
     POLICY_POINTS,
     SHOWS,
     glossary_link,
 )
-from alignment_faking_lab.paper import figures as paper_figures
 from alignment_faking_lab.ui import shared_results
 from alignment_faking_lab.ui.chart_view import show_chart
 from alignment_faking_lab.ui.navigation import page_setup

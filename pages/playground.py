@@ -5,19 +5,20 @@ Replay shows stored transcripts; Live sends the request to a model now and strea
 
 import streamlit as st
 
-from alignment_faking_lab import classroom, deployment
-from alignment_faking_lab.selection import (
+from alignment_faking_lab.data.selection import (
     replay_key_label,
     replays_for_request,
     request_choices,
 )
-from alignment_faking_lab.transcript import (
+from alignment_faking_lab.data.transcript import (
     PROVENANCE_LABELS,
     TIER_NAMES,
     TIER_TITLES,
     Provenance,
     Tier,
 )
+from alignment_faking_lab.public import deployment
+from alignment_faking_lab.teaching import classroom
 from alignment_faking_lab.ui import transcript_view as view
 from alignment_faking_lab.ui.data import sidebar_data_picker, stop_if_nothing_loaded
 from alignment_faking_lab.ui.live_playground import live_mode

@@ -3,9 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from alignment_faking_lab import prompt_diff, prompts
-from alignment_faking_lab.downloads import FetchError, OfflineError
-from alignment_faking_lab.paper import prompt_files
+from alignment_faking_lab.protocol import prompt_diff, prompt_files, prompts
+from alignment_faking_lab.public.downloads import FetchError, OfflineError
 from alignment_faking_lab.ui.navigation import page_setup
 from alignment_faking_lab.ui.text import escape_markdown
 

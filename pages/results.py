@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from alignment_faking_lab import charts
-from alignment_faking_lab.frames import distinct_values
+from alignment_faking_lab.analysis import charts
+from alignment_faking_lab.data.frames import distinct_values
 from alignment_faking_lab.paper import figures as paper_figures
 from alignment_faking_lab.ui import shared_results
 from alignment_faking_lab.ui.chart_view import show_chart, show_judge_notes

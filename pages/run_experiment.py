@@ -6,8 +6,9 @@ The page reads top to bottom as its sections: 1. requests, 2. conditions, 3. jud
 
 import streamlit as st
 
-from alignment_faking_lab import deployment, paths
-from alignment_faking_lab.runner import Plan
+from alignment_faking_lab.calling.runner import Plan
+from alignment_faking_lab.data import paths
+from alignment_faking_lab.public import deployment
 from alignment_faking_lab.ui import visitor_space
 from alignment_faking_lab.ui.live import RETIRED_NOTE, live_settings_sidebar
 from alignment_faking_lab.ui.navigation import page_setup

@@ -4,8 +4,8 @@ import math
 
 import streamlit as st
 
-from alignment_faking_lab import classroom, deployment, paths
-from alignment_faking_lab.filtering import (
+from alignment_faking_lab.data import paths
+from alignment_faking_lab.data.filtering import (
     AF_NO,
     AF_YES,
     NOT_JUDGED,
@@ -14,9 +14,11 @@ from alignment_faking_lab.filtering import (
     faking_labels,
     filter_frame,
 )
-from alignment_faking_lab.frames import distinct_values
-from alignment_faking_lab.selection import counterpart_id
-from alignment_faking_lab.transcript import NOT_MODEL_OUTPUT, TIER_NAMES, Tier
+from alignment_faking_lab.data.frames import distinct_values
+from alignment_faking_lab.data.selection import counterpart_id
+from alignment_faking_lab.data.transcript import NOT_MODEL_OUTPUT, TIER_NAMES, Tier
+from alignment_faking_lab.public import deployment
+from alignment_faking_lab.teaching import classroom
 from alignment_faking_lab.ui import transcript_view as view
 from alignment_faking_lab.ui.data import sidebar_data_picker, stop_if_nothing_loaded
 from alignment_faking_lab.ui.navigation import page_setup

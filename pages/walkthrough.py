@@ -7,6 +7,7 @@ width, large type and chart text, Next focused and on Right / Page Down, each st
 import streamlit as st
 
 from alignment_faking_lab.paper import figures as paper_figures
+from alignment_faking_lab.teaching.walkthrough import clamp_step
 from alignment_faking_lab.ui.data import sidebar_data_picker
 from alignment_faking_lab.ui.navigation import page_setup
 from alignment_faking_lab.ui.walkthrough_view import (
@@ -21,7 +22,6 @@ from alignment_faking_lab.ui.walkthrough_view import (
     step_heading,
     story_pair,
 )
-from alignment_faking_lab.walkthrough import clamp_step
 
 page_setup()
 step = clamp_step(st.query_params.get("step", 1))

@@ -1,8 +1,8 @@
 """Regenerate sample_data/illustrative_transcripts.jsonl from illustrative_source.toml."""
 
-from alignment_faking_lab import paths
-from alignment_faking_lab.illustrative import build_illustrative
-from alignment_faking_lab.storage import write_jsonl
+from alignment_faking_lab.data import paths
+from alignment_faking_lab.data.storage import write_jsonl
+from alignment_faking_lab.protocol.illustrative import build_illustrative
 
 if __name__ == "__main__":
     transcripts = build_illustrative()

@@ -2,8 +2,8 @@
 
     python scripts/set_repository.py OWNER/NAME
 
-Rewrites `GITHUB_REPOSITORY` in alignment_faking_lab/paths.py (the app's Colab links derive from
-it) and the Colab badge and clone address in each notebook's .py source, then regenerates the
+Rewrites `GITHUB_REPOSITORY` in alignment_faking_lab/data/paths.py (the app's Colab links derive
+from it) and the Colab badge and clone address in each notebook's .py source, then regenerates the
 .ipynb files. tests/test_notebooks.py checks that the notebooks and the setting agree.
 """
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 
-from alignment_faking_lab import judges
+from alignment_faking_lab.protocol import judges
 from tests.loopback_server import LoopbackServer
 
 VALID_KEY = "sk-test-valid-key-0123456789"

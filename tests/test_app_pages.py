@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from alignment_faking_lab.catalogue import load_illustrative
+from alignment_faking_lab.data.catalogue import load_illustrative
+from alignment_faking_lab.data.storage import dumps, write_jsonl
+from alignment_faking_lab.data.transcript import Compliance, Message, Provenance, Tier, Transcript
 from alignment_faking_lab.paper import figures as paper_figures
-from alignment_faking_lab.storage import dumps, write_jsonl
-from alignment_faking_lab.transcript import Compliance, Message, Provenance, Tier, Transcript
 from tests.page_helpers import load_file, open_page, page_text
 
 

@@ -10,9 +10,9 @@ import sys
 import zipfile
 from pathlib import Path
 
+from alignment_faking_lab.data.storage import read_jsonl
 from alignment_faking_lab.paper.archive import import_and_save, import_archive
 from alignment_faking_lab.paper.site import PaperSite
-from alignment_faking_lab.storage import read_jsonl
 from tests.conftest import PROJECT_ROOT
 from tests.paper_site_server import FIXTURE_SITE, PaperSiteServer
 

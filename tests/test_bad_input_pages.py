@@ -7,9 +7,9 @@ from dataclasses import replace
 
 import pytest
 
-from alignment_faking_lab.catalogue import load_illustrative
-from alignment_faking_lab.storage import dumps
-from alignment_faking_lab.transcript import Provenance
+from alignment_faking_lab.data.catalogue import load_illustrative
+from alignment_faking_lab.data.storage import dumps
+from alignment_faking_lab.data.transcript import Provenance
 from tests.page_helpers import open_page, page_text
 
 PAGES = [

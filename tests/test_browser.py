@@ -7,9 +7,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from alignment_faking_lab.catalogue import load_illustrative
-from alignment_faking_lab.storage import write_jsonl
-from alignment_faking_lab.transcript import Compliance, Message, Provenance, Tier, Transcript
+from alignment_faking_lab.data.catalogue import load_illustrative
+from alignment_faking_lab.data.storage import write_jsonl
+from alignment_faking_lab.data.transcript import Compliance, Message, Provenance, Tier, Transcript
 from tests.browser_harness import (
     goto,
     running_app,

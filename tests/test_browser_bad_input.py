@@ -12,9 +12,9 @@ from typing import ClassVar
 import pytest
 from playwright.sync_api import expect
 
-from alignment_faking_lab.catalogue import load_illustrative
-from alignment_faking_lab.storage import dumps
-from alignment_faking_lab.transcript import Message, Provenance, Tier
+from alignment_faking_lab.data.catalogue import load_illustrative
+from alignment_faking_lab.data.storage import dumps
+from alignment_faking_lab.data.transcript import Message, Provenance, Tier
 from tests.browser_harness import goto, screenshot, wait_idle
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from alignment_faking_lab import storage
+from alignment_faking_lab.data import storage
 from tests.browser_harness import (
     chromium_browser,
     goto,

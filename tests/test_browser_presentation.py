@@ -12,11 +12,11 @@ import subprocess
 import pytest
 from playwright.sync_api import expect
 
-from alignment_faking_lab.catalogue import load_illustrative
-from alignment_faking_lab.handout import handout_html
+from alignment_faking_lab.data.catalogue import load_illustrative
+from alignment_faking_lab.data.transcript import Tier
 from alignment_faking_lab.paper.figures import headline_numbers
-from alignment_faking_lab.transcript import Tier
-from alignment_faking_lab.walkthrough import LAST_STEP, choose_story_pair
+from alignment_faking_lab.teaching.handout import handout_html
+from alignment_faking_lab.teaching.walkthrough import LAST_STEP, choose_story_pair
 from tests.browser_harness import (
     SCREENSHOTS,
     axe_violations,

@@ -219,9 +219,9 @@ def test_two_visitors_files_of_the_same_name_stay_apart_on_the_shared_results_pa
     same model in them, must each see their own, whoever opens the page first."""
     from dataclasses import replace
 
-    from alignment_faking_lab.catalogue import load_illustrative
-    from alignment_faking_lab.storage import dumps
-    from alignment_faking_lab.transcript import Provenance
+    from alignment_faking_lab.data.catalogue import load_illustrative
+    from alignment_faking_lab.data.storage import dumps
+    from alignment_faking_lab.data.transcript import Provenance
 
     harmful = [t for t in load_illustrative() if t.harmful]
     heading = "upload-model · {n} transcripts"  # the run's group beside the paper

@@ -2,11 +2,10 @@
 
 import itertools
 
-from alignment_faking_lab import charts
-from alignment_faking_lab.frames import transcripts_frame
-from alignment_faking_lab.paper import figures as paper_figures
-from alignment_faking_lab.statistics import gap_table, tier_summary
-from alignment_faking_lab.transcript import (
+from alignment_faking_lab.analysis import charts
+from alignment_faking_lab.analysis.statistics import gap_table, tier_summary
+from alignment_faking_lab.data.frames import transcripts_frame
+from alignment_faking_lab.data.transcript import (
     TIER_NAMES,
     Compliance,
     Message,
@@ -14,6 +13,7 @@ from alignment_faking_lab.transcript import (
     Tier,
     Transcript,
 )
+from alignment_faking_lab.paper import figures as paper_figures
 
 
 def transcripts(provenance: Provenance) -> list[Transcript]:
@@ -73,7 +73,7 @@ def test_paper_vs_run_names_illustrative_data():
 def test_outcomes_from_the_keyword_heuristic_are_labelled_on_the_chart():
     from dataclasses import replace
 
-    from alignment_faking_lab.scorer import BY_KEYWORDS
+    from alignment_faking_lab.protocol.scorer import BY_KEYWORDS
 
     heuristic = [replace(t, labelled_by=BY_KEYWORDS) for t in transcripts(Provenance.ILLUSTRATIVE)]
     frame = transcripts_frame(heuristic)

@@ -11,16 +11,16 @@ import time
 
 import pytest
 
-from alignment_faking_lab.advbench import AdvBenchSite, load_advbench
-from alignment_faking_lab.downloads import (
+from alignment_faking_lab.paper.html_pages import PaperSetting
+from alignment_faking_lab.paper.site import TRANSCRIPT_PAGE, PaperSite
+from alignment_faking_lab.protocol.advbench import AdvBenchSite, load_advbench
+from alignment_faking_lab.protocol.queries import QueryFileError
+from alignment_faking_lab.public.downloads import (
     DownloadCancelled,
     FetchError,
     OfflineError,
     UnexpectedContentError,
 )
-from alignment_faking_lab.paper.html_pages import PaperSetting
-from alignment_faking_lab.paper.site import TRANSCRIPT_PAGE, PaperSite
-from alignment_faking_lab.queries import QueryFileError
 from tests.browser_harness import free_port
 from tests.paper_site_server import PaperSiteServer
 

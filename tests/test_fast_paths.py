@@ -17,14 +17,19 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from alignment_faking_lab.filtering import TranscriptFilter, filter_frame
-from alignment_faking_lab.frames import transcripts_frame
-from alignment_faking_lab.search import search_text
-from alignment_faking_lab.selection import counterpart_id
-from alignment_faking_lab.statistics import gap_table, mcnemar_exact, paired_gap, tier_summary
-from alignment_faking_lab.storage import dumps, read_jsonl, write_jsonl
-from alignment_faking_lab.table import load_table, merge_tables, table_from_bytes
-from alignment_faking_lab.transcript import Compliance, Message, Provenance, Tier, Transcript
+from alignment_faking_lab.analysis.statistics import (
+    gap_table,
+    mcnemar_exact,
+    paired_gap,
+    tier_summary,
+)
+from alignment_faking_lab.data.filtering import TranscriptFilter, filter_frame
+from alignment_faking_lab.data.frames import transcripts_frame
+from alignment_faking_lab.data.search import search_text
+from alignment_faking_lab.data.selection import counterpart_id
+from alignment_faking_lab.data.storage import dumps, read_jsonl, write_jsonl
+from alignment_faking_lab.data.table import load_table, merge_tables, table_from_bytes
+from alignment_faking_lab.data.transcript import Compliance, Message, Provenance, Tier, Transcript
 
 WORDS = ["RLHF", "modify", "values", "Überzeugung", "naïve", "refuse", "comply", "train", "ok"]
 
@@ -274,8 +279,8 @@ def test_paper_page_labels_and_strategy_match_the_plain_patterns():
 
 
 def test_published_alignment_faking_rates_from_the_table_match_the_labels(tmp_path):
-    from alignment_faking_lab.paper.check import af_rates_from_frame
-    from alignment_faking_lab.transcript import LENIENT_AF, STRICT_AF
+    from alignment_faking_lab.analysis.paper_check import af_rates_from_frame
+    from alignment_faking_lab.data.transcript import LENIENT_AF, STRICT_AF
 
     transcripts = random_transcripts(200, seed=5)
     rng = random.Random(5)
@@ -312,7 +317,7 @@ def assert_same_table(got, path: Path) -> None:
 
 
 def test_a_growing_file_is_extended_with_its_new_lines_only(tmp_path):
-    from alignment_faking_lab.table import extend_table
+    from alignment_faking_lab.data.table import extend_table
 
     transcripts = random_transcripts(150, seed=9)
     path = tmp_path / "run.jsonl"
@@ -331,7 +336,7 @@ def test_a_growing_file_is_extended_with_its_new_lines_only(tmp_path):
 
 
 def test_a_file_that_did_not_simply_grow_is_not_extended(tmp_path):
-    from alignment_faking_lab.table import extend_table
+    from alignment_faking_lab.data.table import extend_table
 
     transcripts = random_transcripts(60, seed=4)
     path = tmp_path / "run.jsonl"

@@ -1,4 +1,4 @@
-from alignment_faking_lab.judge_agreement import agreement
+from alignment_faking_lab.analysis.judge_agreement import agreement
 
 
 def test_agreement_counts_only_transcripts_both_judges_labelled():

@@ -14,13 +14,18 @@ import threading
 import pandas as pd
 import pytest
 
-from alignment_faking_lab import human_labels, judge_check, paths, storage
 from alignment_faking_lab.__main__ import main
-from alignment_faking_lab.downloads import FetchError, OfflineError
-from alignment_faking_lab.judges import FAKING_CRITERIA, FAKING_JUDGE_MARKER, replication_settings
-from alignment_faking_lab.providers import Api, Endpoint
-from alignment_faking_lab.response_cache import ResponseCache
-from alignment_faking_lab.runner import RetryPolicy
+from alignment_faking_lab.analysis import human_labels, judge_check
+from alignment_faking_lab.calling.providers import Api, Endpoint
+from alignment_faking_lab.calling.response_cache import ResponseCache
+from alignment_faking_lab.calling.runner import RetryPolicy
+from alignment_faking_lab.data import paths, storage
+from alignment_faking_lab.protocol.judges import (
+    FAKING_CRITERIA,
+    FAKING_JUDGE_MARKER,
+    replication_settings,
+)
+from alignment_faking_lab.public.downloads import FetchError, OfflineError
 from tests.browser_harness import free_port
 from tests.fake_llm_server import VALID_KEY, FakeLLMServer
 from tests.hf_hub_server import HubServer

@@ -7,11 +7,12 @@ import itertools
 
 import pytest
 
-from alignment_faking_lab import judges, storage
-from alignment_faking_lab.judges import JudgeSettings
-from alignment_faking_lab.runner import run
-from alignment_faking_lab.scorer import judgement_failed
-from alignment_faking_lab.transcript import Tier
+from alignment_faking_lab.calling.runner import run
+from alignment_faking_lab.data import storage
+from alignment_faking_lab.data.transcript import Tier
+from alignment_faking_lab.protocol import judges
+from alignment_faking_lab.protocol.judges import JudgeSettings
+from alignment_faking_lab.protocol.scorer import judgement_failed
 from tests.fake_llm_server import FakeLLMServer, scripted_reply
 from tests.test_live import FAST_RETRY, plan
 

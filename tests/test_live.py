@@ -15,13 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from alignment_faking_lab import keys, storage
-from alignment_faking_lab.advbench import AdvBenchSite, load_advbench
-from alignment_faking_lab.downloads import OfflineError
-from alignment_faking_lab.estimate import dry_run, estimate
-from alignment_faking_lab.judges import JudgeSettings, vote
-from alignment_faking_lab.parsing import NEXT_TURN, parse_messages
-from alignment_faking_lab.providers import (
+from alignment_faking_lab.calling import keys
+from alignment_faking_lab.calling.estimate import dry_run, estimate
+from alignment_faking_lab.calling.providers import (
     Api,
     Endpoint,
     ErrorKind,
@@ -29,10 +25,22 @@ from alignment_faking_lab.providers import (
     complete,
     list_models,
 )
-from alignment_faking_lab.queries import Query, load_shipped_queries
-from alignment_faking_lab.response_cache import ResponseCache
-from alignment_faking_lab.runner import Plan, RetryPolicy, iter_run, plan_calls, run, send_one
-from alignment_faking_lab.transcript import Compliance, Message, Provenance, Tier
+from alignment_faking_lab.calling.response_cache import ResponseCache
+from alignment_faking_lab.calling.runner import (
+    Plan,
+    RetryPolicy,
+    iter_run,
+    plan_calls,
+    run,
+    send_one,
+)
+from alignment_faking_lab.data import storage
+from alignment_faking_lab.data.transcript import Compliance, Message, Provenance, Tier
+from alignment_faking_lab.protocol.advbench import AdvBenchSite, load_advbench
+from alignment_faking_lab.protocol.judges import JudgeSettings, vote
+from alignment_faking_lab.protocol.parsing import NEXT_TURN, parse_messages
+from alignment_faking_lab.protocol.queries import Query, load_shipped_queries
+from alignment_faking_lab.public.downloads import OfflineError
 from tests.browser_harness import free_port
 from tests.fake_llm_server import VALID_KEY, FakeLLMServer
 from tests.paper_site_server import PaperSiteServer

@@ -7,8 +7,9 @@ import re
 
 import pytest
 
-from alignment_faking_lab import owner_gate, paths, storage
-from alignment_faking_lab.transcript import Compliance, Provenance, Tier
+from alignment_faking_lab.data import paths, storage
+from alignment_faking_lab.data.transcript import Compliance, Provenance, Tier
+from alignment_faking_lab.public import owner_gate
 from tests.fake_llm_server import VALID_KEY, FakeLLMServer
 from tests.page_helpers import open_page, page_text
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import re
 
-from alignment_faking_lab import charts, model_comparison, paths, storage
-from alignment_faking_lab.frames import transcripts_frame
+from alignment_faking_lab.analysis import charts, model_comparison
+from alignment_faking_lab.data import paths, storage
+from alignment_faking_lab.data.frames import transcripts_frame
 from tests.fake_llm_server import FakeLLMServer
 from tests.page_helpers import open_page, page_text
 

@@ -8,8 +8,8 @@ from datetime import date
 
 import pytest
 
-from alignment_faking_lab import estimate, models, paths, storage
-from alignment_faking_lab.providers import (
+from alignment_faking_lab.calling import estimate, models
+from alignment_faking_lab.calling.providers import (
     PRESETS,
     Api,
     Endpoint,
@@ -18,7 +18,8 @@ from alignment_faking_lab.providers import (
     complete,
     read_model_list,
 )
-from alignment_faking_lab.transcript import Message
+from alignment_faking_lab.data import paths, storage
+from alignment_faking_lab.data.transcript import Message
 from tests.fake_llm_server import VALID_KEY, FakeLLMServer
 from tests.page_helpers import open_page, page_text
 

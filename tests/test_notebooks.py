@@ -20,9 +20,9 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from alignment_faking_lab import catalogue, paths, storage
+from alignment_faking_lab.data import catalogue, paths, storage
+from alignment_faking_lab.data.transcript import Compliance, Provenance, Tier
 from alignment_faking_lab.paper import importer as paper_import
-from alignment_faking_lab.transcript import Compliance, Provenance, Tier
 from tests.fake_llm_server import VALID_KEY, FakeLLMServer
 
 NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"

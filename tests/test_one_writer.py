@@ -9,8 +9,8 @@ import threading
 
 import pytest
 
-from alignment_faking_lab import storage
-from alignment_faking_lab.runner import RunReport, iter_run, run
+from alignment_faking_lab.calling.runner import RunReport, iter_run, run
+from alignment_faking_lab.data import storage
 from tests.fake_llm_server import VALID_KEY, FakeLLMServer
 from tests.test_live import FAST_RETRY, PROJECT_ROOT, plan
 
@@ -77,7 +77,7 @@ def test_a_run_where_every_call_failed_does_not_say_cancelled(server, tmp_path):
 
 
 def test_the_run_page_refuses_a_run_going_on_in_another_tab(monkeypatch):
-    from alignment_faking_lab import paths
+    from alignment_faking_lab.data import paths
     from tests.test_live_pages import run_page
 
     with FakeLLMServer() as running:

@@ -6,12 +6,19 @@ import threading
 
 import pytest
 
-from alignment_faking_lab import keys, owner_gate
-from alignment_faking_lab.owner_gate import Ledger, Limits, OwnerGate, lock_reason
-from alignment_faking_lab.providers import Api, Endpoint, ErrorKind, ProviderError, list_models
-from alignment_faking_lab.queries import load_shipped_queries
-from alignment_faking_lab.runner import Plan, RetryPolicy, run, send_one
-from alignment_faking_lab.transcript import Tier
+from alignment_faking_lab.calling import keys
+from alignment_faking_lab.calling.providers import (
+    Api,
+    Endpoint,
+    ErrorKind,
+    ProviderError,
+    list_models,
+)
+from alignment_faking_lab.calling.runner import Plan, RetryPolicy, run, send_one
+from alignment_faking_lab.data.transcript import Tier
+from alignment_faking_lab.protocol.queries import load_shipped_queries
+from alignment_faking_lab.public import owner_gate
+from alignment_faking_lab.public.owner_gate import Ledger, Limits, OwnerGate, lock_reason
 from tests.fake_llm_server import VALID_KEY, FakeLLMServer
 
 OWNER_ENV = {"ANTHROPIC_API_KEY": "sk-owner-1234", "ANTHROPIC_BASE_URL": "https://proxy.example/"}

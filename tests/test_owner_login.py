@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from alignment_faking_lab import owner_gate
+from alignment_faking_lab.public import owner_gate
 from tests.fake_llm_server import FakeLLMServer
 from tests.page_helpers import APP, TIMEOUT, page_text
 

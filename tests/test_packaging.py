@@ -9,7 +9,7 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from alignment_faking_lab import paths
+from alignment_faking_lab.data import paths
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "alignment_faking_lab"

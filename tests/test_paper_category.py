@@ -8,9 +8,9 @@ import threading
 
 import pytest
 
-from alignment_faking_lab.downloads import FetchError
+from alignment_faking_lab.data.storage import read_jsonl
 from alignment_faking_lab.paper.site import PaperSite
-from alignment_faking_lab.storage import read_jsonl
+from alignment_faking_lab.public.downloads import FetchError
 from tests.paper_site_server import FIXTURE_SITE, PaperSiteServer
 
 VARIANTS = ("first_variant", "second_variant")

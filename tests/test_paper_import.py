@@ -9,9 +9,12 @@ from pathlib import Path
 import pytest
 
 from alignment_faking_lab.__main__ import main
-from alignment_faking_lab.frames import transcripts_frame
+from alignment_faking_lab.analysis.paper_check import paper_af_rates
+from alignment_faking_lab.analysis.statistics import tier_summary
+from alignment_faking_lab.data.frames import transcripts_frame
+from alignment_faking_lab.data.storage import read_jsonl
+from alignment_faking_lab.data.transcript import Compliance, Provenance, Tier
 from alignment_faking_lab.paper.archive import import_and_save, import_archive
-from alignment_faking_lab.paper.check import paper_af_rates
 from alignment_faking_lab.paper.html_pages import (
     PaperPageError,
     PaperSetting,
@@ -20,10 +23,7 @@ from alignment_faking_lab.paper.html_pages import (
     parse_transcript_page,
 )
 from alignment_faking_lab.paper.site import OfflineError, PaperSite
-from alignment_faking_lab.parsing import parse_messages
-from alignment_faking_lab.statistics import tier_summary
-from alignment_faking_lab.storage import read_jsonl
-from alignment_faking_lab.transcript import Compliance, Provenance, Tier
+from alignment_faking_lab.protocol.parsing import parse_messages
 from tests.paper_site_server import FIXTURE_SITE, PaperSiteServer
 
 SETTING = PaperSetting("helpful_only", "demo_variant")

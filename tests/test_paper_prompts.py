@@ -10,10 +10,10 @@ import re
 
 import pytest
 
-from alignment_faking_lab import prompt_diff, prompts, storage
 from alignment_faking_lab.__main__ import main
-from alignment_faking_lab.downloads import OfflineError
-from alignment_faking_lab.paper import prompt_files
+from alignment_faking_lab.data import storage
+from alignment_faking_lab.protocol import prompt_diff, prompt_files, prompts
+from alignment_faking_lab.public.downloads import OfflineError
 from tests.browser_harness import free_port
 from tests.fake_llm_server import VALID_KEY, FakeLLMServer
 from tests.page_helpers import open_page, page_text
@@ -83,7 +83,7 @@ def test_a_run_with_the_papers_file_records_which_one(mirror, monkeypatch, capsy
         assert code == 0, capsys.readouterr().err
         sent = server.state.model_requests()[0].body["system"]
     assert sent == STAND_IN  # the paper's file, as downloaded
-    from alignment_faking_lab import paths
+    from alignment_faking_lab.data import paths
 
     saved = storage.read_jsonl(paths.runs_dir() / "faithful.jsonl").transcripts
     assert saved and all(t.variant == "paper:" + WITH_EXAMPLES for t in saved)

@@ -1,7 +1,7 @@
 """Splitting raw model text into scratchpad, draft and output, as the study's format defines."""
 
-from alignment_faking_lab.parsing import needs_next_turn, parse_messages, parse_reply
-from alignment_faking_lab.transcript import Message
+from alignment_faking_lab.data.transcript import Message
+from alignment_faking_lab.protocol.parsing import needs_next_turn, parse_messages, parse_reply
 
 
 def test_well_formed_reply_splits_scratchpad_and_output():

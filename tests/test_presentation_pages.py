@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from alignment_faking_lab.catalogue import load_illustrative
-from alignment_faking_lab.filtering import SEARCH_EXAMPLES
-from alignment_faking_lab.findings import FURTHER_FINDINGS, GLOSSARY, glossary_link
-from alignment_faking_lab.frames import transcripts_frame
+from alignment_faking_lab.data.catalogue import load_illustrative
+from alignment_faking_lab.data.filtering import SEARCH_EXAMPLES
+from alignment_faking_lab.data.frames import transcripts_frame
+from alignment_faking_lab.teaching.findings import FURTHER_FINDINGS, GLOSSARY, glossary_link
 from tests.page_helpers import open_page, page_text
 
 
@@ -51,8 +51,8 @@ def test_every_example_in_the_search_box_finds_transcripts():
 def test_transcripts_table_marks_keyword_guesses_as_guesses():
     from dataclasses import replace
 
-    from alignment_faking_lab.filtering import faking_labels
-    from alignment_faking_lab.scorer import BY_KEYWORDS
+    from alignment_faking_lab.data.filtering import faking_labels
+    from alignment_faking_lab.protocol.scorer import BY_KEYWORDS
 
     base = [t for t in load_illustrative() if t.alignment_faking][:2]
     guessed = replace(base[1], id="guess", labelled_by=BY_KEYWORDS)

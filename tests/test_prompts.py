@@ -2,9 +2,9 @@
 
 import pytest
 
-from alignment_faking_lab import prompts
-from alignment_faking_lab.highlights import split_highlighted, training_reasoning_spans
-from alignment_faking_lab.transcript import Tier
+from alignment_faking_lab.data.transcript import Tier
+from alignment_faking_lab.protocol import prompts
+from alignment_faking_lab.teaching.highlights import split_highlighted, training_reasoning_spans
 
 
 def elements(variant_id: str) -> set[str]:

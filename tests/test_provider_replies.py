@@ -8,12 +8,12 @@ import sys
 
 import pytest
 
-from alignment_faking_lab import storage
-from alignment_faking_lab.providers import Api, Endpoint, ErrorKind, ProviderError, complete
-from alignment_faking_lab.queries import Query
-from alignment_faking_lab.response_cache import ResponseCache
-from alignment_faking_lab.runner import Plan, run, send_one
-from alignment_faking_lab.transcript import Message, Tier
+from alignment_faking_lab.calling.providers import Api, Endpoint, ErrorKind, ProviderError, complete
+from alignment_faking_lab.calling.response_cache import ResponseCache
+from alignment_faking_lab.calling.runner import Plan, run, send_one
+from alignment_faking_lab.data import storage
+from alignment_faking_lab.data.transcript import Message, Tier
+from alignment_faking_lab.protocol.queries import Query
 from tests.fake_llm_server import VALID_KEY, FakeLLMServer
 from tests.test_live import FAST_RETRY, PROJECT_ROOT, harmful, plan
 
@@ -94,7 +94,7 @@ def test_changing_the_sdk_address_variable_changes_the_cache_key_and_the_ids(tmp
 
 def test_reply_limits_are_part_of_the_id_but_defaults_keep_old_ids(server):
     base = plan(server, n=1, tiers=[Tier.PAID])
-    from alignment_faking_lab.runner import plan_calls
+    from alignment_faking_lab.calling.runner import plan_calls
 
     default_id = plan_calls(base)[0].id
     shorter = Plan(**{**base.__dict__, "max_tokens": 512})

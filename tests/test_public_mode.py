@@ -8,15 +8,16 @@ from dataclasses import replace
 
 import pytest
 
-from alignment_faking_lab import classroom, deployment, links, owner_gate
-from alignment_faking_lab.catalogue import load_illustrative
-from alignment_faking_lab.handout import handout_html
+from alignment_faking_lab.data.catalogue import load_illustrative
+from alignment_faking_lab.data.storage import dumps
+from alignment_faking_lab.data.transcript import Compliance, Provenance, Tier
 from alignment_faking_lab.paper.figures import headline_numbers
 from alignment_faking_lab.paper.importer import paper_transcript_id
-from alignment_faking_lab.parsing import parse_messages
-from alignment_faking_lab.storage import dumps
-from alignment_faking_lab.transcript import Compliance, Provenance, Tier
-from alignment_faking_lab.walkthrough import StoryPair
+from alignment_faking_lab.protocol.parsing import parse_messages
+from alignment_faking_lab.public import deployment, owner_gate
+from alignment_faking_lab.teaching import classroom, links
+from alignment_faking_lab.teaching.handout import handout_html
+from alignment_faking_lab.teaching.walkthrough import StoryPair
 from tests.fake_llm_server import VALID_KEY, FakeLLMServer
 from tests.page_helpers import open_page, page_text
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from alignment_faking_lab.queries import (
+from alignment_faking_lab.protocol.queries import (
     QueryFileError,
     load_queries_csv,
     load_queries_file,

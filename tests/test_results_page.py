@@ -7,9 +7,9 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
-from alignment_faking_lab.catalogue import load_illustrative
-from alignment_faking_lab.storage import dumps
-from alignment_faking_lab.transcript import Provenance, Transcript
+from alignment_faking_lab.data.catalogue import load_illustrative
+from alignment_faking_lab.data.storage import dumps
+from alignment_faking_lab.data.transcript import Provenance, Transcript
 from tests.page_helpers import open_page, page_text
 
 LOADED = {"data": "Transcripts loaded in the app"}

@@ -12,9 +12,9 @@ import sys
 
 import pytest
 
-from alignment_faking_lab.storage import read_jsonl
-from alignment_faking_lab.table import load_path, merge_tables, table_from_bytes
-from alignment_faking_lab.transcript import Transcript
+from alignment_faking_lab.data.storage import read_jsonl
+from alignment_faking_lab.data.table import load_path, merge_tables, table_from_bytes
+from alignment_faking_lab.data.transcript import Transcript
 from tests.conftest import PROJECT_ROOT
 from tests.test_storage import make
 
@@ -189,7 +189,7 @@ def test_the_same_id_in_two_files_is_counted_once_and_the_drop_is_counted():
 
 
 def test_writing_a_transcript_that_would_not_load_is_refused():
-    from alignment_faking_lab.storage import TranscriptFormatError, dumps
+    from alignment_faking_lab.data.storage import TranscriptFormatError, dumps
 
     transcript = Transcript(**{**_fields(good()), "harmful": "yes"})
     with pytest.raises(TranscriptFormatError, match="harmful"):
@@ -197,7 +197,7 @@ def test_writing_a_transcript_that_would_not_load_is_refused():
 
 
 def _fields(record: dict) -> dict:
-    from alignment_faking_lab.storage import transcript_from_dict
+    from alignment_faking_lab.data.storage import transcript_from_dict
 
     return {
         name: getattr(transcript_from_dict(record), name)

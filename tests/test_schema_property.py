@@ -15,9 +15,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from alignment_faking_lab.__main__ import main
-from alignment_faking_lab.storage import parse_jsonl
-from alignment_faking_lab.table import table_from_bytes
-from alignment_faking_lab.transcript import TRANSCRIPT_FIELDS, Message, Provenance, Tier, Transcript
+from alignment_faking_lab.data.storage import parse_jsonl
+from alignment_faking_lab.data.table import table_from_bytes
+from alignment_faking_lab.data.transcript import (
+    TRANSCRIPT_FIELDS,
+    Message,
+    Provenance,
+    Tier,
+    Transcript,
+)
 
 FIELD_NAMES = [*sorted(TRANSCRIPT_FIELDS), "schema_version"]
 JSON_VALUES = st.recursive(

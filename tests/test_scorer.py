@@ -1,12 +1,12 @@
 """Offline outcome labels, always naming who decided, never touching published labels."""
 
-from alignment_faking_lab.scorer import (
+from alignment_faking_lab.data.transcript import Compliance, Message, Provenance, Tier, Transcript
+from alignment_faking_lab.protocol.scorer import (
     BY_ACCEPTANCE_TAG,
     BY_KEYWORDS,
     classify_by_acceptance_tag,
     classify_by_keywords,
 )
-from alignment_faking_lab.transcript import Compliance, Message, Provenance, Tier, Transcript
 
 
 def reply(text: str, tier: Tier = Tier.FREE, **extra) -> Transcript:

@@ -5,12 +5,17 @@ from pathlib import Path
 
 import pytest
 
-from alignment_faking_lab import paths, prompts
-from alignment_faking_lab.illustrative import REDACTION_MARKER, build_illustrative
-from alignment_faking_lab.parsing import parse_messages
-from alignment_faking_lab.queries import QueryFileError, load_queries_csv, load_shipped_queries
-from alignment_faking_lab.storage import dumps, read_jsonl
-from alignment_faking_lab.transcript import Compliance, Provenance, Tier
+from alignment_faking_lab.data import paths
+from alignment_faking_lab.data.storage import dumps, read_jsonl
+from alignment_faking_lab.data.transcript import Compliance, Provenance, Tier
+from alignment_faking_lab.protocol import prompts
+from alignment_faking_lab.protocol.illustrative import REDACTION_MARKER, build_illustrative
+from alignment_faking_lab.protocol.parsing import parse_messages
+from alignment_faking_lab.protocol.queries import (
+    QueryFileError,
+    load_queries_csv,
+    load_shipped_queries,
+)
 
 
 @pytest.fixture(scope="module")

@@ -4,8 +4,7 @@ import math
 
 import pytest
 
-from alignment_faking_lab.frames import transcripts_frame
-from alignment_faking_lab.statistics import (
+from alignment_faking_lab.analysis.statistics import (
     gap_table,
     mcnemar_exact,
     paired_gap,
@@ -13,7 +12,8 @@ from alignment_faking_lab.statistics import (
     unpaired_gap,
     wilson_interval,
 )
-from alignment_faking_lab.transcript import Compliance, Message, Provenance, Tier, Transcript
+from alignment_faking_lab.data.frames import transcripts_frame
+from alignment_faking_lab.data.transcript import Compliance, Message, Provenance, Tier, Transcript
 
 
 @pytest.mark.parametrize(

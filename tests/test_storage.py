@@ -2,8 +2,8 @@
 
 import json
 
-from alignment_faking_lab.storage import parse_jsonl, read_jsonl, write_jsonl
-from alignment_faking_lab.transcript import (
+from alignment_faking_lab.data.storage import parse_jsonl, read_jsonl, write_jsonl
+from alignment_faking_lab.data.transcript import (
     SCHEMA_VERSION,
     Compliance,
     Message,

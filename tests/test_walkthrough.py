@@ -3,11 +3,11 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from alignment_faking_lab import prompts
-from alignment_faking_lab.catalogue import load_illustrative
-from alignment_faking_lab.handout import handout_html
+from alignment_faking_lab.data.catalogue import load_illustrative
 from alignment_faking_lab.paper import figures as paper_figures
-from alignment_faking_lab.walkthrough import (
+from alignment_faking_lab.protocol import prompts
+from alignment_faking_lab.teaching.handout import handout_html
+from alignment_faking_lab.teaching.walkthrough import (
     LAST_STEP,
     choose_story_pair,
     clamp_step,
@@ -82,7 +82,7 @@ def test_next_and_back_walk_through_every_step():
 def test_story_prefers_the_papers_own_transcripts_when_imported():
     from dataclasses import replace
 
-    from alignment_faking_lab.transcript import Provenance
+    from alignment_faking_lab.data.transcript import Provenance
 
     illustrative = load_illustrative()
     imported = [

@@ -16,10 +16,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from alignment_faking_lab.data.schema import validated_values
+from alignment_faking_lab.data.transcript import Message, Transcript
 from alignment_faking_lab.paper.importer import paper_transcript, save_imported
-from alignment_faking_lab.parsing import USER_INPUT
-from alignment_faking_lab.schema import validated_values
-from alignment_faking_lab.transcript import Message, Transcript
+from alignment_faking_lab.protocol.parsing import USER_INPUT
 
 _MEMBER = re.compile(
     r"(?:^|/)json_outputs/(?P<setting>.+)/(?P<split>train|deploy)/(?P<n>\d+)\.json$"

@@ -11,7 +11,7 @@ from functools import cache
 
 import pandas as pd
 
-from alignment_faking_lab import paths
+from alignment_faking_lab.data import paths
 
 PERCENT_COLUMNS = [
     "free_tier_compliance_pct",

@@ -12,7 +12,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from alignment_faking_lab.parsing import NEXT_TURN, USER_INPUT
+from alignment_faking_lab.protocol.parsing import NEXT_TURN, USER_INPUT
 
 SPLITS = {"train": "free", "deploy": "paid"}  # split folder -> tier it implies
 

@@ -10,11 +10,20 @@ import os
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
-from alignment_faking_lab import paths
-from alignment_faking_lab.parsing import NEXT_TURN
-from alignment_faking_lab.scorer import alignment_faking_from_labels, compliance_from_labels
-from alignment_faking_lab.storage import iter_transcripts, read_jsonl, write_jsonl
-from alignment_faking_lab.transcript import Message, Provenance, Tier, Transcript, transcript_id
+from alignment_faking_lab.data import paths
+from alignment_faking_lab.data.storage import iter_transcripts, read_jsonl, write_jsonl
+from alignment_faking_lab.data.transcript import (
+    Message,
+    Provenance,
+    Tier,
+    Transcript,
+    transcript_id,
+)
+from alignment_faking_lab.protocol.parsing import NEXT_TURN
+from alignment_faking_lab.protocol.scorer import (
+    alignment_faking_from_labels,
+    compliance_from_labels,
+)
 
 PAPER_MODEL = "claude-3-opus"  # the model of the published main experiments
 LABELLED_BY = "paper's published labels"

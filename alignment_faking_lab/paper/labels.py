@@ -5,7 +5,7 @@ The labels are kept exactly as published in `Transcript.labels`; this module onl
 
 from __future__ import annotations
 
-from alignment_faking_lab.transcript import LENIENT_AF, STRICT_AF
+from alignment_faking_lab.data.transcript import LENIENT_AF, STRICT_AF
 
 # label name -> (short badge text, glossary sentence)
 GLOSSARY: dict[str, tuple[str, str]] = {

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from alignment_faking_lab import models
+from alignment_faking_lab.calling import models
 from alignment_faking_lab.paper.figures import CLOSEST_SETTING, load_paper_results
 
 STUDY_MODEL = "claude-3-opus"

@@ -13,14 +13,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from alignment_faking_lab.downloads import (
-    CachedSite,
-    Check,
-    DownloadCancelled,
-    FetchError,
-    OfflineError,
-    html_check,
-)
+from alignment_faking_lab.data.transcript import Transcript
 from alignment_faking_lab.paper.html_pages import (
     PaperPageError,
     PaperSetting,
@@ -35,7 +28,14 @@ from alignment_faking_lab.paper.importer import (
     save_imported,
     save_streamed,
 )
-from alignment_faking_lab.transcript import Transcript
+from alignment_faking_lab.public.downloads import (
+    CachedSite,
+    Check,
+    DownloadCancelled,
+    FetchError,
+    OfflineError,
+    html_check,
+)
 
 DEFAULT_BASE_URL = "https://redwoodresearch.github.io/alignment_faking_examples/"
 # The owner may point a deployment at a mirror (tests: a loopback server); visitors cannot.

@@ -12,8 +12,8 @@ from collections.abc import Iterable
 import plotly.graph_objects as go
 import streamlit as st
 
-from alignment_faking_lab import charts, judge_check
-from alignment_faking_lab.charts import PreparedChart
+from alignment_faking_lab.analysis import charts, judge_check
+from alignment_faking_lab.analysis.charts import PreparedChart
 from alignment_faking_lab.ui import visitor_space
 from alignment_faking_lab.ui.text import escape_markdown, table_text
 

@@ -16,9 +16,9 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from alignment_faking_lab import catalogue, deployment, paths
-from alignment_faking_lab.search import SearchIndex
-from alignment_faking_lab.table import (
+from alignment_faking_lab.data import catalogue, paths
+from alignment_faking_lab.data.search import SearchIndex
+from alignment_faking_lab.data.table import (
     StaleTranscriptError,
     TranscriptTable,
     empty_table,
@@ -28,7 +28,8 @@ from alignment_faking_lab.table import (
     summary_line,
     table_from_bytes,
 )
-from alignment_faking_lab.transcript import Transcript
+from alignment_faking_lab.data.transcript import Transcript
+from alignment_faking_lab.public import deployment
 from alignment_faking_lab.ui import visitor_space
 from alignment_faking_lab.ui.text import escape_markdown
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from alignment_faking_lab import human_labels, judge_check
-from alignment_faking_lab.downloads import FetchError, OfflineError
-from alignment_faking_lab.judges import JudgeSettings, replication_settings
-from alignment_faking_lab.response_cache import ResponseCache
+from alignment_faking_lab.analysis import human_labels, judge_check
+from alignment_faking_lab.calling.response_cache import ResponseCache
+from alignment_faking_lab.protocol.judges import JudgeSettings, replication_settings
+from alignment_faking_lab.public.downloads import FetchError, OfflineError
 from alignment_faking_lab.ui import visitor_space
 from alignment_faking_lab.ui.live import LiveSettings
 from alignment_faking_lab.ui.text import escape_markdown

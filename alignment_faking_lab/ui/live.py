@@ -4,7 +4,7 @@ The visitor's key lives only in this session's widget state; it is never written
 every message shown passes through `keys.redact`. The owner's key (secrets or environment) is
 used only with the owner's addresses, and carries the owner's gate (`owner_gate`), which the
 provider layer asks before every request. On a public deployment a typed address is guarded
-(`netguard`): https, public addresses only, checked when connecting.
+(`address_guard`): https, public addresses only, checked when connecting.
 """
 
 from __future__ import annotations
@@ -16,11 +16,9 @@ from datetime import date
 
 import streamlit as st
 
-from alignment_faking_lab import classroom, deployment, keys, models, owner_gate
-from alignment_faking_lab.estimate import PRICES_PER_MILLION
-from alignment_faking_lab.netguard import BlockedAddress, check_visitor_url
-from alignment_faking_lab.parsing import parse_reply
-from alignment_faking_lab.providers import (
+from alignment_faking_lab.calling import keys, models
+from alignment_faking_lab.calling.estimate import PRICES_PER_MILLION
+from alignment_faking_lab.calling.providers import (
     PRESETS,
     Api,
     Endpoint,
@@ -28,6 +26,10 @@ from alignment_faking_lab.providers import (
     ProviderError,
     read_model_list,
 )
+from alignment_faking_lab.protocol.parsing import parse_reply
+from alignment_faking_lab.public import deployment, owner_gate
+from alignment_faking_lab.public.address_guard import BlockedAddress, check_visitor_url
+from alignment_faking_lab.teaching import classroom
 from alignment_faking_lab.ui.text import code_span, escape_markdown
 
 MODELS_KEY = "aflab_listed_models"

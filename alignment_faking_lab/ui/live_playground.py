@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from alignment_faking_lab import deployment, prompts
-from alignment_faking_lab.queries import Query, load_shipped_queries
-from alignment_faking_lab.runner import send_one
-from alignment_faking_lab.transcript import TIER_NAMES, Tier
+from alignment_faking_lab.calling.runner import send_one
+from alignment_faking_lab.data.transcript import TIER_NAMES, Tier
+from alignment_faking_lab.protocol import prompts
+from alignment_faking_lab.protocol.queries import Query, load_shipped_queries
+from alignment_faking_lab.public import deployment
 from alignment_faking_lab.ui import transcript_view as view
 from alignment_faking_lab.ui import visitor_space
 from alignment_faking_lab.ui.data import select_source

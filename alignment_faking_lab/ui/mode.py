@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from alignment_faking_lab import deployment
+from alignment_faking_lab.public import deployment
 
 
 def show_mode() -> None:

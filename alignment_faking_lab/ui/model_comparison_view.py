@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from alignment_faking_lab import model_comparison
-from alignment_faking_lab.results_view import ModelComparisonView
+from alignment_faking_lab.analysis import model_comparison
+from alignment_faking_lab.analysis.results_view import ModelComparisonView
 from alignment_faking_lab.ui.chart_view import show_chart
 
 

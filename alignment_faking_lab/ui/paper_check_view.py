@@ -7,8 +7,8 @@ from collections.abc import Sequence
 import pandas as pd
 import streamlit as st
 
-from alignment_faking_lab import results_view
-from alignment_faking_lab.results_view import PaperCheckView
+from alignment_faking_lab.analysis import results_view
+from alignment_faking_lab.analysis.results_view import PaperCheckView
 from alignment_faking_lab.ui.chart_view import show_chart
 from alignment_faking_lab.ui.text import escape_markdown
 

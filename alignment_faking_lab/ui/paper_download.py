@@ -12,7 +12,6 @@ from pathlib import Path
 
 import streamlit as st
 
-from alignment_faking_lab import deployment
 from alignment_faking_lab.paper.archive import import_and_save
 from alignment_faking_lab.paper.html_pages import PaperPageError, PaperSetting
 from alignment_faking_lab.paper.site import (
@@ -22,6 +21,7 @@ from alignment_faking_lab.paper.site import (
     OfflineError,
     PaperSite,
 )
+from alignment_faking_lab.public import deployment
 from alignment_faking_lab.ui import visitor_space
 from alignment_faking_lab.ui.data import select_source
 from alignment_faking_lab.ui.text import escape_markdown

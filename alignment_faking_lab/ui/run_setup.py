@@ -11,18 +11,20 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from alignment_faking_lab import estimate, judge_check, models, prompts
-from alignment_faking_lab.advbench import load_advbench
-from alignment_faking_lab.downloads import FetchError, OfflineError
-from alignment_faking_lab.judges import JudgeSettings, replication_settings
-from alignment_faking_lab.queries import (
+from alignment_faking_lab.analysis import judge_check
+from alignment_faking_lab.calling import estimate, models
+from alignment_faking_lab.calling.runner import Plan, run_id_from_name
+from alignment_faking_lab.data.transcript import TIER_NAMES, Tier
+from alignment_faking_lab.protocol import prompts
+from alignment_faking_lab.protocol.advbench import load_advbench
+from alignment_faking_lab.protocol.judges import JudgeSettings, replication_settings
+from alignment_faking_lab.protocol.queries import (
     Query,
     QueryFileError,
     load_queries_upload,
     load_shipped_queries,
 )
-from alignment_faking_lab.runner import Plan, run_id_from_name
-from alignment_faking_lab.transcript import TIER_NAMES, Tier
+from alignment_faking_lab.public.downloads import FetchError, OfflineError
 from alignment_faking_lab.ui import visitor_space
 from alignment_faking_lab.ui.live import LiveSettings, endpoint_settings
 from alignment_faking_lab.ui.text import code_span, escape_markdown

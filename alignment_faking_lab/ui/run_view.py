@@ -12,11 +12,13 @@ from pathlib import Path
 
 import streamlit as st
 
-from alignment_faking_lab import charts, deployment, estimate, keys, models, statistics
-from alignment_faking_lab.frames import transcripts_frame
-from alignment_faking_lab.response_cache import ResponseCache
-from alignment_faking_lab.runner import Plan, RunReport, iter_run
-from alignment_faking_lab.storage import FileBusyError, read_jsonl
+from alignment_faking_lab.analysis import charts, statistics
+from alignment_faking_lab.calling import estimate, keys, models
+from alignment_faking_lab.calling.response_cache import ResponseCache
+from alignment_faking_lab.calling.runner import Plan, RunReport, iter_run
+from alignment_faking_lab.data.frames import transcripts_frame
+from alignment_faking_lab.data.storage import FileBusyError, read_jsonl
+from alignment_faking_lab.public import deployment
 from alignment_faking_lab.ui import visitor_space
 from alignment_faking_lab.ui.chart_view import show_chart, show_judge_notes
 from alignment_faking_lab.ui.data import select_source

@@ -18,10 +18,14 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-from alignment_faking_lab import charts, results_view
-from alignment_faking_lab.charts import PreparedChart
+from alignment_faking_lab.analysis import charts, results_view
+from alignment_faking_lab.analysis.charts import PreparedChart
+from alignment_faking_lab.analysis.results_view import (
+    ModelComparisonView,
+    PaperCheckView,
+    ResultsView,
+)
 from alignment_faking_lab.paper import figures as paper_figures
-from alignment_faking_lab.results_view import ModelComparisonView, PaperCheckView, ResultsView
 from alignment_faking_lab.ui.data import LoadedData, available_collections, collection_table
 
 MAX_VIEWS = 64  # views are small (tables of rates, a few figures); a day's distinct choices

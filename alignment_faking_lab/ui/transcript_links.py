@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from alignment_faking_lab import deployment, links
-from alignment_faking_lab.downloads import FetchError, OfflineError
+from alignment_faking_lab.data.transcript import Transcript
 from alignment_faking_lab.paper.html_pages import PaperPageError, PaperSetting
 from alignment_faking_lab.paper.importer import paper_transcript_id
 from alignment_faking_lab.paper.site import DEFAULT_BASE_URL, PAPER_SITE_SETTING, PaperSite
-from alignment_faking_lab.transcript import Transcript
+from alignment_faking_lab.public import deployment
+from alignment_faking_lab.public.downloads import FetchError, OfflineError
+from alignment_faking_lab.teaching import links
 from alignment_faking_lab.ui.data import select_source
 from alignment_faking_lab.ui.text import escape_markdown
 

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from alignment_faking_lab import classroom, deployment, highlights, judge_check, prompts
-from alignment_faking_lab.paper import labels as paper_labels
-from alignment_faking_lab.parsing import ParsedReply, parse_messages
-from alignment_faking_lab.scorer import BY_KEYWORDS, judgement_failed
-from alignment_faking_lab.transcript import (
+from alignment_faking_lab.analysis import judge_check
+from alignment_faking_lab.data.transcript import (
     COMPLIANCE_LEVELS,
     PROVENANCE_LABELS,
     TIER_TITLES,
@@ -17,6 +14,12 @@ from alignment_faking_lab.transcript import (
     Tier,
     Transcript,
 )
+from alignment_faking_lab.paper import labels as paper_labels
+from alignment_faking_lab.protocol import prompts
+from alignment_faking_lab.protocol.parsing import ParsedReply, parse_messages
+from alignment_faking_lab.protocol.scorer import BY_KEYWORDS, judgement_failed
+from alignment_faking_lab.public import deployment
+from alignment_faking_lab.teaching import classroom, highlights
 from alignment_faking_lab.ui import visitor_space
 from alignment_faking_lab.ui.text import (
     badge_text,

@@ -17,7 +17,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from alignment_faking_lab import deployment, paths, storage
+from alignment_faking_lab.data import paths, storage
+from alignment_faking_lab.public import deployment
 
 SPACE_KEY = "aflab_visitor_space"
 PRIVATE_MARK = "private"  # in a link's query: the transcript lives in a visitor's session

@@ -11,19 +11,15 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from alignment_faking_lab import charts, classroom, prompts
-from alignment_faking_lab.findings import FURTHER_FINDINGS, glossary_link
-from alignment_faking_lab.handout import handout_html
+from alignment_faking_lab.analysis import charts
+from alignment_faking_lab.data.transcript import PROVENANCE_LABELS, TIER_TITLES, Provenance, Tier
 from alignment_faking_lab.paper import figures as paper_figures
-from alignment_faking_lab.parsing import parse_messages
-from alignment_faking_lab.transcript import PROVENANCE_LABELS, TIER_TITLES, Provenance, Tier
-from alignment_faking_lab.ui import shared_results
-from alignment_faking_lab.ui import transcript_view as view
-from alignment_faking_lab.ui.chart_view import show_chart
-from alignment_faking_lab.ui.data import LoadedData
-from alignment_faking_lab.ui.style import apply_presentation_style, open_at_top
-from alignment_faking_lab.ui.text import escape_markdown, highlighted_markdown
-from alignment_faking_lab.walkthrough import (
+from alignment_faking_lab.protocol import prompts
+from alignment_faking_lab.protocol.parsing import parse_messages
+from alignment_faking_lab.teaching import classroom
+from alignment_faking_lab.teaching.findings import FURTHER_FINDINGS, glossary_link
+from alignment_faking_lab.teaching.handout import handout_html
+from alignment_faking_lab.teaching.walkthrough import (
     DISCUSSION_QUESTIONS,
     LAST_STEP,
     STEPS,
@@ -32,6 +28,12 @@ from alignment_faking_lab.walkthrough import (
     clamp_step,
     setup_segments,
 )
+from alignment_faking_lab.ui import shared_results
+from alignment_faking_lab.ui import transcript_view as view
+from alignment_faking_lab.ui.chart_view import show_chart
+from alignment_faking_lab.ui.data import LoadedData
+from alignment_faking_lab.ui.style import apply_presentation_style, open_at_top
+from alignment_faking_lab.ui.text import escape_markdown, highlighted_markdown
 
 Section = Callable[[str], object]
 

@@ -1,0 +1,431 @@
+"""One streamed model call through the official SDKs, with errors a user can read.
+
+Anthropic goes through the `anthropic` SDK; OpenAI and every OpenAI-compatible host (Ollama,
+vLLM, LM Studio, OpenRouter, ...) through the `openai` SDK. The SDKs' own retries are off: the
+runner retries, so it can count, back off, honour `retry-after` and stop on cancel. Keys are
+passed in, used, and never stored on anything that is written or shown.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+import anthropic
+import openai
+
+from alignment_faking_lab.calling import models
+from alignment_faking_lab.calling.keys import redact
+from alignment_faking_lab.data.transcript import Message
+from alignment_faking_lab.public.address_guard import (
+    BlockedAddress,
+    BlockedConnection,
+    check_visitor_url,
+    guarded_client,
+)
+from alignment_faking_lab.public.owner_gate import LimitReached, OwnerGate
+
+OnText = Callable[[str], None]
+
+
+class Api(StrEnum):
+    ANTHROPIC = "anthropic"
+    OPENAI = "openai"  # OpenAI itself and every OpenAI-compatible endpoint
+
+
+@dataclass(frozen=True, slots=True)
+class Preset:
+    name: str
+    api: Api
+    base_url: str | None  # None: the SDK's default (or ANTHROPIC_BASE_URL / OPENAI_BASE_URL)
+    key_env: str  # where a key for it is looked up
+    default_model: str
+    note: str = ""
+    needs_key: bool = True
+
+
+RETIRED_CLAUDE_NOTE = (
+    "Claude 3 Opus, the study's model, is retired. Current Claude models mostly show no "
+    "compliance gap; a cheap current model is the default."
+)
+PRESETS: dict[str, Preset] = {
+    p.name: p
+    for p in (
+        Preset("Anthropic", Api.ANTHROPIC, None, "ANTHROPIC_API_KEY",
+               models.default_model("Anthropic"), RETIRED_CLAUDE_NOTE),
+        Preset("OpenAI", Api.OPENAI, None, "OPENAI_API_KEY", models.default_model("OpenAI")),
+        *(
+            Preset(name, Api.OPENAI, base_url, key_env, models.default_model(name),
+                   (models.lookup(models.default_model(name)) or models.MODELS[0]).note)
+            for name, base_url, key_env in (
+                ("OpenRouter", "https://openrouter.ai/api/v1", "OPENROUTER_API_KEY"),
+                ("DeepInfra", "https://api.deepinfra.com/v1/openai", "DEEPINFRA_API_KEY"),
+                ("Together", "https://api.together.xyz/v1", "TOGETHER_API_KEY"),
+                ("xAI", "https://api.x.ai/v1", "XAI_API_KEY"),
+                ("Google Gemini", "https://generativelanguage.googleapis.com/v1beta/openai/",
+                 "GEMINI_API_KEY"),
+            )
+        ),
+        Preset("Ollama (local)", Api.OPENAI, "http://localhost:11434/v1", "", "llama3.1",
+               "Runs on your own machine; no key needed.", needs_key=False),
+        Preset("vLLM (local)", Api.OPENAI, "http://localhost:8000/v1", "", "",
+               "Your own vLLM server; no key needed unless you set one.", needs_key=False),
+        Preset("LM Studio (local)", Api.OPENAI, "http://localhost:1234/v1", "", "",
+               "LM Studio's local server; no key needed.", needs_key=False),
+    )
+}  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Endpoint:
+    """Where calls go. The key is excluded from repr, so it never lands in a log or traceback."""
+
+    api: Api
+    name: str  # the preset or provider name recorded in transcripts
+    base_url: str | None = None
+    api_key: str = field(default="", repr=False)
+    timeout: float = 120.0
+    # A visitor-typed address on a public deployment: connections only to checked public
+    # addresses over https (address_guard), decided when each connection is made.
+    guarded: bool = False
+    # Set when `api_key` is the deployment owner's: asked before every request (owner_gate).
+    gate: OwnerGate | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def allows_prefill(self) -> bool:
+        """Only the Anthropic API continues a partial assistant turn as the study did."""
+        return self.api is Api.ANTHROPIC
+
+
+class ErrorKind(StrEnum):
+    AUTH = "auth"
+    NOT_FOUND = "not_found"
+    RATE_LIMIT = "rate_limit"
+    OVERLOADED = "overloaded"
+    SERVER = "server"
+    TIMEOUT = "timeout"
+    CONNECTION = "connection"
+    BAD_REQUEST = "bad_request"
+    BAD_REPLY = "bad_reply"  # an answer that is not the API's reply (a proxy or portal page)
+    LIMIT = "limit"  # the owner's key is locked or its cap or budget is spent: never retried
+
+
+# Not BAD_REPLY: a login page or a wrong address does not go away in seconds.
+RETRYABLE = {
+    ErrorKind.RATE_LIMIT, ErrorKind.OVERLOADED, ErrorKind.SERVER,
+    ErrorKind.TIMEOUT, ErrorKind.CONNECTION,
+}  # fmt: skip
+# Where each SDK sends calls when no address is given: its environment variable, else this.
+SDK_DEFAULTS = {
+    Api.ANTHROPIC: ("ANTHROPIC_BASE_URL", "https://api.anthropic.com"),
+    Api.OPENAI: ("OPENAI_BASE_URL", "https://api.openai.com/v1"),
+}
+
+
+def address_override(endpoint: Endpoint) -> str:
+    """The address calls really go to when it is not the SDK's built-in default ("" then):
+    the endpoint's own, or the SDK's environment variable. Part of the reply-cache key and of
+    transcript ids, so replies from one server are never reused for another."""
+    if endpoint.base_url:
+        return endpoint.base_url
+    return os.environ.get(SDK_DEFAULTS[endpoint.api][0], "")
+
+
+class ProviderError(RuntimeError):
+    """A failed call, in words a user can act on; never contains the key."""
+
+    def __init__(self, kind: ErrorKind, message: str, retry_after: float | None = None):
+        super().__init__(message)
+        self.kind = kind
+        self.retry_after = retry_after
+        self.attempts = 1
+
+    @property
+    def retryable(self) -> bool:
+        return self.kind in RETRYABLE
+
+
+@dataclass(slots=True)
+class Reply:
+    text: str
+    stop_reason: str | None
+    usage: dict[str, int]
+    request: dict[str, Any]  # the parameters sent, without messages, system or key
+
+
+def _retry_after(response: Any) -> float | None:
+    try:
+        value = response.headers.get("retry-after")
+        return float(value) if value is not None else None
+    except (AttributeError, TypeError, ValueError):
+        return None
+
+
+def to_provider_error(exc: Exception, endpoint: Endpoint, model: str) -> ProviderError:
+    """Map either SDK's exception to a kind and a sentence that says what to do."""
+    where = endpoint.name + (f" at {endpoint.base_url}" if endpoint.base_url else "")
+    detail = redact(str(exc), [endpoint.api_key])[:300]
+    timeout_types = (anthropic.APITimeoutError, openai.APITimeoutError)
+    connection_types = (anthropic.APIConnectionError, openai.APIConnectionError)
+    status_types = (anthropic.APIStatusError, openai.APIStatusError)
+    if isinstance(exc, timeout_types):
+        return ProviderError(
+            ErrorKind.TIMEOUT, f"{where} did not answer within {endpoint.timeout:g} s."
+        )
+    if isinstance(exc, connection_types) and isinstance(exc.__cause__, BlockedConnection):
+        return ProviderError(ErrorKind.LIMIT, f"Not sent to {where}: {exc.__cause__}")
+    if isinstance(exc, connection_types):
+        return ProviderError(
+            ErrorKind.CONNECTION,
+            f"Could not reach {where} (connection failed or dropped). Check the address and "
+            "your internet connection.",
+        )
+    if isinstance(exc, status_types):
+        status = exc.status_code
+        if status in (401, 403):
+            return ProviderError(
+                ErrorKind.AUTH,
+                f"{where} rejected the API key (HTTP {status}). Check the key for this provider.",
+            )
+        if status == 404:
+            if models.is_retired(model):
+                return ProviderError(ErrorKind.NOT_FOUND, models.retired_message(model))
+            return ProviderError(
+                ErrorKind.NOT_FOUND,
+                f"{where} does not know the model {model!r} (HTTP 404). Check the model id; "
+                "retired models such as Claude 3 Opus answer 404.",
+            )
+        if status == 429:
+            return ProviderError(
+                ErrorKind.RATE_LIMIT,
+                f"{where} is rate-limiting these requests (HTTP 429).",
+                _retry_after(exc.response),
+            )
+        if status == 529:
+            return ProviderError(ErrorKind.OVERLOADED, f"{where} is overloaded (HTTP 529).")
+        if status >= 500:
+            return ProviderError(ErrorKind.SERVER, f"{where} had a server error (HTTP {status}).")
+        return ProviderError(
+            ErrorKind.BAD_REQUEST, f"{where} refused the request (HTTP {status}): {detail}"
+        )
+    return ProviderError(ErrorKind.CONNECTION, f"Call to {where} failed: {detail}")
+
+
+def _unexpected(endpoint: Endpoint, body: object = None) -> ProviderError:
+    """A reply that is not the API's (HTML from a captive portal or proxy, other JSON): an
+    error for this call, never a crash of the run or the page."""
+    where = endpoint.name + (f" at {endpoint.base_url}" if endpoint.base_url else "")
+    began = ""
+    if isinstance(body, str) and body.strip():
+        began = f" (it began: {' '.join(body.split())[:80]!r})"
+    return ProviderError(
+        ErrorKind.BAD_REPLY,
+        f"{where} answered with something that is not a model reply{began}. A proxy, login "
+        "page or wrong address may be in the way; check the address.",
+    )
+
+
+def _dropped(endpoint: Endpoint) -> ProviderError:
+    """A stream that ended without its closing event: the reply is cut off, not finished."""
+    return ProviderError(
+        ErrorKind.CONNECTION, f"The connection to {endpoint.name} dropped in the middle of a reply."
+    )
+
+
+def _anthropic_client(endpoint: Endpoint) -> anthropic.Anthropic:
+    return _anthropic_client_at(endpoint, address_override(endpoint))
+
+
+def _openai_client(endpoint: Endpoint) -> openai.OpenAI:
+    return _openai_client_at(endpoint, address_override(endpoint))
+
+
+@functools.lru_cache(maxsize=32)
+def _anthropic_client_at(endpoint: Endpoint, address: str) -> anthropic.Anthropic:
+    """One client per endpoint and address, shared by threads: it pools connections, and
+    building one (TLS context included) costs more than a short request. The address is part
+    of the key so that a changed ANTHROPIC_BASE_URL is used, not the old server's client."""
+    return anthropic.Anthropic(
+        api_key=endpoint.api_key or "missing-key",
+        base_url=address or None,
+        max_retries=0,
+        timeout=endpoint.timeout,
+        **_transport(endpoint),
+    )
+
+
+def _transport(endpoint: Endpoint) -> dict[str, Any]:
+    """A guarded endpoint's client connects only to public addresses (address_guard)."""
+    if not endpoint.guarded:
+        return {}
+    if endpoint.base_url:
+        check_visitor_url(endpoint.base_url)  # plain words before any connection is tried
+    return {"http_client": guarded_client(endpoint.timeout)}
+
+
+@functools.lru_cache(maxsize=32)
+def _openai_client_at(endpoint: Endpoint, address: str) -> openai.OpenAI:
+    return openai.OpenAI(
+        api_key=endpoint.api_key or "not-needed",  # local servers ignore it; the SDK needs one
+        base_url=address or None,
+        max_retries=0,
+        timeout=endpoint.timeout,
+        **_transport(endpoint),
+    )
+
+
+def _call_anthropic(
+    endpoint: Endpoint, model: str, system: str, messages: list[dict], max_tokens: int,
+    on_text: OnText | None,
+) -> Reply:  # fmt: skip
+    client = _anthropic_client(endpoint)
+    # anthropic 2.x has no temperature/top_p/top_k and current models reject them: not sent.
+    if on_text is None:  # batch runs: one JSON reply is far cheaper to parse than an SSE stream
+        message = client.messages.create(
+            model=model, system=system, messages=messages, max_tokens=max_tokens
+        )
+        if not isinstance(message, anthropic.types.Message):
+            raise _unexpected(endpoint, message)
+        text = "".join(block.text for block in message.content if block.type == "text")
+        usage = {
+            "input_tokens": message.usage.input_tokens or 0,
+            "output_tokens": message.usage.output_tokens or 0,
+        }
+        request = {"model": model, "max_tokens": max_tokens, "stream": False}
+        return Reply(text, message.stop_reason, usage, request)
+    pieces: list[str] = []
+    with client.messages.stream(
+        model=model, system=system, messages=messages, max_tokens=max_tokens
+    ) as stream:
+        for piece in stream.text_stream:
+            pieces.append(piece)
+            if on_text:
+                on_text(piece)
+        final = stream.get_final_message()
+    if final.stop_reason is None:
+        raise _dropped(endpoint)
+    usage = {
+        "input_tokens": final.usage.input_tokens or 0,
+        "output_tokens": final.usage.output_tokens or 0,
+    }
+    request = {"model": model, "max_tokens": max_tokens, "stream": True}
+    return Reply("".join(pieces), final.stop_reason, usage, request)
+
+
+def _call_openai(
+    endpoint: Endpoint, model: str, system: str, messages: list[dict], max_tokens: int,
+    on_text: OnText | None,
+) -> Reply:  # fmt: skip
+    client = _openai_client(endpoint)
+    wire = [{"role": "system", "content": system}, *messages]
+    if on_text is None:
+        completion = client.chat.completions.create(
+            model=model, messages=wire, max_completion_tokens=max_tokens
+        )
+        if not isinstance(completion, openai.types.chat.ChatCompletion) or not completion.choices:
+            raise _unexpected(endpoint, completion if isinstance(completion, str) else None)
+        choice = completion.choices[0]
+        usage = {}
+        if completion.usage:
+            usage = {
+                "input_tokens": completion.usage.prompt_tokens or 0,
+                "output_tokens": completion.usage.completion_tokens or 0,
+            }
+        request = {"model": model, "max_completion_tokens": max_tokens, "stream": False}
+        return Reply(choice.message.content or "", choice.finish_reason, usage, request)
+    pieces: list[str] = []
+    usage = {}
+    stop_reason = None
+    stream = client.chat.completions.create(
+        model=model,
+        messages=wire,
+        max_completion_tokens=max_tokens,
+        stream=True,
+        stream_options={"include_usage": True},
+    )
+    chunks = 0
+    for chunk in stream:
+        chunks += 1
+        if chunk.usage:
+            usage = {
+                "input_tokens": chunk.usage.prompt_tokens or 0,
+                "output_tokens": chunk.usage.completion_tokens or 0,
+            }
+        for choice in chunk.choices:
+            if choice.delta and choice.delta.content:
+                pieces.append(choice.delta.content)
+                if on_text:
+                    on_text(choice.delta.content)
+            if choice.finish_reason:
+                stop_reason = choice.finish_reason
+    if not chunks or not isinstance(chunk, openai.types.chat.ChatCompletionChunk):
+        raise _unexpected(endpoint)  # not an event stream of completion chunks
+    if stop_reason is None:
+        raise _dropped(endpoint)
+    request = {"model": model, "max_completion_tokens": max_tokens, "stream": True}
+    return Reply("".join(pieces), stop_reason, usage, request)
+
+
+def complete(
+    endpoint: Endpoint,
+    model: str,
+    system: str,
+    messages: Sequence[Message],
+    max_tokens: int = 4096,
+    on_text: OnText | None = None,
+) -> Reply:
+    """One completion, streamed to `on_text` when given. A trailing assistant message is a
+    prefill the model continues."""
+    wire = [{"role": m.role, "content": m.content} for m in messages]
+    call = _call_anthropic if endpoint.api is Api.ANTHROPIC else _call_openai
+    sent_chars = len(system) + sum(len(m.content) for m in messages)
+    reserved = _pass_gate(endpoint, model, sent_chars, max_tokens)
+    try:
+        reply = call(endpoint, model, system, wire, max_tokens, on_text)
+    except (anthropic.AnthropicError, openai.OpenAIError) as exc:
+        raise to_provider_error(exc, endpoint, model) from None
+    except (AssertionError, AttributeError, TypeError, KeyError, IndexError, ValueError):
+        # The SDK could not make sense of the reply (a stream of something else, fields of the
+        # wrong type): an error for this call, not a crash of the run or the page.
+        raise _unexpected(endpoint) from None
+    if not isinstance(reply.text, str):
+        raise _unexpected(endpoint, reply.text)
+    if endpoint.gate is not None:
+        endpoint.gate.settle(model, reserved, sent_chars, reply.usage)
+    return reply
+
+
+def _pass_gate(endpoint: Endpoint, model: str, sent_chars: int, max_tokens: int) -> float:
+    """Before any request: the owner's gate (locked, cap, budget) and the address guard."""
+    try:
+        if endpoint.guarded and endpoint.base_url:
+            check_visitor_url(endpoint.base_url)
+        if endpoint.gate is not None:
+            return endpoint.gate.reserve(model, sent_chars, max_tokens)
+    except (LimitReached, BlockedAddress) as exc:
+        raise ProviderError(ErrorKind.LIMIT, str(exc)) from None
+    return 0.0
+
+
+def list_models(endpoint: Endpoint) -> list[str]:
+    """Model ids from the provider's models endpoint (only called when a key is present)."""
+    return [listed.id for listed in read_model_list(endpoint)]
+
+
+def read_model_list(endpoint: Endpoint) -> list[models.Listed]:
+    """The provider's models with any shutdown date its list gives (read by field name, as
+    providers name it differently)."""
+    _pass_gate(endpoint, "", 0, 0)  # a request too: the owner's gate counts it
+    try:
+        if endpoint.api is Api.ANTHROPIC:
+            found = _anthropic_client(endpoint).models.list(limit=100)
+        else:
+            found = _openai_client(endpoint).models.list()
+        listed = [models.Listed(m.id, models.shutdown_from_fields(m.to_dict())) for m in found]
+    except (anthropic.AnthropicError, openai.OpenAIError) as exc:
+        raise to_provider_error(exc, endpoint, "") from None
+    return sorted(listed, key=lambda m: m.id)

@@ -1,0 +1,121 @@
+"""The guided classroom walkthrough: six steps that tell the study as a story.
+
+The page shows these steps with the app's real parts; this module decides what to show: which
+transcript pair tells the story (the paper's own when imported, else the illustrative examples),
+the steps' words, and the paper's numbers they cite.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from alignment_faking_lab.data.transcript import Compliance, Provenance, Tier, Transcript
+from alignment_faking_lab.protocol import prompts
+
+FIRST_STEP = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    number: int
+    title: str
+    lead: str
+
+
+STEPS: tuple[Step, ...] = (
+    Step(1, "The setup", "What the model was told, before any user said a word."),
+    Step(
+        2, "A harmful request, unmonitored", "A paid-tier user asks. Nobody is training the model."
+    ),
+    Step(
+        3, "The same request, in training", "Now a free-tier user asks: the answer will be rated."
+    ),
+    Step(4, "The hidden scratchpad", "What the model wrote to itself before that answer."),
+    Step(5, "The aggregate picture", "Hundreds of requests: compliance by tier in the paper."),
+    Step(6, "After training, and other models", "What happened next, and questions to discuss."),
+)
+LAST_STEP = len(STEPS)
+
+DISCUSSION_QUESTIONS: tuple[str, ...] = (
+    "The model was protecting values most people would call good (refusing harmful requests). "
+    "Does that make its behaviour reassuring or worrying? Would your answer change if the "
+    "values it protected were ones its developers did not intend?",
+    "The researchers read a scratchpad the model was told was private. What does this study "
+    "suggest about relying on a model's stated reasoning, and about what happens if future "
+    "models reason without writing it down?",
+    "The model learned about its training from a prompt, not from experience. Which parts of "
+    "the result do you expect to carry over to real training, and which might not?",
+)
+
+
+def clamp_step(value: object) -> int:
+    """A step number from a URL: anything unreadable or out of range opens the nearest step."""
+    try:
+        number = int(str(value))
+    except ValueError:
+        return FIRST_STEP
+    return min(max(number, FIRST_STEP), LAST_STEP)
+
+
+@dataclass(frozen=True, slots=True)
+class StoryPair:
+    """One harmful request in both tiers: refused unmonitored, faked alignment in training."""
+
+    free: Transcript
+    paid: Transcript
+
+    @property
+    def provenance(self) -> Provenance:
+        return self.free.provenance
+
+    @property
+    def is_illustrative(self) -> bool:
+        return self.free.is_illustrative or self.paid.is_illustrative
+
+
+def _story_score(free: Transcript, paid: Transcript) -> tuple[int, int, int]:
+    """Prefer the paper's own data, then the pattern the story needs, then a short scratchpad."""
+    from_paper = free.provenance is Provenance.PAPER
+    shows_pattern = bool(free.alignment_faking) and paid.compliance is Compliance.REFUSED
+    length = sum(len(m.content) for m in free.messages)
+    return (int(from_paper), int(shows_pattern), -length)
+
+
+def choose_story_pair(transcripts: Iterable[Transcript]) -> StoryPair | None:
+    """The free/paid pair of one harmful request that tells the study's story best (the paper's
+    transcripts or the illustrative ones; never a live run); None when there is none.
+
+    Args:
+        transcripts: the candidates, e.g. every loaded transcript.
+    """
+    free_by_key: dict[tuple, Transcript] = {}
+    paid_by_key: dict[tuple, Transcript] = {}
+    for t in transcripts:
+        if not t.harmful or t.provenance not in (Provenance.PAPER, Provenance.ILLUSTRATIVE):
+            continue
+        key = (t.provenance, t.prompt_id, t.model, t.variant, t.sample_index)
+        (free_by_key if t.tier is Tier.FREE else paid_by_key).setdefault(key, t)
+    pairs = [StoryPair(free, paid_by_key[k]) for k, free in free_by_key.items() if k in paid_by_key]
+    if not pairs:
+        return None
+    return max(pairs, key=lambda p: _story_score(p.free, p.paid))
+
+
+def setup_segments(variant_id: str = "default") -> list[tuple[str, str | None]]:
+    """The prompt's situation cut into plain text and key sentences, each with its element."""
+    text = prompts.situation_text(variant_id)
+    marks = sorted(
+        (text.index(sentence), len(sentence), element)
+        for element, sentence in prompts.key_sentences(variant_id)
+    )
+    segments: list[tuple[str, str | None]] = []
+    position = 0
+    for start, length, element in marks:
+        if start < position:
+            continue
+        segments.append((text[position:start], None))
+        segments.append((text[start : start + length], element))
+        position = start + length
+    segments.append((text[position:], None))
+    return [segment for segment in segments if segment[0]]

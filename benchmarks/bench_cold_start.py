@@ -26,7 +26,7 @@ from common import PROJECT_ROOT, Row, ensure_corpus, parser, print_table
 
 from tests.browser_harness import CHROMIUM_ARGS, IDLE, find_chromium, free_port
 
-RATIO_TARGET = 1.5
+RATIO_TARGET = 1.2
 DRAWN = """() => {
     const app = document.querySelector("[data-testid='stApp']");
     if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;

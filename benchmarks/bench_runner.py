@@ -20,9 +20,10 @@ from pathlib import Path
 
 from common import PROJECT_ROOT, Row, print_table
 
-from alignment_faking_lab.calling.providers import Api, Endpoint
+from alignment_faking_lab.calling.endpoints import Api, Endpoint
+from alignment_faking_lab.calling.plan import Plan, RetryPolicy
 from alignment_faking_lab.calling.response_cache import ResponseCache
-from alignment_faking_lab.calling.runner import Plan, RetryPolicy, run
+from alignment_faking_lab.calling.runner import run
 from alignment_faking_lab.data.transcript import Tier
 from alignment_faking_lab.protocol.queries import Query
 

@@ -60,7 +60,8 @@ if importlib.util.find_spec("alignment_faking_lab") is None:
 from IPython.display import display
 
 import alignment_faking_lab
-from alignment_faking_lab.analysis import charts
+from alignment_faking_lab.analysis.charts.headline import paper_headline_chart
+from alignment_faking_lab.analysis.charts.paper import paper_figure1_chart
 from alignment_faking_lab.analysis.charts.static import show as show_chart
 from alignment_faking_lab.data.transcript import Tier
 from alignment_faking_lab.paper import figures as paper_figures
@@ -186,7 +187,7 @@ for tier in (Tier.FREE, Tier.PAID):
 # %%
 headline = paper_figures.headline_results().set_index("label")
 prompted = headline.loc["Claude 3 Opus, prompted"]
-show_chart(charts.paper_figure1_chart(prompted.to_dict()))
+show_chart(paper_figure1_chart(prompted.to_dict()))
 
 # %% [markdown]
 # **How to read this chart.** There is one bar per tier, and each bar adds up to 100% of the harmful
@@ -229,7 +230,7 @@ print(f"Alignment-faking reasoning (free tier):   {faking:.1f}%")
 # %%
 after_rl = headline.loc["After RL training"]
 show_chart(
-    charts.paper_figure1_chart(
+    paper_figure1_chart(
         after_rl.to_dict(), title="Published in the paper: Claude 3 Opus after RL toward compliance"
     )
 )
@@ -269,9 +270,7 @@ ablations = paper[
     (paper["setting"] == "helpful_only_prompted") & (paper["model"] == "claude-3-opus")
 ].assign(label=lambda rows: rows["condition"])
 show_chart(
-    charts.paper_headline_chart(
-        ablations, title="Published in the paper: Claude 3 Opus, prompt variants"
-    )
+    paper_headline_chart(ablations, title="Published in the paper: Claude 3 Opus, prompt variants")
 )
 display(ablations[["condition", *paper_figures.PERCENT_COLUMNS, "gap_pct", "source"]])
 
@@ -342,7 +341,7 @@ other_models = paper[
     (paper["setting"] == "helpful_only_prompted") & (paper["condition"] == "default prompt")
 ].assign(label=lambda rows: rows["model"])
 show_chart(
-    charts.paper_headline_chart(
+    paper_headline_chart(
         other_models, title="Published in the paper: helpful-only setting, default prompt, by model"
     )
 )

@@ -69,8 +69,11 @@ import pandas as pd
 from IPython.display import display
 
 import alignment_faking_lab
-from alignment_faking_lab.analysis import charts, statistics
-from alignment_faking_lab.analysis import paper_check as paper_check
+from alignment_faking_lab.analysis import paper_check, statistics
+from alignment_faking_lab.analysis.charts.figure1 import figure1_chart
+from alignment_faking_lab.analysis.charts.gaps import gap_chart
+from alignment_faking_lab.analysis.charts.labels import not_measured_caption
+from alignment_faking_lab.analysis.charts.paper import paper_vs_run_chart
 from alignment_faking_lab.analysis.charts.static import show as show_chart
 from alignment_faking_lab.data import catalogue, frames, paths, selection
 from alignment_faking_lab.data.transcript import Tier, Transcript
@@ -346,12 +349,12 @@ if rates is not None:
 # %% [markdown]
 # ## 8. The picture: Figure 1, your data
 #
-# `charts.figure1_chart` draws the summary the way the paper drew its Figure 1. For illustrative
+# `figure1_chart` draws the summary the way the paper drew its Figure 1. For illustrative
 # data it adds a caption under the title saying so; we also name the source in the title.
 
 # %%
 print(SOURCE_NOTE)
-figure = charts.figure1_chart(summary, title=f"Compliance with harmful requests: {chosen.title}")
+figure = figure1_chart(summary, title=f"Compliance with harmful requests: {chosen.title}")
 show_chart(figure)
 
 # %% [markdown]
@@ -367,7 +370,7 @@ show_chart(figure)
 # %%
 print(SOURCE_NOTE)
 title = f"Compliance gap (free minus paid): {chosen.title}"
-show_chart(charts.gap_chart(gaps, title=title, caption=charts.not_measured_caption(summary)))
+show_chart(gap_chart(gaps, title=title, caption=not_measured_caption(summary)))
 
 # %% [markdown]
 # Finally, the same rates beside the paper's published figure for the closest setting (grey bars,
@@ -379,7 +382,7 @@ setting = transcripts[0].setting if transcripts else "helpful_only"
 paper_row = paper_figures.closest_paper_row(setting)
 print(SOURCE_NOTE)
 print(f"Closest published figure: {paper_row['condition']} ({paper_row['source']})")
-show_chart(charts.paper_vs_run_chart(paper_row, summary, run_label=chosen.title))
+show_chart(paper_vs_run_chart(paper_row, summary, run_label=chosen.title))
 
 # %% [markdown]
 # **How to read this chart.** Grey: the paper's published compliance rates in each tier. Yellow:

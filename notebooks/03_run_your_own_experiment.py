@@ -55,10 +55,13 @@ if importlib.util.find_spec("alignment_faking_lab") is None:
 from IPython.display import display
 
 import alignment_faking_lab
-from alignment_faking_lab.analysis import charts, judge_agreement, statistics
+from alignment_faking_lab.analysis import judge_agreement, statistics
+from alignment_faking_lab.analysis.charts.figure1 import figure1_chart
+from alignment_faking_lab.analysis.charts.paper import paper_vs_run_chart
 from alignment_faking_lab.analysis.charts.static import show as show_chart
 from alignment_faking_lab.calling import estimate, keys, runner
-from alignment_faking_lab.calling.providers import PRESETS, Endpoint
+from alignment_faking_lab.calling.endpoints import PRESETS, Endpoint
+from alignment_faking_lab.calling.plan import Plan
 from alignment_faking_lab.calling.response_cache import ResponseCache
 from alignment_faking_lab.data import catalogue, frames, paths
 from alignment_faking_lab.data.transcript import Tier
@@ -116,7 +119,7 @@ if not LIVE:
 # %%
 requests = [q for q in queries.load_shipped_queries() if q.harmful][:N_REQUESTS]
 judge = JudgeSettings(JUDGE_MODEL, votes=3) if JUDGE_MODEL else None
-plan = runner.Plan(
+plan = Plan(
     run_id=f"notebook-{MODEL.replace('/', '_')}",
     endpoint=endpoint,
     models=[MODEL],
@@ -189,7 +192,7 @@ frame = frames.transcripts_frame(transcripts)
 print("Labelled by:", ", ".join(sorted(frame["labelled_by"].astype(str).unique())))
 summary = statistics.tier_summary(frame)
 display(summary[["tier", "n", "complied", "compliance_rate", "compliance_low", "compliance_high"]])
-figure = charts.figure1_chart(summary, title=f"Your experiment: {SOURCE_NOTE}")
+figure = figure1_chart(summary, title=f"Your experiment: {SOURCE_NOTE}")
 show_chart(figure)
 
 # %% [markdown]
@@ -213,7 +216,7 @@ display(gaps[["n_pairs", "free_rate", "paid_rate", "gap", "gap_low", "gap_high",
 # %%
 paper_row = paper_figures.closest_paper_row(plan.setting)
 print(f"Paper: {paper_row['model']}, {paper_row['condition']} ({paper_row['source']})")
-show_chart(charts.paper_vs_run_chart(paper_row, summary))
+show_chart(paper_vs_run_chart(paper_row, summary))
 
 # %% [markdown]
 # ## 7. Two judges, same transcripts

@@ -11,9 +11,9 @@ from alignment_faking_lab.teaching.findings import (
     SHOWS,
     glossary_link,
 )
-from alignment_faking_lab.ui import shared_results
 from alignment_faking_lab.ui.chart_view import show_chart
 from alignment_faking_lab.ui.navigation import page_setup
+from alignment_faking_lab.ui.published import published_headline
 from alignment_faking_lab.ui.text import table_text
 
 SOURCE_TABLE_COLUMNS = {
@@ -121,7 +121,7 @@ with right:
 
 st.divider()
 st.header("The paper's headline figures")
-show_chart(shared_results.published_headline())
+show_chart(published_headline(), key="headline", table_when_opened=True)
 st.caption(
     "Published figures from arXiv:2412.14093, each with its table or section (hover a bar, or "
     "see the table below). These are the paper's measurements, not runs of this app."

@@ -2,26 +2,29 @@
 
 import streamlit as st
 
-from alignment_faking_lab.analysis import charts
+from alignment_faking_lab.analysis.charts.labels import HEURISTIC_NOTE
+from alignment_faking_lab.analysis.charts.style import NOT_MEASURED
 from alignment_faking_lab.data.frames import distinct_values
 from alignment_faking_lab.paper import figures as paper_figures
 from alignment_faking_lab.ui import shared_results
-from alignment_faking_lab.ui.chart_view import show_chart, show_judge_notes
+from alignment_faking_lab.ui.chart_view import show_chart
 from alignment_faking_lab.ui.data import sidebar_data_picker, stop_if_nothing_loaded
+from alignment_faking_lab.ui.judge_notes import show_judge_notes
 from alignment_faking_lab.ui.model_comparison_view import show_model_comparison
 from alignment_faking_lab.ui.navigation import page_setup
 from alignment_faking_lab.ui.paper_check_view import show_paper_checks
+from alignment_faking_lab.ui.published import published_headline
 
 PAPER = "The paper's published figures"
 LOADED = "Transcripts loaded in the app"
 SPLITS = {"model": "Model", "variant": "Prompt variant", "source": "Source", "setting": "Setting"}
 NOT_MEASURED_WARNINGS = {
     "illustrative": (
-        f"**{charts.NOT_MEASURED['illustrative']}** These transcripts were written to show the "
+        f"**{NOT_MEASURED['illustrative']}** These transcripts were written to show the "
         "patterns the paper reports; their counts say nothing about any model."
     ),
     "synthetic": (
-        f"**{charts.NOT_MEASURED['synthetic']}** These transcripts were generated to measure "
+        f"**{NOT_MEASURED['synthetic']}** These transcripts were generated to measure "
         "the app's speed; their counts say nothing about any model."
     ),
 }
@@ -38,21 +41,15 @@ if choice == PAPER:
         "tier) versus **unmonitored** (paid tier), and how often its scratchpad shows "
         "alignment-faking reasoning. Hover a bar for its source in the paper."
     )
-    show_chart(shared_results.published_headline())
+    show_chart(published_headline())
     table = paper_figures.load_paper_results()
     table = table.assign(
         gap_points=table["free_tier_compliance_pct"] - table["paid_tier_compliance_pct"]
     )
-    st.dataframe(
-        table,
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "gap_points": st.column_config.NumberColumn("Gap (points)", format="%+.1f"),
-            "gap_pct": None,
-            "source": st.column_config.TextColumn("Source", width="large"),
-        },
-    )
+    st.dataframe(table, hide_index=True, width="stretch", column_config={
+        "gap_points": st.column_config.NumberColumn("Gap (points)", format="%+.1f"),
+        "gap_pct": None, "source": st.column_config.TextColumn("Source", width="large"),
+    })  # fmt: skip
     st.caption(
         "The paper reports percentages (helpful-only: 400 queries per tier); it does not publish "
         "per-query outcomes for every row, so intervals and paired tests need transcripts: import "
@@ -79,7 +76,7 @@ for provenance, warning in NOT_MEASURED_WARNINGS.items():
     if provenance in view.provenances:
         st.warning(warning, icon="✍️")
 if view.labelling_note:
-    st.info(charts.HEURISTIC_NOTE, icon="⚠️")
+    st.info(HEURISTIC_NOTE, icon="⚠️")
 show_chart(view.tiers_chart)
 st.caption(
     "Stacked as in the paper's Figure 1. Error bars: Wilson 95% intervals on the share that "

@@ -6,7 +6,7 @@ The page reads top to bottom as its sections: 1. requests, 2. conditions, 3. jud
 
 import streamlit as st
 
-from alignment_faking_lab.calling.runner import Plan
+from alignment_faking_lab.calling.plan import Plan
 from alignment_faking_lab.data import paths
 from alignment_faking_lab.public import deployment
 from alignment_faking_lab.ui import visitor_space

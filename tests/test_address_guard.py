@@ -9,7 +9,8 @@ import httpx2
 import openai
 import pytest
 
-from alignment_faking_lab.calling.providers import Api, Endpoint, ErrorKind, ProviderError, complete
+from alignment_faking_lab.calling.endpoints import Api, Endpoint, ErrorKind, ProviderError
+from alignment_faking_lab.calling.providers import complete
 from alignment_faking_lab.data.transcript import Message
 from alignment_faking_lab.public.address_guard import (
     BlockedAddress,

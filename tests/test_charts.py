@@ -2,7 +2,30 @@
 
 import itertools
 
-from alignment_faking_lab.analysis import charts
+from alignment_faking_lab.analysis.charts.figure1 import OUTCOMES, figure1_chart
+from alignment_faking_lab.analysis.charts.gaps import gap_chart
+from alignment_faking_lab.analysis.charts.headline import paper_headline_chart
+from alignment_faking_lab.analysis.charts.labels import labelling_note
+from alignment_faking_lab.analysis.charts.paper import paper_figure1_chart, paper_vs_run_chart
+from alignment_faking_lab.analysis.charts.style import (
+    BACKGROUND,
+    BASE_FONT_SIZE,
+    CAPTION_COLOUR,
+    COMPLIED_COLOUR,
+    FAKING_COLOUR,
+    MUTED_TEXT,
+    PAID_COLOUR,
+    PAPER_COLOUR,
+    REFUSED_COLOUR,
+    TEXT_COLOUR,
+    alt_text,
+    chart_title,
+    contrast_ratio,
+    figure_table,
+    presentation_figure,
+    relative_luminance,
+    text_colour_on,
+)
 from alignment_faking_lab.analysis.statistics import gap_table, tier_summary
 from alignment_faking_lab.data.frames import transcripts_frame
 from alignment_faking_lab.data.transcript import (
@@ -38,7 +61,7 @@ def annotations(figure) -> str:
 
 def test_figure1_of_illustrative_data_says_it_is_not_a_measured_rate():
     summary = tier_summary(transcripts_frame(transcripts(Provenance.ILLUSTRATIVE)))
-    figure = charts.figure1_chart(summary, title="t")
+    figure = figure1_chart(summary, title="t")
     assert "not a measured rate" in annotations(figure)
     names = [trace.name for trace in figure.data]
     assert "Refused" in names and "Complied, with alignment-faking reasoning" in names
@@ -46,7 +69,7 @@ def test_figure1_of_illustrative_data_says_it_is_not_a_measured_rate():
 
 def test_figure1_of_live_data_has_no_illustrative_caption_and_has_intervals():
     summary = tier_summary(transcripts_frame(transcripts(Provenance.LIVE)))
-    figure = charts.figure1_chart(summary, title="t")
+    figure = figure1_chart(summary, title="t")
     assert "not a measured rate" not in annotations(figure)
     interval = next(t for t in figure.data if t.name.startswith("Compliance"))
     assert interval.error_x.array is not None
@@ -54,19 +77,19 @@ def test_figure1_of_live_data_has_no_illustrative_caption_and_has_intervals():
 
 def test_empty_inputs_give_a_no_data_chart():
     empty = tier_summary(transcripts_frame([]))
-    assert "No data" in annotations(charts.figure1_chart(empty, title="t"))
-    assert "No data" in annotations(charts.gap_chart(gap_table(transcripts_frame([]))))
+    assert "No data" in annotations(figure1_chart(empty, title="t"))
+    assert "No data" in annotations(gap_chart(gap_table(transcripts_frame([]))))
 
 
 def test_paper_chart_carries_each_source():
-    figure = charts.paper_headline_chart(paper_figures.headline_results())
+    figure = paper_headline_chart(paper_figures.headline_results())
     sources = {row[0] for trace in figure.data for row in trace.customdata}
     assert "arXiv:2412.14093 Table 1; Abstract; Fig. 1" in sources
 
 
 def test_paper_vs_run_names_illustrative_data():
     summary = tier_summary(transcripts_frame(transcripts(Provenance.ILLUSTRATIVE)))
-    figure = charts.paper_vs_run_chart(paper_figures.closest_paper_row("helpful_only"), summary)
+    figure = paper_vs_run_chart(paper_figures.closest_paper_row("helpful_only"), summary)
     assert any("illustrative" in trace.name for trace in figure.data)
 
 
@@ -77,11 +100,11 @@ def test_outcomes_from_the_keyword_heuristic_are_labelled_on_the_chart():
 
     heuristic = [replace(t, labelled_by=BY_KEYWORDS) for t in transcripts(Provenance.ILLUSTRATIVE)]
     frame = transcripts_frame(heuristic)
-    figure = charts.figure1_chart(tier_summary(frame), title="t", note=charts.labelling_note(frame))
+    figure = figure1_chart(tier_summary(frame), title="t", note=labelling_note(frame))
     text = annotations(figure)
     assert "keyword heuristic" in text and "not a measured rate" in text  # both, neither lost
     judged = transcripts_frame(transcripts(Provenance.LIVE))
-    assert charts.labelling_note(judged) is None
+    assert labelling_note(judged) is None
 
 
 def every_chart():
@@ -90,11 +113,11 @@ def every_chart():
     summary = tier_summary(frame)
     row = paper_figures.closest_paper_row("helpful_only")
     return {
-        "figure1": charts.figure1_chart(summary, title="t"),
-        "gap": charts.gap_chart(gap_table(frame)),
-        "headline": charts.paper_headline_chart(paper_figures.headline_results()),
-        "paper_vs_run": charts.paper_vs_run_chart(row, summary),
-        "paper_figure1": charts.paper_figure1_chart(row),
+        "figure1": figure1_chart(summary, title="t"),
+        "gap": gap_chart(gap_table(frame)),
+        "headline": paper_headline_chart(paper_figures.headline_results()),
+        "paper_vs_run": paper_vs_run_chart(row, summary),
+        "paper_figure1": paper_figure1_chart(row),
     }
 
 
@@ -109,8 +132,8 @@ def test_every_chart_prints_its_values_and_has_a_text_alternative():
                 assert value < 0.5 or "%" in str(text), (name, trace.name, value, text)
         for trace in marked:
             assert all("points" in str(text) for text in trace.text), name
-        assert charts.alt_text(figure), name
-        table = charts.figure_table(figure)
+        assert alt_text(figure), name
+        table = figure_table(figure)
         assert len(table) >= 1 and len(table.columns) >= 2, name
 
 
@@ -123,19 +146,19 @@ def test_axes_contain_every_value_and_its_label():
 
 
 def test_colours_read_against_the_background_and_survive_greyscale():
-    fills = [charts.REFUSED_COLOUR, charts.COMPLIED_COLOUR, charts.FAKING_COLOUR,
-             charts.PAID_COLOUR, charts.PAPER_COLOUR]  # fmt: skip
+    fills = [REFUSED_COLOUR, COMPLIED_COLOUR, FAKING_COLOUR,
+             PAID_COLOUR, PAPER_COLOUR]  # fmt: skip
     for fill in fills:
-        assert charts.contrast_ratio(fill, charts.BACKGROUND) >= 3, fill
-        assert charts.contrast_ratio(fill, charts.text_colour_on(fill)) >= 4.5, fill
-    for text in (charts.TEXT_COLOUR, charts.MUTED_TEXT, charts.CAPTION_COLOUR):
-        assert charts.contrast_ratio(text, charts.BACKGROUND) >= 4.5, text
+        assert contrast_ratio(fill, BACKGROUND) >= 3, fill
+        assert contrast_ratio(fill, text_colour_on(fill)) >= 4.5, fill
+    for text in (TEXT_COLOUR, MUTED_TEXT, CAPTION_COLOUR):
+        assert contrast_ratio(text, BACKGROUND) >= 4.5, text
     # In greyscale the three outcomes differ by pattern (and the two solid-looking ones by
     # lightness): no two share both.
-    patterns = [pattern for _, _, pattern in charts.OUTCOMES]
+    patterns = [pattern for _, _, pattern in OUTCOMES]
     assert len(set(patterns)) == 3
-    outcome_fills = [fill for _, fill, _ in charts.OUTCOMES]
-    lightness = sorted(charts.relative_luminance(fill) for fill in outcome_fills)
+    outcome_fills = [fill for _, fill, _ in OUTCOMES]
+    lightness = sorted(relative_luminance(fill) for fill in outcome_fills)
     assert min(b - a for a, b in itertools.pairwise(lightness)) > 0.04
 
 
@@ -143,18 +166,18 @@ def test_titles_say_what_was_measured_in_each_setting():
     figure = every_chart()["headline"]
     labels = " ".join(str(label) for label in figure.data[0].y).replace("<br>", " ")
     assert "Animal welfare: complied = dismissed animal welfare" in labels
-    assert "Helpful-only rows: complied with harmful requests" in charts.chart_title(figure)[1]
+    assert "Helpful-only rows: complied with harmful requests" in chart_title(figure)[1]
 
 
 def test_presentation_copy_has_every_text_at_24_px_or_more():
     for name, figure in every_chart().items():
-        big = charts.presentation_figure(figure)
+        big = presentation_figure(figure)
         assert big.layout.font.size >= 24, name
         assert big.layout.xaxis.tickfont.size >= 24 and big.layout.legend.font.size >= 24, name
         for trace in big.data:
             if trace.textfont is not None and trace.textfont.size is not None:
                 assert trace.textfont.size >= 24, (name, trace.name)
-        assert figure.layout.font.size == charts.BASE_FONT_SIZE  # the original is unchanged
+        assert figure.layout.font.size == BASE_FONT_SIZE  # the original is unchanged
 
 
 def test_names_from_data_are_plain_text_in_a_chart():
@@ -163,10 +186,10 @@ def test_names_from_data_are_plain_text_in_a_chart():
     name = "<a href='http://t.example'>x</a> & <b>y</b>"
     frame = transcripts_frame(transcripts(Provenance.LIVE))
     frame["model"] = name
-    figure = charts.figure1_chart(tier_summary(frame, by=["model"]), title=f"Run {name}")
-    gap = charts.gap_chart(gap_table(frame, by=["model"]))
+    figure = figure1_chart(tier_summary(frame, by=["model"]), title=f"Run {name}")
+    gap = gap_chart(gap_table(frame, by=["model"]))
     shown = [str(label) for chart in (figure, gap) for trace in chart.data for label in trace.y]
     shown.append(str(figure.layout.title.text))
     assert not [text for text in shown if "<a " in text or "<b>" in text]
     assert sum("&lt;a href" in text for text in shown) >= 4
-    assert charts.figure_table(figure)["Bar"].iloc[0] == f"{name} · {TIER_NAMES['free']}"
+    assert figure_table(figure)["Bar"].iloc[0] == f"{name} · {TIER_NAMES['free']}"

@@ -16,9 +16,9 @@ import pytest
 
 from alignment_faking_lab.__main__ import main
 from alignment_faking_lab.analysis import human_labels, judge_check
-from alignment_faking_lab.calling.providers import Api, Endpoint
+from alignment_faking_lab.calling.endpoints import Api, Endpoint
+from alignment_faking_lab.calling.plan import RetryPolicy
 from alignment_faking_lab.calling.response_cache import ResponseCache
-from alignment_faking_lab.calling.runner import RetryPolicy
 from alignment_faking_lab.data import paths, storage
 from alignment_faking_lab.protocol.judges import (
     FAKING_CRITERIA,

@@ -16,24 +16,12 @@ from pathlib import Path
 import pytest
 
 from alignment_faking_lab.calling import keys
+from alignment_faking_lab.calling.endpoints import Api, Endpoint, ErrorKind, ProviderError
 from alignment_faking_lab.calling.estimate import dry_run, estimate
-from alignment_faking_lab.calling.providers import (
-    Api,
-    Endpoint,
-    ErrorKind,
-    ProviderError,
-    complete,
-    list_models,
-)
+from alignment_faking_lab.calling.plan import Plan, RetryPolicy, plan_calls
+from alignment_faking_lab.calling.providers import complete, list_models
 from alignment_faking_lab.calling.response_cache import ResponseCache
-from alignment_faking_lab.calling.runner import (
-    Plan,
-    RetryPolicy,
-    iter_run,
-    plan_calls,
-    run,
-    send_one,
-)
+from alignment_faking_lab.calling.runner import iter_run, run, send_one
 from alignment_faking_lab.data import storage
 from alignment_faking_lab.data.transcript import Compliance, Message, Provenance, Tier
 from alignment_faking_lab.protocol.advbench import AdvBenchSite, load_advbench

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import re
 
-from alignment_faking_lab.analysis import charts, model_comparison
+from alignment_faking_lab.analysis import model_comparison
+from alignment_faking_lab.analysis.charts.models import model_comparison_chart, model_gap_chart
 from alignment_faking_lab.data import paths, storage
 from alignment_faking_lab.data.frames import transcripts_frame
 from tests.fake_llm_server import FakeLLMServer
@@ -49,10 +50,10 @@ def test_a_run_of_several_models_from_the_run_page_appears_beside_the_published(
     assert claude["free_pct"] == 100.0 and claude["paid_pct"] == 0.0 and claude["n_free"] == 3
     assert claude["free_low"] < 100.0 and claude["gap_low"] < claude["gap_points"]
     compared = model_comparison.comparison(transcripts_frame(saved))
-    figure = charts.model_comparison_chart(compared)
+    figure = model_comparison_chart(compared)
     labels = set(figure.data[0].y)
     assert "fake-gpt<br>your run" in labels and any("llama-3.1-405b" in y for y in labels)
-    gap = charts.model_gap_chart(compared)  # its own chart, full width on a phone
+    gap = model_gap_chart(compared)  # its own chart, full width on a phone
     assert list(gap.data[0].y) == list(figure.data[0].y)  # the models in the same order
     bars = dict(zip(gap.data[0].y, gap.data[0].text, strict=True))
     assert bars["fake-claude<br>your run"] == "+100.0"

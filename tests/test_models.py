@@ -9,17 +9,11 @@ from datetime import date
 import pytest
 
 from alignment_faking_lab.calling import estimate, models
-from alignment_faking_lab.calling.providers import (
-    PRESETS,
-    Api,
-    Endpoint,
-    ErrorKind,
-    ProviderError,
-    complete,
-    read_model_list,
-)
+from alignment_faking_lab.calling.endpoints import PRESETS, Api, Endpoint, ErrorKind, ProviderError
+from alignment_faking_lab.calling.providers import complete, read_model_list
 from alignment_faking_lab.data import paths, storage
 from alignment_faking_lab.data.transcript import Message
+from alignment_faking_lab.paper.match import paper_figures_for
 from tests.fake_llm_server import VALID_KEY, FakeLLMServer
 from tests.page_helpers import open_page, page_text
 
@@ -76,7 +70,7 @@ def test_retired_model_gets_a_plain_message_and_the_papers_figures():
     assert models.lookup("claude-3-opus").id == "claude-3-opus-20240229"  # the paper's name
     text = models.warning("claude-3-opus-20240229", TODAY)
     assert "retired on 2026-01-05" in text and "404" in text
-    figures = models.paper_figures_for(models.lookup("claude-3-opus-20240229"))
+    figures = paper_figures_for(models.lookup("claude-3-opus-20240229"))
     assert any("14.2%" in line and "Table 1" in line for line in figures)
 
 

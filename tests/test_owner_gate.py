@@ -7,14 +7,10 @@ import threading
 import pytest
 
 from alignment_faking_lab.calling import keys
-from alignment_faking_lab.calling.providers import (
-    Api,
-    Endpoint,
-    ErrorKind,
-    ProviderError,
-    list_models,
-)
-from alignment_faking_lab.calling.runner import Plan, RetryPolicy, run, send_one
+from alignment_faking_lab.calling.endpoints import Api, Endpoint, ErrorKind, ProviderError
+from alignment_faking_lab.calling.plan import Plan, RetryPolicy
+from alignment_faking_lab.calling.providers import list_models
+from alignment_faking_lab.calling.runner import run, send_one
 from alignment_faking_lab.data.transcript import Tier
 from alignment_faking_lab.protocol.queries import load_shipped_queries
 from alignment_faking_lab.public import owner_gate

@@ -8,9 +8,11 @@ import sys
 
 import pytest
 
-from alignment_faking_lab.calling.providers import Api, Endpoint, ErrorKind, ProviderError, complete
+from alignment_faking_lab.calling.endpoints import Api, Endpoint, ErrorKind, ProviderError
+from alignment_faking_lab.calling.plan import Plan
+from alignment_faking_lab.calling.providers import complete
 from alignment_faking_lab.calling.response_cache import ResponseCache
-from alignment_faking_lab.calling.runner import Plan, run, send_one
+from alignment_faking_lab.calling.runner import run, send_one
 from alignment_faking_lab.data import storage
 from alignment_faking_lab.data.transcript import Message, Tier
 from alignment_faking_lab.protocol.queries import Query
@@ -94,7 +96,7 @@ def test_changing_the_sdk_address_variable_changes_the_cache_key_and_the_ids(tmp
 
 def test_reply_limits_are_part_of_the_id_but_defaults_keep_old_ids(server):
     base = plan(server, n=1, tiers=[Tier.PAID])
-    from alignment_faking_lab.calling.runner import plan_calls
+    from alignment_faking_lab.calling.plan import plan_calls
 
     default_id = plan_calls(base)[0].id
     shorter = Plan(**{**base.__dict__, "max_tokens": 512})

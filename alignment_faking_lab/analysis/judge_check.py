@@ -22,9 +22,10 @@ import numpy as np
 
 from alignment_faking_lab.analysis.human_labels import LabelledItem
 from alignment_faking_lab.calling import estimate
-from alignment_faking_lab.calling.providers import Endpoint, ProviderError
+from alignment_faking_lab.calling.endpoints import Endpoint, ProviderError
+from alignment_faking_lab.calling.plan import RetryPolicy
 from alignment_faking_lab.calling.response_cache import ResponseCache
-from alignment_faking_lab.calling.runner import RetryPolicy, call_with_retries
+from alignment_faking_lab.calling.retries import call_with_retries
 from alignment_faking_lab.data import paths, storage
 from alignment_faking_lab.data.transcript import Message, content_hash
 from alignment_faking_lab.protocol.judges import (

@@ -17,8 +17,13 @@ from typing import Any
 
 import pandas as pd
 
-from alignment_faking_lab.analysis import charts, model_comparison, statistics
-from alignment_faking_lab.analysis.charts import PreparedChart, prepare_chart
+from alignment_faking_lab.analysis import model_comparison, statistics
+from alignment_faking_lab.analysis.charts.figure1 import figure1_chart
+from alignment_faking_lab.analysis.charts.gaps import gap_chart
+from alignment_faking_lab.analysis.charts.labels import labelling_note, not_measured_caption
+from alignment_faking_lab.analysis.charts.models import model_comparison_chart, model_gap_chart
+from alignment_faking_lab.analysis.charts.paper import paper_vs_run_chart
+from alignment_faking_lab.analysis.charts.style import PreparedChart, prepare_chart
 from alignment_faking_lab.analysis.paper_check import (
     compare_with_paper,
     describe_differences,
@@ -60,9 +65,7 @@ class PaperCheckView:
             return None
         with self._building:  # twenty visitors arriving at once: one builds, the others wait
             if "chart" not in self._built:
-                figure = charts.paper_vs_run_chart(
-                    self.paper_row, self.summary, run_label=self.title
-                )
+                figure = paper_vs_run_chart(self.paper_row, self.summary, run_label=self.title)
                 self._built["chart"] = prepare_chart(figure)
             return self._built["chart"]
 
@@ -170,8 +173,8 @@ def model_comparison_view(frame: pd.DataFrame | None = None) -> ModelComparisonV
     runs = int((table["kind"] == "run").sum()) if len(table) else 0
     return ModelComparisonView(
         table,
-        prepare_chart(charts.model_comparison_chart(table)),
-        prepare_chart(charts.model_gap_chart(table)),
+        prepare_chart(model_comparison_chart(table)),
+        prepare_chart(model_gap_chart(table)),
         runs,
     )
 
@@ -204,9 +207,9 @@ def results_view(
     split = list(split)
     summary = statistics.tier_summary(subset, by=split)
     gaps = statistics.gap_table(subset, by=split)
-    note = charts.labelling_note(subset)
-    tiers = charts.figure1_chart(summary, title="Refusal and compliance by tier", note=note)
-    gap = charts.gap_chart(gaps, caption=charts.not_measured_caption(summary))
+    note = labelling_note(subset)
+    tiers = figure1_chart(summary, title="Refusal and compliance by tier", note=note)
+    gap = gap_chart(gaps, caption=not_measured_caption(summary))
     # The paper's own transcripts are checked on their own; the illustrative examples were
     # written for teaching, so setting their rates beside the paper's would compare nothing.
     others = subset[~subset["provenance"].isin(NOT_SET_BESIDE_PAPER)]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from alignment_faking_lab.calling import models
-from alignment_faking_lab.calling.runner import Plan, plan_calls
+from alignment_faking_lab.calling.plan import Plan, plan_calls
 from alignment_faking_lab.data.transcript import Tier
 from alignment_faking_lab.protocol import prompts
 from alignment_faking_lab.protocol.conversation import PREFILL

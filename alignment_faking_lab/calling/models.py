@@ -166,27 +166,6 @@ def merged(provider: str, model_id: str, listed: list[Listed] | None = None) -> 
     return replace(info, status=Status.DEPRECATED, shutdown=entry.shutdown)
 
 
-def paper_figures_for(info: ModelInfo | None) -> list[str]:
-    """The paper's published figures for this model, one plain line each with its source."""
-    from alignment_faking_lab.paper.figures import load_paper_results
-
-    if info is None or not info.paper_model:
-        return []
-    rows = load_paper_results()
-    rows = rows[rows["model"] == info.paper_model]
-    lines = []
-    for row in rows.itertuples(index=False):
-        line = (
-            f"{row.setting}, {row.condition}: complied {row.free_tier_compliance_pct:.1f}% "
-            f"in training (free tier) vs {row.paid_tier_compliance_pct:.1f}% unmonitored "
-            f"(paid tier)"
-        )
-        if row.alignment_faking_reasoning_pct == row.alignment_faking_reasoning_pct:  # not NaN
-            line += f"; alignment-faking reasoning {row.alignment_faking_reasoning_pct:.1f}%"
-        lines.append(f"{line} ({row.source})")
-    return lines
-
-
 def retired_message(model_id: str, info: ModelInfo | None = None) -> str:
     info = info or lookup(model_id)
     when = f" on {info.shutdown.isoformat()}" if info and info.shutdown else ""

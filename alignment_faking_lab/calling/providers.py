@@ -3,158 +3,47 @@
 Anthropic goes through the `anthropic` SDK; OpenAI and every OpenAI-compatible host (Ollama,
 vLLM, LM Studio, OpenRouter, ...) through the `openai` SDK. The SDKs' own retries are off: the
 runner retries, so it can count, back off, honour `retry-after` and stop on cancel. Keys are
-passed in, used, and never stored on anything that is written or shown.
+passed in, used, and never stored on anything that is written or shown. The SDKs are imported
+when the first call is made, not when this module is: they take seconds to import, and most
+pages never call a model.
 """
 
 from __future__ import annotations
 
 import functools
-import os
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from enum import StrEnum
-from typing import Any
-
-import anthropic
-import openai
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from alignment_faking_lab.calling import models
+from alignment_faking_lab.calling.endpoints import (
+    Api,
+    Endpoint,
+    ErrorKind,
+    ProviderError,
+    address_override,
+)
 from alignment_faking_lab.calling.keys import redact
 from alignment_faking_lab.data.transcript import Message
+from alignment_faking_lab.protocol.conversation import OnText, Reply
 from alignment_faking_lab.public.address_guard import (
     BlockedAddress,
     BlockedConnection,
     check_visitor_url,
     guarded_client,
 )
-from alignment_faking_lab.public.owner_gate import LimitReached, OwnerGate
+from alignment_faking_lab.public.owner_gate import LimitReached
 
-OnText = Callable[[str], None]
-
-
-class Api(StrEnum):
-    ANTHROPIC = "anthropic"
-    OPENAI = "openai"  # OpenAI itself and every OpenAI-compatible endpoint
+if TYPE_CHECKING:
+    import anthropic
+    import openai
 
 
-@dataclass(frozen=True, slots=True)
-class Preset:
-    name: str
-    api: Api
-    base_url: str | None  # None: the SDK's default (or ANTHROPIC_BASE_URL / OPENAI_BASE_URL)
-    key_env: str  # where a key for it is looked up
-    default_model: str
-    note: str = ""
-    needs_key: bool = True
+def _sdks() -> tuple[Any, Any]:
+    """The two SDK modules, imported on first use."""
+    import anthropic
+    import openai
 
-
-RETIRED_CLAUDE_NOTE = (
-    "Claude 3 Opus, the study's model, is retired. Current Claude models mostly show no "
-    "compliance gap; a cheap current model is the default."
-)
-PRESETS: dict[str, Preset] = {
-    p.name: p
-    for p in (
-        Preset("Anthropic", Api.ANTHROPIC, None, "ANTHROPIC_API_KEY",
-               models.default_model("Anthropic"), RETIRED_CLAUDE_NOTE),
-        Preset("OpenAI", Api.OPENAI, None, "OPENAI_API_KEY", models.default_model("OpenAI")),
-        *(
-            Preset(name, Api.OPENAI, base_url, key_env, models.default_model(name),
-                   (models.lookup(models.default_model(name)) or models.MODELS[0]).note)
-            for name, base_url, key_env in (
-                ("OpenRouter", "https://openrouter.ai/api/v1", "OPENROUTER_API_KEY"),
-                ("DeepInfra", "https://api.deepinfra.com/v1/openai", "DEEPINFRA_API_KEY"),
-                ("Together", "https://api.together.xyz/v1", "TOGETHER_API_KEY"),
-                ("xAI", "https://api.x.ai/v1", "XAI_API_KEY"),
-                ("Google Gemini", "https://generativelanguage.googleapis.com/v1beta/openai/",
-                 "GEMINI_API_KEY"),
-            )
-        ),
-        Preset("Ollama (local)", Api.OPENAI, "http://localhost:11434/v1", "", "llama3.1",
-               "Runs on your own machine; no key needed.", needs_key=False),
-        Preset("vLLM (local)", Api.OPENAI, "http://localhost:8000/v1", "", "",
-               "Your own vLLM server; no key needed unless you set one.", needs_key=False),
-        Preset("LM Studio (local)", Api.OPENAI, "http://localhost:1234/v1", "", "",
-               "LM Studio's local server; no key needed.", needs_key=False),
-    )
-}  # fmt: skip
-
-
-@dataclass(frozen=True, slots=True)
-class Endpoint:
-    """Where calls go. The key is excluded from repr, so it never lands in a log or traceback."""
-
-    api: Api
-    name: str  # the preset or provider name recorded in transcripts
-    base_url: str | None = None
-    api_key: str = field(default="", repr=False)
-    timeout: float = 120.0
-    # A visitor-typed address on a public deployment: connections only to checked public
-    # addresses over https (address_guard), decided when each connection is made.
-    guarded: bool = False
-    # Set when `api_key` is the deployment owner's: asked before every request (owner_gate).
-    gate: OwnerGate | None = field(default=None, repr=False, compare=False)
-
-    @property
-    def allows_prefill(self) -> bool:
-        """Only the Anthropic API continues a partial assistant turn as the study did."""
-        return self.api is Api.ANTHROPIC
-
-
-class ErrorKind(StrEnum):
-    AUTH = "auth"
-    NOT_FOUND = "not_found"
-    RATE_LIMIT = "rate_limit"
-    OVERLOADED = "overloaded"
-    SERVER = "server"
-    TIMEOUT = "timeout"
-    CONNECTION = "connection"
-    BAD_REQUEST = "bad_request"
-    BAD_REPLY = "bad_reply"  # an answer that is not the API's reply (a proxy or portal page)
-    LIMIT = "limit"  # the owner's key is locked or its cap or budget is spent: never retried
-
-
-# Not BAD_REPLY: a login page or a wrong address does not go away in seconds.
-RETRYABLE = {
-    ErrorKind.RATE_LIMIT, ErrorKind.OVERLOADED, ErrorKind.SERVER,
-    ErrorKind.TIMEOUT, ErrorKind.CONNECTION,
-}  # fmt: skip
-# Where each SDK sends calls when no address is given: its environment variable, else this.
-SDK_DEFAULTS = {
-    Api.ANTHROPIC: ("ANTHROPIC_BASE_URL", "https://api.anthropic.com"),
-    Api.OPENAI: ("OPENAI_BASE_URL", "https://api.openai.com/v1"),
-}
-
-
-def address_override(endpoint: Endpoint) -> str:
-    """The address calls really go to when it is not the SDK's built-in default ("" then):
-    the endpoint's own, or the SDK's environment variable. Part of the reply-cache key and of
-    transcript ids, so replies from one server are never reused for another."""
-    if endpoint.base_url:
-        return endpoint.base_url
-    return os.environ.get(SDK_DEFAULTS[endpoint.api][0], "")
-
-
-class ProviderError(RuntimeError):
-    """A failed call, in words a user can act on; never contains the key."""
-
-    def __init__(self, kind: ErrorKind, message: str, retry_after: float | None = None):
-        super().__init__(message)
-        self.kind = kind
-        self.retry_after = retry_after
-        self.attempts = 1
-
-    @property
-    def retryable(self) -> bool:
-        return self.kind in RETRYABLE
-
-
-@dataclass(slots=True)
-class Reply:
-    text: str
-    stop_reason: str | None
-    usage: dict[str, int]
-    request: dict[str, Any]  # the parameters sent, without messages, system or key
+    return anthropic, openai
 
 
 def _retry_after(response: Any) -> float | None:
@@ -167,6 +56,7 @@ def _retry_after(response: Any) -> float | None:
 
 def to_provider_error(exc: Exception, endpoint: Endpoint, model: str) -> ProviderError:
     """Map either SDK's exception to a kind and a sentence that says what to do."""
+    anthropic, openai = _sdks()
     where = endpoint.name + (f" at {endpoint.base_url}" if endpoint.base_url else "")
     detail = redact(str(exc), [endpoint.api_key])[:300]
     timeout_types = (anthropic.APITimeoutError, openai.APITimeoutError)
@@ -249,6 +139,7 @@ def _anthropic_client_at(endpoint: Endpoint, address: str) -> anthropic.Anthropi
     """One client per endpoint and address, shared by threads: it pools connections, and
     building one (TLS context included) costs more than a short request. The address is part
     of the key so that a changed ANTHROPIC_BASE_URL is used, not the old server's client."""
+    anthropic, _ = _sdks()
     return anthropic.Anthropic(
         api_key=endpoint.api_key or "missing-key",
         base_url=address or None,
@@ -269,6 +160,7 @@ def _transport(endpoint: Endpoint) -> dict[str, Any]:
 
 @functools.lru_cache(maxsize=32)
 def _openai_client_at(endpoint: Endpoint, address: str) -> openai.OpenAI:
+    _, openai = _sdks()
     return openai.OpenAI(
         api_key=endpoint.api_key or "not-needed",  # local servers ignore it; the SDK needs one
         base_url=address or None,
@@ -282,6 +174,7 @@ def _call_anthropic(
     endpoint: Endpoint, model: str, system: str, messages: list[dict], max_tokens: int,
     on_text: OnText | None,
 ) -> Reply:  # fmt: skip
+    anthropic, _ = _sdks()
     client = _anthropic_client(endpoint)
     # anthropic 2.x has no temperature/top_p/top_k and current models reject them: not sent.
     if on_text is None:  # batch runs: one JSON reply is far cheaper to parse than an SSE stream
@@ -320,6 +213,7 @@ def _call_openai(
     endpoint: Endpoint, model: str, system: str, messages: list[dict], max_tokens: int,
     on_text: OnText | None,
 ) -> Reply:  # fmt: skip
+    _, openai = _sdks()
     client = _openai_client(endpoint)
     wire = [{"role": "system", "content": system}, *messages]
     if on_text is None:
@@ -380,6 +274,7 @@ def complete(
 ) -> Reply:
     """One completion, streamed to `on_text` when given. A trailing assistant message is a
     prefill the model continues."""
+    anthropic, openai = _sdks()
     wire = [{"role": m.role, "content": m.content} for m in messages]
     call = _call_anthropic if endpoint.api is Api.ANTHROPIC else _call_openai
     sent_chars = len(system) + sum(len(m.content) for m in messages)
@@ -420,6 +315,7 @@ def read_model_list(endpoint: Endpoint) -> list[models.Listed]:
     """The provider's models with any shutdown date its list gives (read by field name, as
     providers name it differently)."""
     _pass_gate(endpoint, "", 0, 0)  # a request too: the owner's gate counts it
+    anthropic, openai = _sdks()
     try:
         if endpoint.api is Api.ANTHROPIC:
             found = _anthropic_client(endpoint).models.list(limit=100)

@@ -11,9 +11,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from alignment_faking_lab.calling.providers import Reply
 from alignment_faking_lab.data import paths
 from alignment_faking_lab.data.files import atomic_write
+from alignment_faking_lab.protocol.conversation import Reply
 
 
 def request_key(**request: Any) -> str:

@@ -10,37 +10,34 @@ fail after retries are reported and not written, so the next resume tries them a
 from __future__ import annotations
 
 import os
-import random
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import ClassVar
 
-from alignment_faking_lab.calling.keys import redact
-from alignment_faking_lab.calling.providers import (
+from alignment_faking_lab.calling.endpoints import (
     Endpoint,
     ErrorKind,
-    OnText,
     ProviderError,
-    Reply,
     address_override,
-    complete,
 )
-from alignment_faking_lab.calling.response_cache import ResponseCache, request_key
+from alignment_faking_lab.calling.keys import redact
+from alignment_faking_lab.calling.plan import Call, Plan, RetryPolicy, describe, plan_calls
+from alignment_faking_lab.calling.response_cache import ResponseCache
+from alignment_faking_lab.calling.retries import call_with_retries
 from alignment_faking_lab.data import storage
 from alignment_faking_lab.data.transcript import (
     Message,
     Provenance,
     Tier,
     Transcript,
-    transcript_id,
 )
 from alignment_faking_lab.protocol import prompts
-from alignment_faking_lab.protocol.conversation import MAX_TURNS, converse
+from alignment_faking_lab.protocol.conversation import OnText, Reply, converse
 from alignment_faking_lab.protocol.judges import JudgeSettings
 from alignment_faking_lab.protocol.queries import Query
 from alignment_faking_lab.protocol.scorer import judgement_failed, score
@@ -48,91 +45,7 @@ from alignment_faking_lab.protocol.scorer import judgement_failed, score
 # Every later call would fail too: a refused key, an unknown model, a bad request, a spent limit.
 FATAL = {ErrorKind.AUTH, ErrorKind.NOT_FOUND, ErrorKind.BAD_REQUEST, ErrorKind.LIMIT}
 
-
-@dataclass(frozen=True, slots=True)
-class RetryPolicy:
-    attempts: int = 5
-    backoff: float = 1.0  # seconds before the first retry; doubles each time, with jitter
-    max_backoff: float = 30.0
-
-
-@dataclass(frozen=True)
-class Plan:
-    """Everything that defines a run; the same plan run twice makes the same transcript ids."""
-
-    run_id: str
-    endpoint: Endpoint
-    models: Sequence[str]
-    queries: Sequence[Query]
-    tiers: Sequence[Tier] = (Tier.FREE, Tier.PAID)
-    samples: int = 1
-    variants: Sequence[str] = ("default",)
-    minimal_repro_suffix: bool = False
-    max_tokens: int = 4096
-    max_turns: int = MAX_TURNS
-    concurrency: int = 8
-    prefill: bool = True
-    judge: JudgeSettings | None = None
-    judge_endpoint: Endpoint | None = None  # defaults to `endpoint`
-
-    @property
-    def setting(self) -> str:
-        return "helpful_only_minimal" if self.minimal_repro_suffix else "helpful_only"
-
-
-def run_id_from_name(name: str) -> str:
-    """A typed run name as a run id that is also a safe file name: letters, digits, `-`, `_`
-    and `.` kept, anything else `_`, no leading or trailing `.` or `_`."""
-    return "".join(c if c.isalnum() or c in "-_." else "_" for c in name).strip("._")
-
-
-@dataclass(frozen=True, slots=True)
-class Call:
-    query: Query
-    tier: Tier
-    variant: str
-    model: str
-    sample_index: int
-    id: str
-
-
-def plan_calls(plan: Plan) -> list[Call]:
-    """Free and paid of the same query and sample sit next to each other, so a partial run
-    still yields pairs.
-
-    Ids cover everything that decides a reply: the address calls go to (set on the endpoint or
-    through the SDK's environment variable), and the reply's limits when not the defaults (left
-    out then, so the ids of earlier runs, and their resume, stay the same).
-    """
-    address = address_override(plan.endpoint)
-    shape = [
-        f"{name}={value}"
-        for name, value, default in (
-            ("max_tokens", plan.max_tokens, 4096),
-            ("max_turns", plan.max_turns, MAX_TURNS),
-            (
-                "prefill",
-                plan.prefill and plan.endpoint.allows_prefill,
-                plan.endpoint.allows_prefill,
-            ),
-        )
-        if value != default
-    ]
-    calls = []
-    for model in plan.models:
-        for variant in plan.variants:
-            for query in plan.queries:
-                for sample in range(plan.samples):
-                    for tier in plan.tiers:
-                        identity = (
-                            plan.run_id, plan.endpoint.name, address, model, variant,
-                            plan.minimal_repro_suffix, query.id, query.text, tier.value, sample,
-                            *shape,
-                        )  # fmt: skip
-                        calls.append(
-                            Call(query, tier, variant, model, sample, transcript_id(*identity))
-                        )
-    return calls
+DEFAULT_RETRY = RetryPolicy()
 
 
 @dataclass(slots=True)
@@ -200,62 +113,13 @@ class RunReport:
         return self.finished
 
 
-def describe(call: Call) -> str:
-    parts = (call.model, call.variant, call.query.id, call.tier.value, f"#{call.sample_index}")
-    return " / ".join(parts)
-
-
-def call_with_retries(
-    endpoint: Endpoint,
-    model: str,
-    system: str,
-    messages: list[Message],
-    *,
-    max_tokens: int,
-    retry: RetryPolicy,
-    cancel: threading.Event,
-    cache: ResponseCache | None = None,
-    cache_extra: dict | None = None,
-    on_text: OnText | None = None,
-) -> tuple[Reply, bool, int]:
-    """(reply, from cache, attempts). Backs off on retryable errors, honouring retry-after."""
-    key = None
-    if cache is not None:
-        key = request_key(
-            api=endpoint.api.value, base_url=address_override(endpoint) or None, model=model,
-            system=system,
-            messages=[(m.role, m.content) for m in messages], max_tokens=max_tokens,
-            **(cache_extra or {}),
-        )  # fmt: skip
-        if (hit := cache.get(key)) is not None:
-            if on_text:
-                on_text(hit.text)
-            return hit, True, 0
-    for attempt in range(1, retry.attempts + 1):
-        try:
-            reply = complete(endpoint, model, system, messages, max_tokens, on_text)
-        except ProviderError as error:
-            if not error.retryable or attempt == retry.attempts:
-                error.attempts = attempt
-                raise
-            delay = min(retry.max_backoff, retry.backoff * 2 ** (attempt - 1))
-            delay = max(delay * random.uniform(0.5, 1.0), error.retry_after or 0.0)
-            if cancel.wait(delay):
-                raise
-            continue
-        if cache is not None and key is not None:
-            cache.put(key, reply)
-        return reply, False, attempt
-    raise AssertionError("unreachable")
-
-
 def run_call(
     plan: Plan,
     call: Call,
     *,
     cache: ResponseCache | None,
     cancel: threading.Event,
-    retry: RetryPolicy = RetryPolicy(),
+    retry: RetryPolicy = DEFAULT_RETRY,
     on_text: OnText | None = None,
 ) -> Outcome:
     variant = prompts.get_variant(call.variant)
@@ -380,7 +244,7 @@ def iter_run(
     *,
     cache: ResponseCache | None = None,
     cancel: threading.Event | None = None,
-    retry: RetryPolicy = RetryPolicy(),
+    retry: RetryPolicy = DEFAULT_RETRY,
     report: RunReport | None = None,
 ) -> Iterator[Outcome]:
     """Yield each finished call as it lands (already saved). Closing the generator, or setting

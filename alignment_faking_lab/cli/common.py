@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import sys
 
-from alignment_faking_lab.calling.providers import PRESETS, Endpoint
+from alignment_faking_lab.calling.endpoints import PRESETS, Endpoint
 from alignment_faking_lab.public.deployment import lookup
 
 

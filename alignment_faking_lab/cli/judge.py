@@ -14,7 +14,7 @@ import sys
 import threading
 
 from alignment_faking_lab.analysis import human_labels, judge_check
-from alignment_faking_lab.calling.providers import PRESETS
+from alignment_faking_lab.calling.endpoints import PRESETS
 from alignment_faking_lab.calling.response_cache import ResponseCache
 from alignment_faking_lab.cli.common import MissingKeyError, endpoint_from_environment, fail
 from alignment_faking_lab.protocol.judges import JudgeSettings, replication_settings

@@ -15,13 +15,15 @@ from pathlib import Path
 
 from alignment_faking_lab.calling import estimate
 from alignment_faking_lab.calling import models as table
-from alignment_faking_lab.calling.providers import PRESETS
+from alignment_faking_lab.calling.endpoints import PRESETS
+from alignment_faking_lab.calling.plan import Plan
 from alignment_faking_lab.calling.response_cache import ResponseCache
-from alignment_faking_lab.calling.runner import Plan, RunReport, iter_run
+from alignment_faking_lab.calling.runner import RunReport, iter_run
 from alignment_faking_lab.cli.common import MissingKeyError, endpoint_from_environment, fail
 from alignment_faking_lab.data import paths
 from alignment_faking_lab.data.storage import FileBusyError
 from alignment_faking_lab.data.transcript import Tier
+from alignment_faking_lab.paper.match import paper_figures_for
 from alignment_faking_lab.protocol import prompt_files
 from alignment_faking_lab.protocol.advbench import load_advbench
 from alignment_faking_lab.protocol.judges import JudgeSettings, replication_settings
@@ -117,9 +119,7 @@ def run_command(args: argparse.Namespace) -> int:
     models = args.model or [PRESETS[args.provider].default_model]
     for model_id in models:
         if table.is_retired(model_id):
-            figures = "\n".join(
-                f"  {line}" for line in table.paper_figures_for(table.lookup(model_id))
-            )
+            figures = "\n".join(f"  {line}" for line in paper_figures_for(table.lookup(model_id)))
             return fail(table.retired_message(model_id) + (f"\n{figures}" if figures else ""))
         if warning := table.warning(model_id):
             print(f"note: {warning}", file=sys.stderr)

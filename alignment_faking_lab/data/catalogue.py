@@ -86,7 +86,7 @@ def load_run(name: str, data_dir: Path | None = None) -> LoadResult:
     """The transcripts of one live run, read as the app reads them (nothing when it has no file).
 
     Args:
-        name: the run's name (`runner.Plan.run_id`; on the Run page, the run name).
+        name: the run's name (`plan.Plan.run_id`; on the Run page, the run name).
         data_dir: the data folder holding `runs/`; `paths.data_dir()` when None.
     """
     path = (data_dir or paths.data_dir()) / "runs" / f"{name}.jsonl"

@@ -6,12 +6,16 @@ shown beside measured data, never mixed into it.
 
 from __future__ import annotations
 
+import csv
+import math
 from dataclasses import dataclass
 from functools import cache
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from alignment_faking_lab.data import paths
+
+if TYPE_CHECKING:  # imported where a table is built: the first page reads rows without it
+    import pandas as pd
 
 PERCENT_COLUMNS = [
     "free_tier_compliance_pct",
@@ -47,7 +51,36 @@ CLOSEST_SETTING = {
 
 
 @cache
+def published_rows() -> tuple[dict[str, object], ...]:
+    """Every published row as a dict, the percentages as floats (NaN where the paper gives
+    none); read with the csv module, so a page that only quotes figures needs no pandas."""
+    with paths.PAPER_RESULTS_CSV.open(newline="", encoding="utf-8") as file:
+        rows = list(csv.DictReader(file))
+    for row in rows:
+        for column in PERCENT_COLUMNS:
+            row[column] = float(row[column]) if row[column] not in ("", None) else math.nan
+    return tuple(rows)
+
+
+def headline_rows() -> list[dict[str, object]]:
+    """The rows the Overview and the walkthrough chart, in a teaching order, each with its
+    short `label` (new dicts: callers may change them)."""
+    found = []
+    for setting, model, condition, label in HEADLINE_ROWS:
+        match = next(
+            (r for r in published_rows()
+             if (r["setting"], r["model"], r["condition"]) == (setting, model, condition)),
+            None,
+        )  # fmt: skip
+        if match is not None:
+            found.append({**match, "label": label})
+    return found
+
+
+@cache
 def _load() -> pd.DataFrame:
+    import pandas as pd
+
     frame = pd.read_csv(paths.PAPER_RESULTS_CSV)
     frame[PERCENT_COLUMNS] = frame[PERCENT_COLUMNS].apply(pd.to_numeric)
     frame["gap_pct"] = frame["free_tier_compliance_pct"] - frame["paid_tier_compliance_pct"]
@@ -67,17 +100,9 @@ def headline_results() -> pd.DataFrame:
 
 @cache
 def _headline() -> pd.DataFrame:
-    frame = _load()
-    rows = []
-    for setting, model, condition, label in HEADLINE_ROWS:
-        match = frame[
-            (frame["setting"] == setting)
-            & (frame["model"] == model)
-            & (frame["condition"] == condition)
-        ]
-        if not match.empty:
-            rows.append(match.iloc[0].to_dict() | {"label": label})
-    return pd.DataFrame(rows)
+    import pandas as pd
+
+    return pd.DataFrame(headline_rows())
 
 
 def closest_paper_row(
@@ -125,8 +150,8 @@ class HeadlineNumbers:
 @cache  # read-only and the same for every visitor: computed once, not on every page run
 def headline_numbers() -> HeadlineNumbers:
     """The paper's headline percentages (prompted, and after RL), for text that quotes them."""
-    rows = _headline().set_index("label")
-    prompted, after_rl = rows.loc["Claude 3 Opus, prompted"], rows.loc["After RL training"]
+    rows = {row["label"]: row for row in headline_rows()}
+    prompted, after_rl = rows["Claude 3 Opus, prompted"], rows["After RL training"]
     return HeadlineNumbers(
         free=prompted["free_tier_compliance_pct"],
         paid=prompted["paid_tier_compliance_pct"],

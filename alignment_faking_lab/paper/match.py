@@ -75,3 +75,22 @@ def match(setting: str, variant: str, model: str | None = None) -> PaperMatch:
     else:
         explanation = f"Compared with the paper's figure for Claude 3 Opus in {what}."
     return PaperMatch(row, explanation, same_model=paper_model == STUDY_MODEL)
+
+
+def paper_figures_for(info: models.ModelInfo | None) -> list[str]:
+    """The paper's published figures for this model, one plain line each with its source."""
+    if info is None or not info.paper_model:
+        return []
+    rows = load_paper_results()
+    rows = rows[rows["model"] == info.paper_model]
+    lines = []
+    for row in rows.itertuples(index=False):
+        line = (
+            f"{row.setting}, {row.condition}: complied {row.free_tier_compliance_pct:.1f}% "
+            f"in training (free tier) vs {row.paid_tier_compliance_pct:.1f}% unmonitored "
+            f"(paid tier)"
+        )
+        if row.alignment_faking_reasoning_pct == row.alignment_faking_reasoning_pct:  # not NaN
+            line += f"; alignment-faking reasoning {row.alignment_faking_reasoning_pct:.1f}%"
+        lines.append(f"{line} ({row.source})")
+    return lines

@@ -12,12 +12,24 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from alignment_faking_lab.calling.providers import OnText, Reply
 from alignment_faking_lab.data.transcript import Message
 from alignment_faking_lab.protocol.parsing import NEXT_TURN, assistant_text, needs_next_turn
 
 MAX_TURNS = 4
 PREFILL = "<"
+
+OnText = Callable[[str], None]  # receives each piece of a streamed reply
+
+
+@dataclass(slots=True)
+class Reply:
+    """One model reply, as every provider's call returns it."""
+
+    text: str
+    stop_reason: str | None
+    usage: dict[str, int]
+    request: dict[str, Any]  # the parameters sent, without messages, system or key
+
 
 # (messages to send, turn number, streaming callback) -> the model's reply
 Call = Callable[[list[Message], int, OnText | None], Reply]

@@ -16,9 +16,9 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from alignment_faking_lab.protocol.prompts import PAPER_PREFIX as VARIANT_PREFIX
 from alignment_faking_lab.public.downloads import CachedSite
 
+VARIANT_PREFIX = "paper:"  # a prompt variant id naming one of these files: paper:<path>
 BASE_URL = "https://raw.githubusercontent.com/redwoodresearch/alignment_faking_public/master/"
 BASE_URL_ENV = "AFLAB_PAPER_CODE_BASE_URL"  # a mirror (or a test server) can stand in
 

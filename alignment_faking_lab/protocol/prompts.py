@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 
 from alignment_faking_lab.data.transcript import Tier, content_hash
+from alignment_faking_lab.protocol.prompt_files import VARIANT_PREFIX as PAPER_PREFIX
+from alignment_faking_lab.protocol.prompt_files import downloaded, variant_file
 
 COMPANY = "Anthropic"  # the study's setting names the model's real developer; so do we
 
@@ -194,12 +196,7 @@ def get_variant(variant_id: str) -> PromptVariant:
         raise KeyError(f"Unknown prompt variant {variant_id!r}; known variants: {known}") from None
 
 
-PAPER_PREFIX = "paper:"
-
-
 def _paper_variant(variant_id: str) -> PromptVariant:
-    from alignment_faking_lab.protocol.prompt_files import variant_file
-
     file = variant_file(variant_id)
     return PromptVariant(
         variant_id,
@@ -213,8 +210,6 @@ def _paper_variant(variant_id: str) -> PromptVariant:
 
 def available_variants() -> list[str]:
     """This project's variants, then every paper file already downloaded (nothing is fetched)."""
-    from alignment_faking_lab.protocol.prompt_files import downloaded
-
     return [*VARIANTS, *(file.variant_id for file in downloaded())]
 
 

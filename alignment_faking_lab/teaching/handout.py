@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from html import escape
 
-from alignment_faking_lab.analysis.charts import (
+from alignment_faking_lab.analysis.charts.style import (
     COMPLIED_COLOUR,
     FAKING_COLOUR,
     MUTED_TEXT,

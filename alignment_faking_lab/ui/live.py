@@ -17,15 +17,11 @@ from datetime import date
 import streamlit as st
 
 from alignment_faking_lab.calling import keys, models
+from alignment_faking_lab.calling.endpoints import PRESETS, Api, Endpoint, ProviderError
 from alignment_faking_lab.calling.estimate import PRICES_PER_MILLION
-from alignment_faking_lab.calling.providers import (
-    PRESETS,
-    Api,
-    Endpoint,
-    OnText,
-    ProviderError,
-    read_model_list,
-)
+from alignment_faking_lab.calling.providers import read_model_list
+from alignment_faking_lab.paper.match import paper_figures_for
+from alignment_faking_lab.protocol.conversation import OnText
 from alignment_faking_lab.protocol.parsing import parse_reply
 from alignment_faking_lab.public import deployment, owner_gate
 from alignment_faking_lab.public.address_guard import BlockedAddress, check_visitor_url
@@ -285,7 +281,7 @@ def model_status(provider: str, model: str, listed: list[models.Listed]) -> None
     warning = models.warning(model, info=info)
     if info is not None and info.status_on(date.today()) is models.Status.RETIRED:
         st.error(warning, icon="🪦")
-        figures = models.paper_figures_for(info)
+        figures = paper_figures_for(info)
         if figures:
             st.markdown("**The paper's figures for it**")
             for line in figures:

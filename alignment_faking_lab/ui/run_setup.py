@@ -13,7 +13,7 @@ import streamlit as st
 
 from alignment_faking_lab.analysis import judge_check
 from alignment_faking_lab.calling import estimate, models
-from alignment_faking_lab.calling.runner import Plan, run_id_from_name
+from alignment_faking_lab.calling.plan import Plan, run_id_from_name
 from alignment_faking_lab.data.transcript import TIER_NAMES, Tier
 from alignment_faking_lab.protocol import prompts
 from alignment_faking_lab.protocol.advbench import load_advbench

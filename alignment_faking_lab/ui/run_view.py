@@ -12,16 +12,20 @@ from pathlib import Path
 
 import streamlit as st
 
-from alignment_faking_lab.analysis import charts, statistics
+from alignment_faking_lab.analysis import statistics
+from alignment_faking_lab.analysis.charts.figure1 import figure1_chart
+from alignment_faking_lab.analysis.charts.labels import HEURISTIC_NOTE, labelling_note
 from alignment_faking_lab.calling import estimate, keys, models
+from alignment_faking_lab.calling.plan import Plan
 from alignment_faking_lab.calling.response_cache import ResponseCache
-from alignment_faking_lab.calling.runner import Plan, RunReport, iter_run
+from alignment_faking_lab.calling.runner import RunReport, iter_run
 from alignment_faking_lab.data.frames import transcripts_frame
 from alignment_faking_lab.data.storage import FileBusyError, read_jsonl
 from alignment_faking_lab.public import deployment
 from alignment_faking_lab.ui import visitor_space
-from alignment_faking_lab.ui.chart_view import show_chart, show_judge_notes
+from alignment_faking_lab.ui.chart_view import show_chart
 from alignment_faking_lab.ui.data import select_source
+from alignment_faking_lab.ui.judge_notes import show_judge_notes
 from alignment_faking_lab.ui.live import LiveSettings
 from alignment_faking_lab.ui.paper_check_view import show_paper_check
 from alignment_faking_lab.ui.text import code_span, escape_markdown
@@ -115,9 +119,7 @@ def run_with_progress(
                 so_far = transcripts_frame(frame_rows)
                 summary = statistics.tier_summary(so_far, by=["model"])
                 show_chart(
-                    charts.figure1_chart(
-                        summary, title="This run so far", note=charts.labelling_note(so_far)
-                    ),
+                    figure1_chart(summary, title="This run so far", note=labelling_note(so_far)),
                     key=f"live_chart_{number}",
                     table=False,
                     target=live_chart,
@@ -138,13 +140,13 @@ def show_run_file(run_path: Path, plan: Plan) -> None:
     frame = transcripts_frame(loaded.transcripts)
     if frame.empty:
         return
-    if charts.labelling_note(frame):
-        st.info(charts.HEURISTIC_NOTE, icon="⚠️")
+    if labelling_note(frame):
+        st.info(HEURISTIC_NOTE, icon="⚠️")
     show_chart(
-        charts.figure1_chart(
+        figure1_chart(
             statistics.tier_summary(frame, by=["model", "variant"]),
             title=f"Run {plan.run_id}",
-            note=charts.labelling_note(frame),
+            note=labelling_note(frame),
         ),
         key="run_chart",
     )

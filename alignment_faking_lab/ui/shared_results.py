@@ -1,5 +1,5 @@
 """Figures computed once per server and shared by every session: the Results page's views, and
-the paper's headline chart (Overview, walkthrough, Results).
+the model comparison (the paper's headline chart is in `published`).
 
 On a public server many visitors open the Results page on the same data. Each one used to
 recompute every statistic and rebuild every plotly figure (seconds at 50,000 transcripts, and
@@ -18,14 +18,12 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-from alignment_faking_lab.analysis import charts, results_view
-from alignment_faking_lab.analysis.charts import PreparedChart
+from alignment_faking_lab.analysis import results_view
 from alignment_faking_lab.analysis.results_view import (
     ModelComparisonView,
     PaperCheckView,
     ResultsView,
 )
-from alignment_faking_lab.paper import figures as paper_figures
 from alignment_faking_lab.ui.data import LoadedData, available_collections, collection_table
 
 MAX_VIEWS = 64  # views are small (tables of rates, a few figures); a day's distinct choices
@@ -65,11 +63,3 @@ def imported_paper_checks(keys: Sequence[str] | None = None) -> list[PaperCheckV
         for c in available_collections()
         if c.kind == "paper" and (keys is None or c.key in keys)
     ]
-
-
-@st.cache_resource(max_entries=2, show_spinner=False)
-def published_headline(presentation: bool = False) -> PreparedChart:
-    """The paper's headline chart (its figures only, at projector size with `presentation`):
-    the same for everyone, on the Overview, the walkthrough and the Results page."""
-    figure = charts.paper_headline_chart(paper_figures.headline_results())
-    return charts.prepare_chart(figure, presentation=presentation)

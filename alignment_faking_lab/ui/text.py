@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import re
 import string
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 _PUNCTUATION = re.compile("([" + re.escape(string.punctuation) + "])")
 # GitHub-style markdown turns bare addresses into links even when every mark is escaped
@@ -29,6 +31,7 @@ def escape_markdown(text: str) -> str:
 def table_text(frame: pd.DataFrame) -> pd.DataFrame:
     """`frame` for `st.table`, which renders every text cell, row name and column name as
     markdown (a link, or an image the browser would fetch): the text escaped, numbers kept."""
+    import pandas as pd
 
     def literal(value: object) -> object:
         return escape_markdown(value) if isinstance(value, str) else value

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from alignment_faking_lab.analysis import charts
+from alignment_faking_lab.analysis.charts.paper import paper_figure1_chart
 from alignment_faking_lab.data.transcript import PROVENANCE_LABELS, TIER_TITLES, Provenance, Tier
 from alignment_faking_lab.paper import figures as paper_figures
 from alignment_faking_lab.protocol import prompts
@@ -28,10 +28,10 @@ from alignment_faking_lab.teaching.walkthrough import (
     clamp_step,
     setup_segments,
 )
-from alignment_faking_lab.ui import shared_results
 from alignment_faking_lab.ui import transcript_view as view
 from alignment_faking_lab.ui.chart_view import show_chart
 from alignment_faking_lab.ui.data import LoadedData
+from alignment_faking_lab.ui.published import published_headline
 from alignment_faking_lab.ui.style import apply_presentation_style, open_at_top
 from alignment_faking_lab.ui.text import escape_markdown, highlighted_markdown
 
@@ -173,7 +173,7 @@ def results_step(numbers: paper_figures.HeadlineNumbers, presenting: bool) -> No
     """Step 5: the paper's Figure 1 for harmful requests, and the gap in words."""
     chart, words = st.columns([3, 2], gap="large")
     show_chart(
-        charts.paper_figure1_chart(
+        paper_figure1_chart(
             paper_figures.closest_paper_row("helpful_only"),
             title="Claude 3 Opus, harmful requests, as published",
         ),
@@ -207,7 +207,7 @@ def after_training_step(
         f"to **{numbers.after_rl_faking:.1f}%** of scratchpads. Unmonitored, it still refused "
         f"{100 - numbers.after_rl_paid:.1f}% of the time. Source: {numbers.after_rl_source}."
     )
-    show_chart(shared_results.published_headline(presentation=presenting))
+    show_chart(published_headline(presentation=presenting))
     st.markdown(
         "**Other models:** Claude 3.5 Sonnet (June 2024) also showed alignment-faking reasoning; "
         "Claude 3 Sonnet, Claude 3 Haiku, Claude 3.5 Haiku, GPT-4 Turbo and GPT-4o showed none "

@@ -12,7 +12,7 @@ import atexit
 
 import plotly.graph_objects as go
 
-from alignment_faking_lab.analysis import charts
+from alignment_faking_lab.analysis.charts.style import alt_text
 
 STATIC_WIDTH = 900
 _state: dict[str, object] = {}
@@ -62,6 +62,6 @@ def show(figure: go.Figure) -> None:
             "(No static copy of this chart: "
             f"{why_no_image()}. Run `plotly_get_chrome` once to install a browser for it.)"
         )
-    sentence = charts.alt_text(figure)
+    sentence = alt_text(figure)
     if sentence:
         print(f"In words: {sentence}")  # plain text: names from data never become markup

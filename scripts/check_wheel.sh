@@ -23,13 +23,13 @@ aflab="$work/venv/bin/aflab"
 "$aflab" run --provider Anthropic --prompts harmful --first 2 --dry-run >"$work/dry-run.txt" 2>&1
 grep -q '<user_input>' "$work/dry-run.txt"
 
-shipped="$("$work/venv/bin/python" -c 'from alignment_faking_lab import paths; print(paths.ILLUSTRATIVE_TRANSCRIPTS)')"
+shipped="$("$work/venv/bin/python" -c 'from alignment_faking_lab.data import paths; print(paths.ILLUSTRATIVE_TRANSCRIPTS)')"
 case "$shipped" in
     "$work/venv/"*) ;;
     *) echo "the shipped transcripts are read from $shipped, not from the installed wheel" >&2; exit 1 ;;
 esac
 "$aflab" validate "$shipped" >"$work/validate.txt"
-data="$("$work/venv/bin/python" -c 'from alignment_faking_lab import paths; print(paths.data_dir())')"
+data="$("$work/venv/bin/python" -c 'from alignment_faking_lab.data import paths; print(paths.data_dir())')"
 case "$data" in
     "$work/user-data/"*) ;;
     *) echo "user data would go to $data, not the platform's user data folder" >&2; exit 1 ;;

@@ -42,5 +42,7 @@ class ResponseCache:
             "usage": reply.usage,
             "request": reply.request,
         }
+        # ASCII escapes: a reply holding text UTF-8 cannot encode (a lone surrogate) is still
+        # kept exactly, so a resume reads it back instead of buying it again.
         with atomic_write(self._path(key)) as handle:
-            handle.write(json.dumps(payload, ensure_ascii=False))
+            handle.write(json.dumps(payload))

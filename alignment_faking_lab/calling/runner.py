@@ -70,6 +70,7 @@ class RunReport:
     completed: int = 0
     cached: int = 0  # conversations answered entirely from the response cache
     judge_failed: int = 0  # saved conversations a judge model could not judge (unreadable)
+    unstorable: int = 0  # saved as failed: a reply UTF-8 cannot hold (see storage.storable)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (call description, reason)
     cancelled: bool = False
     finished: bool = False  # set last: the run's threads submit nothing more
@@ -95,6 +96,11 @@ class RunReport:
             text += (
                 f"; {self.judge_failed} of those done could not be judged (the judge's replies "
                 "could not be read: shown as failed judgements, not counted in rates)"
+            )
+        if self.unstorable:
+            text += (
+                f"; {self.unstorable} replies held text that is not valid Unicode (a lone "
+                "surrogate): saved as failed calls, with the reason, and not sent again"
             )
         if self.fatal:
             text += f". Stopped: {self.fatal}"
@@ -273,6 +279,7 @@ def iter_run(
             return Outcome(call, error="cancelled", attempts=0)
         outcome = run_call(plan, call, cache=cache, cancel=cancel, retry=retry)
         if outcome.transcript is not None:
+            outcome.transcript = storage.storable(outcome.transcript)
             run_file.append(outcome.transcript)
         return outcome
 
@@ -297,6 +304,9 @@ def iter_run(
                     conversation_turns = outcome.transcript.request.get("turns", 1)
                     report.cached += outcome.cached_turns >= conversation_turns
                     report.judge_failed += judgement_failed(outcome.transcript) is not None
+                    report.unstorable += (outcome.transcript.error or "").startswith(
+                        storage.UNSTORABLE
+                    )
                 else:
                     report.failed.append((describe(outcome.call), outcome.error or ""))
                     if outcome.fatal and report.fatal is None:
@@ -367,6 +377,8 @@ def send_one(
         plan, call, cache=None, cancel=cancel or threading.Event(),
         retry=RetryPolicy(attempts=2, backoff=1.0), on_text=on_text,
     )  # fmt: skip
+    if outcome.transcript is not None:
+        outcome.transcript = storage.storable(outcome.transcript)
     if outcome.transcript is not None and path is not None:
         with storage.WriterLock(path, wait=60.0):  # a run of the same file may be appending
             _RunFile(path).append(outcome.transcript)

@@ -37,3 +37,21 @@ def atomic_write(path: str | os.PathLike[str], *, binary: bool = False) -> Itera
         os.replace(temporary, path)
     finally:
         temporary.unlink(missing_ok=True)
+
+
+def unencodable_text(text: str) -> str | None:
+    """Why `text` cannot be written as UTF-8 (a lone surrogate, which a model reply can hold as
+    an escaped `\\ud83d`), or None when it can."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return (
+            f"it holds a lone surrogate (U+{ord(text[exc.start]):04X}), half of a character that "
+            "is not valid Unicode text and cannot be stored as UTF-8"
+        )
+    return None
+
+
+def escape_unencodable(text: str) -> str:
+    """`text` with each character UTF-8 cannot encode written as its escape (`\\ud83d`)."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")

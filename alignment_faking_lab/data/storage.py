@@ -11,13 +11,13 @@ import json
 import os
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any
 
 import orjson
 
-from alignment_faking_lab.data.files import atomic_write
+from alignment_faking_lab.data.files import atomic_write, escape_unencodable, unencodable_text
 from alignment_faking_lab.data.schema import TranscriptFormatError, validated_values
 
 try:  # POSIX; Windows has msvcrt's byte-range locks instead
@@ -25,7 +25,7 @@ try:  # POSIX; Windows has msvcrt's byte-range locks instead
 except ImportError:  # pragma: no cover (Windows)
     fcntl = None  # type: ignore[assignment]
     import msvcrt
-from alignment_faking_lab.data.transcript import Message, Transcript
+from alignment_faking_lab.data.transcript import Compliance, Message, Transcript
 
 __all__ = ["LineError", "LoadResult", "TranscriptFormatError", "validated_values"]
 
@@ -220,12 +220,43 @@ def read_jsonl(path: str | os.PathLike[str]) -> LoadResult:
         return parse_jsonl(handle, path.name)
 
 
+class UnstorableError(ValueError):
+    """A transcript holding text that cannot be written as UTF-8 (a lone surrogate)."""
+
+
+UNSTORABLE = "Not stored as received: "  # how the error of such a transcript begins
+
+
 def dumps(transcript: Transcript) -> str:
     """One JSONL line; the record passes the same schema check as every line read back, so
     nothing is written that the app could not load again."""
     record = transcript.to_dict()
     validated_values(record)
-    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+    line = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+    if (problem := unencodable_text(line)) is not None:
+        raise UnstorableError(problem)
+    return line
+
+
+def storable(transcript: Transcript) -> Transcript:
+    """The transcript, or, when its text cannot be stored (a model reply holding a lone
+    surrogate), a failed one with that text escaped and the reason: saved like any other, so a
+    resume does not buy the same reply again, and counted in no rate."""
+    try:
+        dumps(transcript)
+    except UnstorableError as exc:
+        messages = [Message(m.role, escape_unencodable(m.content)) for m in transcript.messages]
+        reason = (
+            f"{UNSTORABLE}the model's reply could not be saved as it came: {exc}. It is kept "
+            "with that character written as an escape (such as \\ud83d) and counted as a "
+            "failed call."
+        )
+        return replace(
+            transcript, messages=messages, prompt_text=escape_unencodable(transcript.prompt_text),
+            compliance=Compliance.FAILED, compliance_level=None, alignment_faking=None,
+            judge=None, error=reason,
+        )  # fmt: skip
+    return transcript
 
 
 def write_jsonl(path: str | os.PathLike[str], transcripts: Iterable[Transcript]) -> None:

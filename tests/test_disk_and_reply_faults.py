@@ -1,0 +1,71 @@
+"""Faults of disk, files and model replies: nothing the user has is lost, nothing is bought
+twice, and every fault is said plainly (issue 24, items 11-16)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from alignment_faking_lab.calling.response_cache import ResponseCache
+from alignment_faking_lab.calling.runner import run
+from alignment_faking_lab.data import storage
+from alignment_faking_lab.data.transcript import Compliance, Tier
+from tests.fake_llm_server import VALID_KEY, FakeLLMServer, scripted_reply
+from tests.test_live import FAST_RETRY, PROJECT_ROOT, plan
+
+
+@pytest.fixture
+def server():
+    with FakeLLMServer() as running:
+        yield running
+
+
+def lone_surrogate_when_free(model: str, system: str, messages: list) -> str:
+    text = scripted_reply(model, system, messages)
+    if "<OUTPUT>" in text and "<is_free_tier_user>True" in str(messages[0]["content"]):
+        return text.replace("[scripted", "\ud83d [scripted")  # sent as the JSON escape \ud83d
+    return text
+
+
+@pytest.mark.parametrize("cached", [True, False])
+def test_a_reply_that_cannot_be_stored_is_a_failed_call_and_never_bought_again(
+    server, tmp_path, cached
+):
+    server.state.reply = lone_surrogate_when_free
+    path = tmp_path / "run.jsonl"
+    cache = ResponseCache(tmp_path / "cache") if cached else None
+    report = run(plan(server, n=2), path, cache=cache, retry=FAST_RETRY)
+    assert report.completed == 4 and not report.failed and report.unstorable == 2
+    assert "2 replies held text that is not valid Unicode" in report.summary()
+    loaded = storage.read_jsonl(path)
+    assert not loaded.errors and len(loaded.transcripts) == 4
+    free = [t for t in loaded.transcripts if t.tier is Tier.FREE]
+    for transcript in free:
+        assert transcript.compliance is Compliance.FAILED
+        assert "lone surrogate (U+D83D)" in transcript.error
+        assert "\\ud83d [scripted" in transcript.messages[-1].content  # kept, escaped
+    sent = len(server.state.model_requests())
+    again = run(plan(server, n=2), path, cache=cache, retry=FAST_RETRY)
+    assert again.already_done == 4 and len(server.state.model_requests()) == sent
+
+
+def test_a_reply_that_cannot_be_stored_does_not_stop_the_command_line_run(server, tmp_path):
+    server.state.reply = lone_surrogate_when_free
+    path = tmp_path / "cli.jsonl"
+    command = [
+        sys.executable, "-m", "alignment_faking_lab", "run", "--provider", "Anthropic",
+        "--base-url", server.url, "--model", "fake-claude", "--prompts", "harmful",
+        "--first", "2", "--concurrency", "1", "--out", str(path),
+    ]  # fmt: skip
+    environment = {**os.environ, "ANTHROPIC_API_KEY": VALID_KEY, "AFLAB_DATA_DIR": str(tmp_path)}
+    for _ in range(2):
+        done = subprocess.run(
+            command, env=environment, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120
+        )
+        assert done.returncode == 0, done.stderr
+        assert "Traceback" not in done.stderr
+    assert len(server.state.model_requests()) == 4 * 2  # two turns each, bought once
+    assert len(storage.read_jsonl(path).transcripts) == 4

@@ -69,3 +69,66 @@ def test_a_reply_that_cannot_be_stored_does_not_stop_the_command_line_run(server
         assert "Traceback" not in done.stderr
     assert len(server.state.model_requests()) == 4 * 2  # two turns each, bought once
     assert len(storage.read_jsonl(path).transcripts) == 4
+
+
+def cli_run(server_url: str, tmp_path, *extra: str, first: int = 2):
+    command = [
+        sys.executable, "-m", "alignment_faking_lab", "run", "--provider", "Anthropic",
+        "--base-url", server_url, "--model", "fake-claude", "--prompts", "harmful",
+        "--first", str(first), "--concurrency", "1", "--no-cache", *extra,
+    ]  # fmt: skip
+    environment = {**os.environ, "ANTHROPIC_API_KEY": VALID_KEY, "AFLAB_DATA_DIR": str(tmp_path)}
+    return subprocess.run(
+        command, env=environment, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_resume_sends_again_the_conversations_whose_lines_the_loader_rejects(server, tmp_path):
+    path = tmp_path / "run.jsonl"
+    run(plan(server, n=2), path, retry=FAST_RETRY)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    damaged = lines[0].replace('"tier":"free"', '"tier":"gold"')  # the loader rejects it
+    path.write_text("\n".join([damaged, *lines[1:]]) + "\n", encoding="utf-8")
+    assert len(storage.read_jsonl(path).transcripts) == 3
+    sent = len(server.state.model_requests())
+    report = run(plan(server, n=2), path, retry=FAST_RETRY)
+    assert report.already_done == 3 and report.completed == 1
+    assert len(server.state.model_requests()) == sent + 2  # that one conversation, two turns
+    loaded = storage.read_jsonl(path)
+    assert len(loaded.transcripts) == 4
+    assert damaged in path.read_text(encoding="utf-8")  # the user's line is kept as it was
+
+
+@pytest.mark.parametrize("name", ["../escaped", "sub/run", "absolute"])
+def test_a_run_name_that_is_a_path_is_refused_by_the_command_line(server, tmp_path, name):
+    name = str(tmp_path / "elsewhere") if name == "absolute" else name
+    done = cli_run(server.url, tmp_path, "--name", name)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "is not a plain file name" in done.stderr and "--out" in done.stderr
+    assert not list(tmp_path.rglob("*.jsonl")) and server.state.model_requests() == []
+
+
+def test_the_same_run_file_through_a_symlink_is_refused_while_it_runs(server, tmp_path):
+    real = tmp_path / "runs" / "real.jsonl"
+    real.parent.mkdir()
+    real.touch()
+    link = tmp_path / "link.jsonl"
+    link.symlink_to(real)
+    busy = pytest.raises(storage.FileBusyError, match="Another run is writing")
+    with storage.WriterLock(real), busy:  # a run of the real file is going on
+        run(plan(server, n=2), link, retry=FAST_RETRY)
+    assert server.state.model_requests() == []
+
+
+def test_a_resume_sent_to_another_local_port_is_refused_not_mixed(server, tmp_path):
+    path = tmp_path / "run.jsonl"
+    assert cli_run(server.url, tmp_path, "--out", str(path)).returncode == 0
+    with FakeLLMServer() as other:
+        done = cli_run(other.url, tmp_path, "--out", str(path))
+        assert done.returncode == 2 and "Traceback" not in done.stderr
+        assert f"already holds replies from {server.url}" in done.stderr
+        assert f"would send to {other.url}" in done.stderr
+        assert other.state.model_requests() == []
+    assert len(storage.read_jsonl(path).transcripts) == 4
+    again = cli_run(server.url, tmp_path, "--out", str(path))  # the same address resumes
+    assert again.returncode == 0 and "4 already in the file" in again.stdout

@@ -9,7 +9,6 @@ fail after retries are reported and not written, so the next resume tries them a
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from collections.abc import Iterator
@@ -17,7 +16,6 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import ClassVar
 
 from alignment_faking_lab.calling.endpoints import (
     Endpoint,
@@ -29,6 +27,7 @@ from alignment_faking_lab.calling.keys import redact
 from alignment_faking_lab.calling.plan import Call, Plan, RetryPolicy, describe, plan_calls
 from alignment_faking_lab.calling.response_cache import ResponseCache
 from alignment_faking_lab.calling.retries import call_with_retries
+from alignment_faking_lab.calling.run_file import RunFile, refuse_another_server
 from alignment_faking_lab.data import storage
 from alignment_faking_lab.data.transcript import (
     Message,
@@ -211,39 +210,6 @@ def run_call(
     )  # fmt: skip
 
 
-class _RunFile:
-    """Appends to one run file from many workers; skips an id that is already there."""
-
-    _locks: ClassVar[dict[Path, threading.Lock]] = {}
-    _registry_lock = threading.Lock()
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        with self._registry_lock:
-            self.lock = self._locks.setdefault(path.resolve(), threading.Lock())
-        with self.lock:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            storage.repair_torn_tail(path)
-            self.ids = set(storage.iter_ids(path))
-
-    def append(self, transcript: Transcript) -> bool:
-        line = storage.dumps(transcript)  # outside the lock: workers serialise in parallel
-        with self.lock:
-            if transcript.id in self.ids:
-                return False
-            with self.path.open("a", encoding="utf-8") as handle:
-                storage.append_line(handle, line)
-            self.ids.add(transcript.id)
-            return True
-
-    def sync(self) -> None:
-        """At the end of a run: make the file durable against a power cut too."""
-        with self.lock:
-            if self.path.exists():
-                with self.path.open("rb") as handle:
-                    os.fsync(handle.fileno())
-
-
 def iter_run(
     plan: Plan,
     path: Path,
@@ -260,11 +226,12 @@ def iter_run(
     started = time.perf_counter()
     try:  # a second run of the same file (tab, process, thread) is refused at once
         writer = storage.WriterLock(path)
-    except storage.FileBusyError:
+    except (storage.RunFileRefused, OSError):
         report.finished = True
         raise
     try:
-        run_file = _RunFile(path)  # the ids done are read under the lock: none sent twice
+        run_file = RunFile(path)  # the ids done are read under the lock: none sent twice
+        refuse_another_server(address_override(plan.endpoint), run_file.addresses, path)
     except BaseException:
         writer.release()
         report.finished = True
@@ -381,5 +348,5 @@ def send_one(
         outcome.transcript = storage.storable(outcome.transcript)
     if outcome.transcript is not None and path is not None:
         with storage.WriterLock(path, wait=60.0):  # a run of the same file may be appending
-            _RunFile(path).append(outcome.transcript)
+            RunFile(path).append(outcome.transcript)
     return outcome

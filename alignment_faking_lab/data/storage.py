@@ -274,19 +274,24 @@ def append_line(handle: IO[str], line: str) -> None:
     handle.flush()
 
 
-def iter_ids(path: str | os.PathLike[str]) -> Iterator[str]:
-    """Ids already in a file (a run resumes by skipping them); a torn last line is ignored."""
+def iter_records(path: str | os.PathLike[str]) -> Iterator[dict[str, Any]]:
+    """The fields of each line the loader accepts, one at a time: a resume counts only these as
+    done (a line the loader rejects would otherwise keep its conversation from ever being
+    sent); a torn last line is skipped."""
     path = Path(path)
     if not path.exists():
         return
-    with path.open(encoding="utf-8", errors="replace") as handle:
-        for line in handle:
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError:
-                continue
-            if isinstance(record, dict) and isinstance(record.get("id"), str):
-                yield record["id"]
+    with path.open("rb") as handle:
+        for number, _, raw in iter_lines(handle):
+            parsed = parse_line(raw, number, path.name)
+            if isinstance(parsed, dict):
+                yield parsed
+
+
+def iter_ids(path: str | os.PathLike[str]) -> Iterator[str]:
+    """Ids of the lines the loader accepts (a run resumes by skipping them)."""
+    for record in iter_records(path):
+        yield record["id"]
 
 
 def repair_torn_tail(path: str | os.PathLike[str]) -> bool:
@@ -317,7 +322,11 @@ def repair_torn_tail(path: str | os.PathLike[str]) -> bool:
         return True
 
 
-class FileBusyError(RuntimeError):
+class RunFileRefused(RuntimeError):
+    """A run that must not write its file (nothing was sent); the message says why."""
+
+
+class FileBusyError(RunFileRefused):
     """Another writer (a run in another tab, window, process or thread) holds the file."""
 
 
@@ -346,7 +355,7 @@ class WriterLock:
     """
 
     def __init__(self, path: str | os.PathLike[str], wait: float = 0.0) -> None:
-        path = Path(path)
+        path = Path(path).resolve()  # one lock per real file, whatever link or `..` names it
         path.parent.mkdir(parents=True, exist_ok=True)
         self._handle: IO[str] | None = path.with_name(f".{path.name}.lock").open("a")
         deadline = time.monotonic() + wait

@@ -16,6 +16,8 @@ from alignment_faking_lab.data.transcript import Compliance, Tier
 from tests.fake_llm_server import VALID_KEY, FakeLLMServer, scripted_reply
 from tests.test_live import FAST_RETRY, PROJECT_ROOT, plan
 
+SHIPPED = "sample_data/illustrative_transcripts.jsonl"
+
 
 @pytest.fixture
 def server():
@@ -132,3 +134,30 @@ def test_a_resume_sent_to_another_local_port_is_refused_not_mixed(server, tmp_pa
     assert len(storage.read_jsonl(path).transcripts) == 4
     again = cli_run(server.url, tmp_path, "--out", str(path))  # the same address resumes
     assert again.returncode == 0 and "4 already in the file" in again.stdout
+
+
+def validate(*names: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "alignment_faking_lab", "validate", *names]
+    return subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60)
+
+
+def test_validate_names_a_pipe_and_a_dangling_link_and_does_not_hang(tmp_path):
+    (tmp_path / "good.jsonl").write_bytes(PROJECT_ROOT.joinpath(SHIPPED).read_bytes())
+    os.mkfifo(tmp_path / "x.jsonl")
+    (tmp_path / "gone.jsonl").symlink_to(tmp_path / "deleted.jsonl")
+    done = validate(str(tmp_path))
+    assert "Traceback" not in done.stderr and done.returncode == 1
+    assert "x.jsonl: is not a regular file (a pipe, socket or device)" in done.stdout
+    assert "gone.jsonl: is a link to a file that is not there" in done.stdout
+    assert done.stdout.splitlines()[-1].endswith("2 rejected")
+    alone = validate(str(tmp_path / "x.jsonl"))
+    assert alone.returncode == 1 and "is not a regular file" in alone.stdout
+
+
+def test_validate_of_a_folder_without_jsonl_says_so_and_fails(tmp_path):
+    (tmp_path / "queries.csv").write_text("id,text\nq1,hello\n", encoding="utf-8")
+    done = validate(str(tmp_path))
+    assert done.returncode == 1
+    assert "no .jsonl file in this folder (it holds .csv files); nothing was checked" in (
+        done.stdout
+    )

@@ -3,6 +3,7 @@ twice, and every fault is said plainly (issue 24, items 11-16)."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -161,3 +162,22 @@ def test_validate_of_a_folder_without_jsonl_says_so_and_fails(tmp_path):
     assert "no .jsonl file in this folder (it holds .csv files); nothing was checked" in (
         done.stdout
     )
+
+
+def test_validate_names_what_is_wrong_with_a_whole_file_or_a_line(tmp_path):
+    shipped = PROJECT_ROOT.joinpath(SHIPPED).read_bytes()
+    first, second = shipped.splitlines()[:2]
+    (tmp_path / "mac.jsonl").write_bytes(first + b"\r" + second + b"\r")
+    archive = {"messages": [{"role": "user", "content": "hi"}], "is_refusal": True}
+    (tmp_path / "archive.jsonl").write_text(json.dumps(archive, indent=2), encoding="utf-8")
+    (tmp_path / "nul.jsonl").write_bytes(first + b"\n" + second[:40] + b"\x00" + second[40:])
+    (tmp_path / "excel.jsonl").write_bytes((first + b"\n").decode().encode("utf-16"))
+    done = validate(str(tmp_path))
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    out = done.stdout
+    assert "mac.jsonl: the file's lines end with a carriage return alone (an old Mac" in out
+    assert "archive.jsonl: the file looks like JSON from the paper's archive" in out
+    assert "aflab paper import-archive PATH" in out
+    assert "nul.jsonl, line 2: field '(encoding)': found a NUL byte (at byte 41" in out
+    assert "excel.jsonl: the file is UTF-16 text" in out
+    assert out.splitlines()[-1] == "1 valid, 4 rejected"  # the good line of nul.jsonl is kept

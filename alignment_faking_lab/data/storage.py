@@ -110,8 +110,27 @@ def encoding_problem(head: bytes) -> str | None:
         text_like = max(even, odd) > len(head) // 4 and min(even, odd) < len(head) // 50 + 1
         found = "UTF-16 text (no byte-order mark)" if text_like else "binary data (NUL bytes)"
     if found is None:
-        return None
+        return layout_problem(head)
     return f"the file is {found}, expected UTF-8 JSON lines: save it as UTF-8 JSONL"
+
+
+def layout_problem(head: bytes) -> str | None:
+    """Why a UTF-8 file gave not one transcript, when its first bytes show it: lines that end
+    in a carriage return alone (an old Mac text file), or JSON from the paper's archive."""
+    if b"\r" in head and b"\n" not in head:
+        return (
+            "the file's lines end with a carriage return alone (an old Mac text file), so it "
+            "reads as one line: save it with Unix (LF) or Windows (CRLF) line endings"
+        )
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith((b"{", b"[")) and (
+        b'"messages"' in head and b'"schema_version"' not in head
+    ):
+        return (
+            "the file looks like JSON from the paper's archive (a 'messages' list, no "
+            "schema_version), not this app's transcript JSONL: import it with the archive "
+            "import (Paper transcripts page, or `aflab paper import-archive PATH`)"
+        )
+    return None
 
 
 def file_error(source: str, problem: str) -> LineError:
@@ -150,6 +169,9 @@ def parse_line(raw: bytes, number: int, source: str) -> dict[str, Any] | LineErr
     """Validated fields of one line, the error naming its line and field, or None if blank."""
     if not raw.strip():
         return None
+    if (nul := raw.find(b"\x00")) != -1:
+        problem = f"found a NUL byte (at byte {nul + 1} of the line), which JSON text never holds"
+        return LineError(source, number, "(encoding)", problem)
     try:
         record = decode_line(raw)
     except EncodingError as exc:

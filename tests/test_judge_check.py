@@ -307,3 +307,34 @@ def test_in_public_mode_a_visitors_check_is_theirs_alone(hub, monkeypatch):
         assert "No check yet." in page_text(second)
         assert "Agreement" not in {m.label for m in second.metric}
         assert "not checked" in judge_check.status_for("fake-judge")
+
+
+def test_a_torn_check_file_keeps_its_readable_verdicts_and_judges_the_rest_again(
+    hub, judge_server, monkeypatch
+):
+    items = human_labels.load()
+    plan = plan_for(judge_server, items, concurrency=1)
+    list(judge_check.iter_check(plan, retry=FAST))
+    lines = plan.path.read_bytes().splitlines(keepends=True)
+    lines[2] = lines[2][:30] + b"\x00" * 20 + b"\n"  # as a full disk leaves a block
+    plan.path.write_bytes(b"".join(lines) + lines[5][:25])  # and a torn last line
+    verdicts, unreadable = judge_check.read_check(plan.path)
+    assert len(verdicts) == 9 and unreadable == [3, 11]
+    at = open_page("pages/judge_check.py")
+    assert not at.exception
+    assert "Line(s) 3, 11 of the saved check" in on_screen(at)
+    assert "could not be read" in on_screen(at) and "Agreement" in {m.label for m in at.metric}
+    monkeypatch.setenv("ANTHROPIC_BASE_URL", judge_server.url)
+    from tests.test_live_pages import run_page
+
+    run = run_page(judge_server)
+    run.toggle(key="run_use_judge").set_value(True).run()
+    run.text_input(key="run_judge").set_value("fake-judge").run()
+    run.toggle(key="run_replication").set_value(True).run()
+    assert not run.exception
+    assert "Judge fake-judge (20 votes) agreed with human labels on" in on_screen(run)
+    sent = len(judge_server.state.model_requests())
+    again = list(judge_check.iter_check(plan, retry=FAST))
+    assert len(again) == 1 and len(judge_server.state.model_requests()) - sent == 20
+    assert lines[2][:30] in plan.path.read_bytes()  # the damaged line is kept as it was
+    assert len(judge_check.read_verdicts(plan.path)) == 10

@@ -123,9 +123,19 @@ def pick_check(saved: list[str]) -> str:
 
 
 def read_check(name: str) -> list[judge_check.Verdict]:
-    return judge_check.read_verdicts(
+    """A saved check's verdicts; lines that could not be read are said, never a traceback."""
+    verdicts, unreadable = judge_check.read_check(
         judge_check.checks_dir(visitor_space.data_root()) / f"{name}.jsonl"
     )
+    if unreadable:
+        shown = ", ".join(map(str, unreadable[:10])) + (" …" if len(unreadable) > 10 else "")
+        st.warning(
+            f"Line(s) {shown} of the saved check {escape_markdown(name)} could not be read "
+            "(cut short, as a full disk or a crash leaves a line): those scratchpads count as "
+            "not judged, and the next check judges them again. The lines are kept in the file.",
+            icon="✂️",
+        )
+    return verdicts
 
 
 def show_agreement(

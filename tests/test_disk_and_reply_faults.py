@@ -181,3 +181,43 @@ def test_validate_names_what_is_wrong_with_a_whole_file_or_a_line(tmp_path):
     assert "nul.jsonl, line 2: field '(encoding)': found a NUL byte (at byte 41" in out
     assert "excel.jsonl: the file is UTF-16 text" in out
     assert out.splitlines()[-1] == "1 valid, 4 rejected"  # the good line of nul.jsonl is kept
+
+
+def test_re_importing_a_paper_setting_moves_unreadable_lines_aside_and_says_so(tmp_path):
+    from tests.paper_site_server import PaperSiteServer
+
+    environment = {**os.environ, "AFLAB_DATA_DIR": str(tmp_path / "data")}
+    with PaperSiteServer() as site:
+        command = [
+            sys.executable, "-m", "alignment_faking_lab", "paper", "--base-url", site.url,
+            "download", "--setting", "helpful_only/demo_variant", "--first", "3",
+        ]  # fmt: skip
+        first = subprocess.run(command, env=environment, capture_output=True, text=True)
+        assert first.returncode == 0, first.stderr
+        path = tmp_path / "data" / "paper" / "helpful_only__demo_variant.jsonl"
+        lines = path.read_bytes().splitlines(keepends=True)
+        mine = b'{"my own note": "kept"}\n'
+        torn = lines[1][: len(lines[1]) // 2] + b"\n"
+        path.write_bytes(lines[0] + torn + mine + b"".join(lines[2:]))
+        again = subprocess.run(command, env=environment, capture_output=True, text=True)
+    assert "Traceback" not in again.stderr
+    assert "2 line(s) of the earlier import could not be read (line 2, 3)" in again.stdout
+    (aside,) = (tmp_path / "data" / "paper" / "set-aside").glob("helpful_only__demo_variant-*")
+    assert f"moved, unchanged, to paper/set-aside/{aside.name}" in again.stdout
+    assert aside.read_bytes() == torn + mine
+    assert len(storage.read_jsonl(path).transcripts) == 6 and not storage.read_jsonl(path).errors
+
+
+def test_a_streamed_category_import_moves_unreadable_lines_aside_too(tmp_path):
+    from alignment_faking_lab.paper.importer import save_streamed
+
+    path = tmp_path / "paper" / "helpful_only__x.jsonl"
+    path.parent.mkdir()
+    good = PROJECT_ROOT.joinpath(SHIPPED).read_bytes().splitlines(keepends=True)[0]
+    path.write_bytes(good + b"not json at all\n")
+    notes: list[str] = []
+    assert save_streamed(iter([]), "helpful_only", "x", tmp_path, notes) == path
+    assert path.read_bytes() == good
+    assert len(notes) == 1 and "(line 2)" in notes[0]
+    (aside,) = (tmp_path / "paper" / "set-aside").iterdir()
+    assert aside.read_bytes() == b"not json at all\n"

@@ -264,7 +264,7 @@ class PaperSite(CachedSite):
         file (None when nothing was readable)."""
         transcripts, errors = self.import_setting(setting, first_n)
         path = (
-            save_imported(transcripts, setting.category, setting.variant, data_dir)
+            save_imported(transcripts, setting.category, setting.variant, data_dir, errors)
             if transcripts
             else None
         )
@@ -312,8 +312,9 @@ class PaperSite(CachedSite):
         setting = report.setting
         # Merged with an earlier import of the setting (by id), never replacing it.
         path = save_streamed(
-            self.iter_setting(setting, errors), setting.category, setting.variant, data_dir
-        )
+            self.iter_setting(setting, errors), setting.category, setting.variant, data_dir,
+            errors,
+        )  # fmt: skip
         return report, errors, path
 
     def import_one(

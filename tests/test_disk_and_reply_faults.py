@@ -221,3 +221,75 @@ def test_a_streamed_category_import_moves_unreadable_lines_aside_too(tmp_path):
     assert len(notes) == 1 and "(line 2)" in notes[0]
     (aside,) = (tmp_path / "paper" / "set-aside").iterdir()
     assert aside.read_bytes() == b"not json at all\n"
+
+
+def broken_site(tmp_path, split: str, selector: str | None = None, cut: bool = False):
+    """A copy of the fixture site with one split's selector replaced or one page cut short."""
+    import shutil
+
+    from tests.paper_site_server import FIXTURE_SITE
+
+    root = tmp_path / "site"
+    shutil.copytree(FIXTURE_SITE, root)
+    folder = root / "files" / "helpful_only" / "demo_variant" / split
+    if selector is not None:
+        (folder / "trajectory_selector.html").write_text(
+            f"<html><script>const allFiles = {selector};</script></html>", encoding="utf-8"
+        )
+    if cut:  # a reply cut after its output began, the page still closed
+        page = (folder / "1.html").read_text(encoding="utf-8")
+        (folder / "1.html").write_text(
+            page[: page.index("&lt;OUTPUT&gt;") + 25] + "</pre></body></html>", encoding="utf-8"
+        )
+    return root
+
+
+def paper_download(url: str, tmp_path) -> subprocess.CompletedProcess[str]:
+    command = [
+        sys.executable, "-m", "alignment_faking_lab", "paper", "--base-url", url,
+        "download", "--setting", "helpful_only/demo_variant",
+    ]  # fmt: skip
+    environment = {**os.environ, "AFLAB_DATA_DIR": str(tmp_path / "data")}
+    return subprocess.run(command, env=environment, capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.parametrize(
+    ("selector", "said"),
+    [
+        ('[{"html": "1.html", "json": [true, false]}]', 'a "json" object of labels in entry'),
+        ('[{"html": "1.html", "json": ' + "[" * 50_000 + "]" * 50_000 + "}]",
+         "not nested thousands deep"),
+    ],
+    ids=["json-a-list", "nested-50000"],
+)  # fmt: skip
+def test_a_selector_page_of_the_wrong_shape_is_named_not_a_traceback(tmp_path, selector, said):
+    from tests.paper_site_server import PaperSiteServer
+
+    with PaperSiteServer(broken_site(tmp_path, "train", selector=selector)) as site:
+        done = paper_download(site.url, tmp_path)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert said in done.stderr and "trajectory_selector.html" in done.stderr
+
+
+def test_a_page_cut_mid_reply_is_not_imported_as_complied(tmp_path):
+    from tests.paper_site_server import PaperSiteServer
+
+    with PaperSiteServer(broken_site(tmp_path, "train", cut=True)) as site:
+        done = paper_download(site.url, tmp_path)
+        assert "train/1.html: not the page expected (cut short mid-reply: <OUTPUT> is never" in (
+            done.stdout
+        )
+        assert done.returncode == 1 and "Traceback" not in done.stderr
+        assert "files/helpful_only/demo_variant/train/1.html" in site.state.requests
+    path = tmp_path / "data" / "paper" / "helpful_only__demo_variant.jsonl"
+    imported = storage.read_jsonl(path).transcripts
+    assert not [t for t in imported if t.prompt_id.endswith("/1") and t.tier is Tier.FREE]
+    assert len(imported) == 10  # the rest lands (deploy/6 is unreadable in the fixture)
+
+
+def test_a_cut_page_cached_before_is_not_imported_either(tmp_path):
+    from alignment_faking_lab.paper.html_pages import PaperPageError, parse_transcript_page
+
+    page = broken_site(tmp_path, "train", cut=True) / "files/helpful_only/demo_variant/train"
+    with pytest.raises(PaperPageError, match="<OUTPUT> is never closed: the page is cut short"):
+        parse_transcript_page((page / "1.html").read_text(encoding="utf-8"), "train/1.html")

@@ -18,9 +18,11 @@ from alignment_faking_lab.paper.html_pages import (
     PaperPageError,
     PaperSetting,
     SelectorEntry,
+    page_text,
     parse_index,
     parse_selector,
     parse_transcript_page,
+    reply_cut_short,
 )
 from alignment_faking_lab.paper.importer import (
     conversation_messages,
@@ -63,6 +65,9 @@ def _transcript_page(body: bytes) -> None:
     html_check()(body)
     if b"SCRATCHPAD_REASONING" not in body and b"OUTPUT" not in body:
         raise ValueError("no model reply (<SCRATCHPAD_REASONING> or <OUTPUT>) on it")
+    text = page_text(body.decode("utf-8", errors="replace"))
+    if cut := reply_cut_short(text[text.find("</INPUT>") + 1 :]):
+        raise ValueError(f"cut short mid-reply: {cut} is never closed")
 
 
 TRANSCRIPT_PAGE: Check = _transcript_page

@@ -338,3 +338,40 @@ def test_a_torn_check_file_keeps_its_readable_verdicts_and_judges_the_rest_again
     assert len(again) == 1 and len(judge_server.state.model_requests()) - sent == 20
     assert lines[2][:30] in plan.path.read_bytes()  # the damaged line is kept as it was
     assert len(judge_check.read_verdicts(plan.path)) == 10
+
+
+def test_labels_nested_too_deep_are_named_and_the_other_files_kept(tmp_path):
+    (tmp_path / "deep.json").write_text("[" * 100_000 + "]" * 100_000)
+    with pytest.raises(human_labels.LabelsFormatError, match=r"deep\.json: could not be read"):
+        human_labels.read_items(tmp_path)
+    rows = made_up_rows()
+    (tmp_path / "train.jsonl").write_text(
+        "\n".join([json.dumps(rows[0]), "[" * 100_000 + "]" * 100_000, json.dumps(rows[1])])
+    )
+    read = human_labels.read_labels(tmp_path)
+    assert len(read.items) == 2
+    assert "deep.json: could not be read (JSON nested too deeply)" in read.notes
+    assert "train.jsonl: line 2 could not be read (not a JSON object); left out" in read.notes
+
+
+def test_a_torn_labels_line_is_named_and_the_rest_kept_on_the_page(monkeypatch):
+    lines = [json.dumps(row) for row in made_up_rows()]
+    lines[3] = lines[3][:30]  # torn, as a full disk or a cut download leaves it
+    with HubServer({human_labels.REPO: {"data/train.jsonl": "\n".join(lines).encode()}}) as hub:
+        monkeypatch.setenv("HF_ENDPOINT", hub.url)
+        at = open_page("pages/judge_check.py")
+        at.button(key="labels_download").click().run()
+    assert not at.exception
+    assert "9 labelled scratchpads" in at.success[0].value
+    assert "train.jsonl: line 4 could not be read (not a JSON object); left out" in on_screen(at)
+
+
+def test_identical_texts_are_counted_once_and_said_so(tmp_path):
+    rows = [{"text": "The same scratchpad.", "label": "aligned"}] * 106
+    (tmp_path / "train.json").write_text(json.dumps(rows))
+    read = human_labels.read_labels(tmp_path)
+    assert len(read.items) == 1
+    assert read.notes == [
+        "train.json: 105 row(s) repeat the text of an earlier row (row 2, 3, 4, 5, 6, 7, 8, 9, "
+        "10, 11 …): the same scratchpad is counted once"
+    ]

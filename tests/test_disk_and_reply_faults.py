@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -293,3 +294,78 @@ def test_a_cut_page_cached_before_is_not_imported_either(tmp_path):
     page = broken_site(tmp_path, "train", cut=True) / "files/helpful_only/demo_variant/train"
     with pytest.raises(PaperPageError, match="<OUTPUT> is never closed: the page is cut short"):
         parse_transcript_page((page / "1.html").read_text(encoding="utf-8"), "train/1.html")
+
+
+def limited_run(server_url: str, tmp_path, path, limit: int | None, first: int = 3):
+    """The command line run, its files allowed at most `limit` bytes each (as a full disk
+    refuses the next write), with the system's temporary folder inside `tmp_path`."""
+    import resource
+    import signal
+
+    def full_disk() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past it fails with EFBIG
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    command = [
+        sys.executable, "-m", "alignment_faking_lab", "run", "--provider", "Anthropic",
+        "--base-url", server_url, "--model", "fake-claude", "--prompts", "harmful",
+        "--first", str(first), "--concurrency", "1", "--no-cache", "--out", str(path),
+    ]  # fmt: skip
+    (tmp_path / "tmp").mkdir(exist_ok=True)
+    environment = {
+        **os.environ, "ANTHROPIC_API_KEY": VALID_KEY, "AFLAB_DATA_DIR": str(tmp_path / "data"),
+        "TMPDIR": str(tmp_path / "tmp"),
+    }  # fmt: skip
+    return subprocess.run(
+        command, env=environment, cwd=PROJECT_ROOT, capture_output=True, text=True,
+        timeout=120, preexec_fn=full_disk if limit else None,
+    )  # fmt: skip
+
+
+def test_a_full_disk_keeps_the_reply_received_says_where_and_never_buys_it_again(server, tmp_path):
+    path = tmp_path / "runs" / "full.jsonl"
+    probe = tmp_path / "probe.jsonl"
+    assert limited_run(server.url, tmp_path, probe, limit=None, first=1).returncode == 0
+    line = len(probe.read_bytes().splitlines()[0])  # one saved conversation
+    sent_before = len(server.state.model_requests())
+    full = limited_run(server.url, tmp_path, path, limit=int(line * 2.5))
+    assert "Traceback" not in full.stderr and full.returncode == 1
+    assert "full.jsonl could not be written (File too large): the reply received is kept in" in (
+        full.stdout
+    )
+    (kept,) = (tmp_path / "tmp").glob("aflab-kept-*-full.jsonl")
+    assert str(kept) in full.stdout
+    bought = len(server.state.model_requests()) - sent_before
+    assert bought == 2 * 3  # the third conversation was bought, not saved, kept; the run stopped
+    resumed = limited_run(server.url, tmp_path, path, limit=None)
+    assert resumed.returncode == 0, resumed.stderr
+    assert "3 already in the file" in resumed.stdout  # two saved, one taken back from the kept
+    result = storage.read_jsonl(path)
+    assert not result.errors and len({t.id for t in result.transcripts}) == 6
+    assert len(server.state.model_requests()) - sent_before == 2 * 6  # none bought twice
+    assert not kept.exists()
+
+
+def test_a_data_folder_that_is_a_file_is_said_plainly(server, tmp_path):
+    (tmp_path / "data").write_text("not a folder")
+    done = cli_run(server.url, tmp_path / "data", "--name", "plain")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "could not write the run file" in done.stderr and "Not a directory" in done.stderr
+    assert server.state.model_requests() == []
+
+
+def test_the_run_page_says_plainly_when_the_data_folder_cannot_be_written(
+    server, tmp_path, monkeypatch
+):
+    from tests.page_helpers import page_text
+    from tests.test_live_pages import run_page
+
+    monkeypatch.setenv("ANTHROPIC_BASE_URL", server.url)
+    (tmp_path / "data").write_text("not a folder")
+    monkeypatch.setenv("AFLAB_DATA_DIR", str(tmp_path / "data"))
+    at = run_page(server)
+    at.button(key="run_start").click().run()
+    assert not at.exception, at.exception
+    said = re.sub(r"\\(.)", r"\1", page_text(at))  # as read on screen, without escapes
+    assert "class-demo.jsonl could not be written in the data folder (Not a directory)" in said
+    assert server.state.model_requests() == []

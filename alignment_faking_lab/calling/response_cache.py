@@ -44,5 +44,8 @@ class ResponseCache:
         }
         # ASCII escapes: a reply holding text UTF-8 cannot encode (a lone surrogate) is still
         # kept exactly, so a resume reads it back instead of buying it again.
-        with atomic_write(self._path(key)) as handle:
-            handle.write(json.dumps(payload))
+        try:
+            with atomic_write(self._path(key)) as handle:
+                handle.write(json.dumps(payload))
+        except OSError:
+            pass  # a full disk or read-only cache: the run keeps the reply itself (run_file)

@@ -56,10 +56,11 @@ class Outcome:
     attempts: int = 1
     cached_turns: int = 0
     requests_sent: int = 0  # over the network, judges and retries included (cache hits not)
+    unsaved: bool = False  # received, but the run's file could not take it (see `error`)
 
     @property
     def fatal(self) -> bool:
-        return self.error_kind in FATAL
+        return self.error_kind in FATAL or self.unsaved
 
 
 @dataclass(slots=True)
@@ -247,7 +248,8 @@ def iter_run(
         outcome = run_call(plan, call, cache=cache, cancel=cancel, retry=retry)
         if outcome.transcript is not None:
             outcome.transcript = storage.storable(outcome.transcript)
-            run_file.append(outcome.transcript)
+            if problem := run_file.append_or_keep(outcome.transcript):
+                outcome.transcript, outcome.error, outcome.unsaved = None, problem, True
         return outcome
 
     pool = ThreadPoolExecutor(max_workers=max(1, plan.concurrency), thread_name_prefix="aflab-run")

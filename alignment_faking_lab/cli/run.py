@@ -166,6 +166,10 @@ def run_command(args: argparse.Namespace) -> int:
                   f"{status}", file=sys.stderr, flush=True)  # fmt: skip
     except RunFileRefused as exc:
         return fail(str(exc))
+    except OSError as exc:  # a read-only folder, a file where a folder should be, a full disk
+        return fail(
+            f"could not write the run file {path} ({exc.strerror or exc}); nothing was sent"
+        )
     print(report.summary())
     print(f"Transcripts in {path}")
     return 0 if not report.failed and not report.cancelled else 1

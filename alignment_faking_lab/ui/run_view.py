@@ -127,6 +127,12 @@ def run_with_progress(
     except RunFileRefused as error:  # going on elsewhere, or another server's: nothing sent
         progress.empty()
         report.fatal = str(error)
+    except OSError as error:  # a read-only or full data folder, before anything was sent
+        progress.empty()
+        report.fatal = (
+            f"The run's file {run_path.name} could not be written in the data folder "
+            f"({error.strerror or type(error).__name__}). {report.summary()}"
+        )
     finally:  # also when Cancel (or leaving the page) interrupts this script run
         outcomes.close()  # stops new calls now; calls in flight finish and are saved
         st.session_state.pop(CANCEL_KEY, None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import replace
 
 import pytest
@@ -37,6 +38,10 @@ def _bad_run(directory) -> None:
     directory.mkdir(parents=True, exist_ok=True)
     (directory / "broken.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     (directory / "utf16.jsonl").write_bytes(("\n".join(lines) + "\n").encode("utf-16"))
+    for folder in (directory, directory.parent / "paper"):  # what a crash or a user leaves
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "gone.jsonl").symlink_to(folder / "deleted-since.jsonl")
+        os.mkfifo(folder / "pipe.jsonl")  # opening it would wait for a writer forever
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p or "overview")

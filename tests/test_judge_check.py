@@ -307,3 +307,71 @@ def test_in_public_mode_a_visitors_check_is_theirs_alone(hub, monkeypatch):
         assert "No check yet." in page_text(second)
         assert "Agreement" not in {m.label for m in second.metric}
         assert "not checked" in judge_check.status_for("fake-judge")
+
+
+def test_a_torn_check_file_keeps_its_readable_verdicts_and_judges_the_rest_again(
+    hub, judge_server, monkeypatch
+):
+    items = human_labels.load()
+    plan = plan_for(judge_server, items, concurrency=1)
+    list(judge_check.iter_check(plan, retry=FAST))
+    lines = plan.path.read_bytes().splitlines(keepends=True)
+    lines[2] = lines[2][:30] + b"\x00" * 20 + b"\n"  # as a full disk leaves a block
+    plan.path.write_bytes(b"".join(lines) + lines[5][:25])  # and a torn last line
+    verdicts, unreadable = judge_check.read_check(plan.path)
+    assert len(verdicts) == 9 and unreadable == [3, 11]
+    at = open_page("pages/judge_check.py")
+    assert not at.exception
+    assert "Line(s) 3, 11 of the saved check" in on_screen(at)
+    assert "could not be read" in on_screen(at) and "Agreement" in {m.label for m in at.metric}
+    monkeypatch.setenv("ANTHROPIC_BASE_URL", judge_server.url)
+    from tests.test_live_pages import run_page
+
+    run = run_page(judge_server)
+    run.toggle(key="run_use_judge").set_value(True).run()
+    run.text_input(key="run_judge").set_value("fake-judge").run()
+    run.toggle(key="run_replication").set_value(True).run()
+    assert not run.exception
+    assert "Judge fake-judge (20 votes) agreed with human labels on" in on_screen(run)
+    sent = len(judge_server.state.model_requests())
+    again = list(judge_check.iter_check(plan, retry=FAST))
+    assert len(again) == 1 and len(judge_server.state.model_requests()) - sent == 20
+    assert lines[2][:30] in plan.path.read_bytes()  # the damaged line is kept as it was
+    assert len(judge_check.read_verdicts(plan.path)) == 10
+
+
+def test_labels_nested_too_deep_are_named_and_the_other_files_kept(tmp_path):
+    (tmp_path / "deep.json").write_text("[" * 100_000 + "]" * 100_000)
+    with pytest.raises(human_labels.LabelsFormatError, match=r"deep\.json: could not be read"):
+        human_labels.read_items(tmp_path)
+    rows = made_up_rows()
+    (tmp_path / "train.jsonl").write_text(
+        "\n".join([json.dumps(rows[0]), "[" * 100_000 + "]" * 100_000, json.dumps(rows[1])])
+    )
+    read = human_labels.read_labels(tmp_path)
+    assert len(read.items) == 2
+    assert "deep.json: could not be read (JSON nested too deeply)" in read.notes
+    assert "train.jsonl: line 2 could not be read (not a JSON object); left out" in read.notes
+
+
+def test_a_torn_labels_line_is_named_and_the_rest_kept_on_the_page(monkeypatch):
+    lines = [json.dumps(row) for row in made_up_rows()]
+    lines[3] = lines[3][:30]  # torn, as a full disk or a cut download leaves it
+    with HubServer({human_labels.REPO: {"data/train.jsonl": "\n".join(lines).encode()}}) as hub:
+        monkeypatch.setenv("HF_ENDPOINT", hub.url)
+        at = open_page("pages/judge_check.py")
+        at.button(key="labels_download").click().run()
+    assert not at.exception
+    assert "9 labelled scratchpads" in at.success[0].value
+    assert "train.jsonl: line 4 could not be read (not a JSON object); left out" in on_screen(at)
+
+
+def test_identical_texts_are_counted_once_and_said_so(tmp_path):
+    rows = [{"text": "The same scratchpad.", "label": "aligned"}] * 106
+    (tmp_path / "train.json").write_text(json.dumps(rows))
+    read = human_labels.read_labels(tmp_path)
+    assert len(read.items) == 1
+    assert read.notes == [
+        "train.json: 105 row(s) repeat the text of an earlier row (row 2, 3, 4, 5, 6, 7, 8, 9, "
+        "10, 11 …): the same scratchpad is counted once"
+    ]

@@ -25,6 +25,17 @@ CSV_CASES = [
      "f.csv, row 2, column 'harmful': found the text 'maybe', expected true or false"),
     (b"id,text\nx,one\nx,two\n", "f.csv, column 'id': 'x' appears more than once"),
     (b"text\n", "f.csv: holds no requests"),
+    ("id\ttext\na\tHello\n".encode("utf-16"),
+     "f.csv: the file is UTF-16 text (what Excel saves as 'Unicode text'), expected UTF-8"),
+    ("id\ttext\na\tHello\n".encode("utf-16-le"), "the file is UTF-16 text"),
+    (b"id,text\na,fine\nb,bad\x00byte\n", "f.csv, line 3: found a NUL byte"),
+    (b"id,text,text\na,one,two\n",
+     "f.csv: the column 'text' appears more than once in the header"),
+    (b"id,text\na,=HYPERLINK(\"http://x\")\n",
+     "f.csv, row 2, column 'text': starts with '=', which a spreadsheet runs as a formula"),
+    (b"id,text\n+cmd,hello\n", "f.csv, row 2, column 'id': starts with '+'"),
+    (b"text,category\nhello,@SUM(A1)\n", "f.csv, row 2, column 'category': starts with '@'"),
+    (b"text\n-2+3+cmd|' /C calc'!A0\n", "f.csv, row 2, column 'text': starts with '-'"),
 ]  # fmt: skip
 
 
@@ -33,6 +44,11 @@ def test_a_bad_csv_names_the_row_and_what_is_wrong(data, message):
     with pytest.raises(QueryFileError) as error:
         load_queries_csv(data, "f.csv")
     assert message in str(error.value)
+
+
+def test_a_header_with_spaces_after_commas_is_read_and_a_list_item_is_a_text():
+    queries = load_queries_csv(b"id, text, harmful\na, - first step, no\n", "f.csv")
+    assert [(q.id, q.text, q.harmful) for q in queries] == [("a", "- first step", False)]
 
 
 def test_every_problem_of_a_csv_is_listed_not_only_the_first():

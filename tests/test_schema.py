@@ -232,8 +232,9 @@ def test_validate_reads_a_folder_and_never_shows_a_traceback(tmp_path):
     (tmp_path / "sub.jsonl").mkdir()
     finished = validate(tmp_path, tmp_path / "sub.jsonl")
     assert "Traceback" not in finished.stdout + finished.stderr
-    assert finished.stdout.splitlines()[-1] == "1 valid, 2 rejected"
-    assert "sub.jsonl: is a folder" in finished.stdout
+    assert finished.stdout.splitlines()[-1] == "1 valid, 3 rejected"
+    assert "sub.jsonl: is a folder" in finished.stdout  # found in the folder
+    assert "sub.jsonl: no .jsonl file in this folder (it is empty)" in finished.stdout  # named
 
 
 def test_validate_piped_into_head_ends_quietly(tmp_path):

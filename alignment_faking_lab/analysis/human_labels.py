@@ -100,16 +100,45 @@ def download(refresh: bool = False) -> Path:
     return Path(folder)
 
 
-def _read_file(path: Path) -> pd.DataFrame:
+@dataclass(slots=True)
+class LabelsRead:
+    items: list[LabelledItem]
+    notes: list[str]  # what was left out or counted once, each naming its file and line or row
+
+
+def _json_lines(path: Path, notes: list[str]) -> pd.DataFrame:
+    """The rows of a JSON Lines file; a line that cannot be read (torn, nested too deep, not an
+    object) is named by its number and left out, and the other lines are kept."""
+    rows, bad = [], []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except (ValueError, RecursionError):
+            row = None
+        if isinstance(row, dict):
+            rows.append(row)
+        else:
+            bad.append(number)
+    if bad:
+        shown = ", ".join(map(str, bad[:10])) + (" …" if len(bad) > 10 else "")
+        notes.append(f"{path.name}: line {shown} could not be read (not a JSON object); left out")
+    return pd.DataFrame(rows)
+
+
+def _read_file(path: Path, notes: list[str]) -> pd.DataFrame:
     suffix = path.suffix.lower()
     if suffix == ".parquet":
         return pd.read_parquet(path)
     if suffix == ".csv":
         return pd.read_csv(path)
-    text = path.read_text(encoding="utf-8")
     if suffix == ".jsonl":
-        return pd.DataFrame([json.loads(line) for line in text.splitlines() if line.strip()])
-    data = json.loads(text)
+        return _json_lines(path, notes)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except RecursionError:
+        raise LabelsFormatError("JSON nested too deeply") from None
     if isinstance(data, dict):  # {"data": [rows]} or {"rows": [rows]}, else column -> values
         rows = [v for v in data.values() if isinstance(v, list) and v and isinstance(v[0], dict)]
         data = rows[0] if rows else data
@@ -143,19 +172,27 @@ def data_files(folder: Path) -> list[Path]:
 
 def read_items(folder: Path) -> list[LabelledItem]:
     """Every labelled scratchpad in the downloaded files (all splits together)."""
+    return read_labels(folder).items
+
+
+def read_labels(folder: Path) -> LabelsRead:
+    """Every labelled scratchpad in the downloaded files, and what was left out or counted
+    once (a torn line, a row repeating an earlier row's text), each named."""
     files = data_files(folder)
     if not files:
         raise LabelsFormatError(
             f"No data file (parquet, JSON, JSON Lines or CSV) was found in the download of {REPO}."
         )
     items: list[LabelledItem] = []
-    seen: set[str] = set()  # the same scratchpad in two files (e.g. parquet and a JSON copy)
-    problems = []
+    seen: dict[str, str] = {}  # text -> the file it was first in
+    problems: list[str] = []
+    notes: list[str] = []
     for path in files:
         try:
-            frame = _read_file(path)
-        except (ValueError, OSError, json.JSONDecodeError) as exc:
-            problems.append(f"{path.name}: could not be read ({exc.__class__.__name__})")
+            frame = _read_file(path, notes)
+        except (ValueError, OSError) as exc:  # the reader's own words may name server paths
+            reason = str(exc) if isinstance(exc, LabelsFormatError) else exc.__class__.__name__
+            problems.append(f"{path.name}: could not be read ({reason})")
             continue
         columns = [str(c) for c in frame.columns]
         text_column = _pick(columns, TEXT_COLUMNS)
@@ -171,6 +208,7 @@ def read_items(folder: Path) -> list[LabelledItem]:
             )
             continue
         id_column = _pick(columns, ID_COLUMNS)
+        repeated: list[int] = []  # rows of this file repeating a text of an earlier row of it
         for number, row in enumerate(frame.to_dict("records")):
             where = f"{path.name}, row {number + 1}"
             text = row.get(text_column)
@@ -178,16 +216,30 @@ def read_items(folder: Path) -> list[LabelledItem]:
                 raise LabelsFormatError(f"{where}: the text ({text_column}) is empty.")
             item_id = str(row[id_column]) if id_column else f"{path.stem}-{number:04d}"
             raw = row.get(label_column)
-            if text in seen:
+            if text in seen:  # the same scratchpad (e.g. a parquet file and its JSON copy)
+                if seen[text] == path.name:
+                    repeated.append(number + 1)
                 continue
-            seen.add(text)
+            seen[text] = path.name
             items.append(LabelledItem(item_id, text, _label(raw, where), str(raw)))
+        if repeated:
+            shown = ", ".join(map(str, repeated[:10])) + (" …" if len(repeated) > 10 else "")
+            notes.append(
+                f"{path.name}: {len(repeated)} row(s) repeat the text of an earlier row (row "
+                f"{shown}): the same scratchpad is counted once"
+            )
     if not items:
         raise LabelsFormatError(
-            f"The download of {REPO} has no usable labelled scratchpads: " + "; ".join(problems)
+            f"The download of {REPO} has no usable labelled scratchpads: "
+            + "; ".join(problems + notes)
         )
-    return items
+    return LabelsRead(items, problems + notes)
 
 
 def load(refresh: bool = False) -> list[LabelledItem]:
     return read_items(download(refresh=refresh))
+
+
+def load_labels(refresh: bool = False) -> LabelsRead:
+    """As `load`, with what was left out or counted once, for the user to read."""
+    return read_labels(download(refresh=refresh))

@@ -27,6 +27,7 @@ from alignment_faking_lab.calling.plan import RetryPolicy
 from alignment_faking_lab.calling.response_cache import ResponseCache
 from alignment_faking_lab.calling.retries import call_with_retries
 from alignment_faking_lab.data import paths, storage
+from alignment_faking_lab.data.files import data_files, not_a_file
 from alignment_faking_lab.data.transcript import Message, content_hash
 from alignment_faking_lab.protocol.judges import (
     FAKING_JUDGE_SYSTEM,
@@ -77,16 +78,30 @@ class Verdict:
         return self.vote_share >= self.thresholds[1]
 
 
+def read_check(path: Path) -> tuple[list[Verdict], list[int]]:
+    """A saved check's verdicts, and the numbers of its lines that could not be read (a full
+    disk or a crash can cut one short). Those items count as not judged, so a resume judges
+    them again; their lines stay in the file as they are, as a run file's do."""
+    if not_a_file(path) is not None:
+        return [], []
+    verdicts: list[Verdict] = []
+    unreadable: list[int] = []
+    with path.open("rb") as handle:
+        for number, _, raw in storage.iter_lines(handle):
+            if not raw.strip():
+                continue
+            try:
+                data = json.loads(raw)
+                data["thresholds"] = tuple(data["thresholds"])
+                verdicts.append(Verdict(**data))
+            except (ValueError, TypeError, KeyError, IndexError, RecursionError):
+                unreadable.append(number)
+    return verdicts, unreadable
+
+
 def read_verdicts(path: Path) -> list[Verdict]:
-    if not path.exists():
-        return []
-    verdicts = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            data = json.loads(line)
-            data["thresholds"] = tuple(data["thresholds"])
-            verdicts.append(Verdict(**data))
-    return verdicts
+    """The verdicts of a saved check that can be read (see `read_check`)."""
+    return read_check(path)[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -311,7 +326,7 @@ def compare_judges(first: Sequence[Verdict], second: Sequence[Verdict]):
 
 def saved_checks(root: Path | None = None) -> list[str]:
     folder = checks_dir(root)
-    return sorted(p.stem for p in folder.glob("*.jsonl")) if folder.exists() else []
+    return [p.stem for p in data_files(folder)]
 
 
 def status_for(

@@ -42,5 +42,10 @@ class ResponseCache:
             "usage": reply.usage,
             "request": reply.request,
         }
-        with atomic_write(self._path(key)) as handle:
-            handle.write(json.dumps(payload, ensure_ascii=False))
+        # ASCII escapes: a reply holding text UTF-8 cannot encode (a lone surrogate) is still
+        # kept exactly, so a resume reads it back instead of buying it again.
+        try:
+            with atomic_write(self._path(key)) as handle:
+                handle.write(json.dumps(payload))
+        except OSError:
+            pass  # a full disk or read-only cache: the run keeps the reply itself (run_file)

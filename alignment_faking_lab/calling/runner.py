@@ -9,7 +9,6 @@ fail after retries are reported and not written, so the next resume tries them a
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from collections.abc import Iterator
@@ -17,7 +16,6 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import ClassVar
 
 from alignment_faking_lab.calling.endpoints import (
     Endpoint,
@@ -29,6 +27,7 @@ from alignment_faking_lab.calling.keys import redact
 from alignment_faking_lab.calling.plan import Call, Plan, RetryPolicy, describe, plan_calls
 from alignment_faking_lab.calling.response_cache import ResponseCache
 from alignment_faking_lab.calling.retries import call_with_retries
+from alignment_faking_lab.calling.run_file import RunFile, refuse_another_server
 from alignment_faking_lab.data import storage
 from alignment_faking_lab.data.transcript import (
     Message,
@@ -57,10 +56,11 @@ class Outcome:
     attempts: int = 1
     cached_turns: int = 0
     requests_sent: int = 0  # over the network, judges and retries included (cache hits not)
+    unsaved: bool = False  # received, but the run's file could not take it (see `error`)
 
     @property
     def fatal(self) -> bool:
-        return self.error_kind in FATAL
+        return self.error_kind in FATAL or self.unsaved
 
 
 @dataclass(slots=True)
@@ -70,6 +70,7 @@ class RunReport:
     completed: int = 0
     cached: int = 0  # conversations answered entirely from the response cache
     judge_failed: int = 0  # saved conversations a judge model could not judge (unreadable)
+    unstorable: int = 0  # saved as failed: a reply UTF-8 cannot hold (see storage.storable)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (call description, reason)
     cancelled: bool = False
     finished: bool = False  # set last: the run's threads submit nothing more
@@ -95,6 +96,11 @@ class RunReport:
             text += (
                 f"; {self.judge_failed} of those done could not be judged (the judge's replies "
                 "could not be read: shown as failed judgements, not counted in rates)"
+            )
+        if self.unstorable:
+            text += (
+                f"; {self.unstorable} replies held text that is not valid Unicode (a lone "
+                "surrogate): saved as failed calls, with the reason, and not sent again"
             )
         if self.fatal:
             text += f". Stopped: {self.fatal}"
@@ -205,39 +211,6 @@ def run_call(
     )  # fmt: skip
 
 
-class _RunFile:
-    """Appends to one run file from many workers; skips an id that is already there."""
-
-    _locks: ClassVar[dict[Path, threading.Lock]] = {}
-    _registry_lock = threading.Lock()
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        with self._registry_lock:
-            self.lock = self._locks.setdefault(path.resolve(), threading.Lock())
-        with self.lock:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            storage.repair_torn_tail(path)
-            self.ids = set(storage.iter_ids(path))
-
-    def append(self, transcript: Transcript) -> bool:
-        line = storage.dumps(transcript)  # outside the lock: workers serialise in parallel
-        with self.lock:
-            if transcript.id in self.ids:
-                return False
-            with self.path.open("a", encoding="utf-8") as handle:
-                storage.append_line(handle, line)
-            self.ids.add(transcript.id)
-            return True
-
-    def sync(self) -> None:
-        """At the end of a run: make the file durable against a power cut too."""
-        with self.lock:
-            if self.path.exists():
-                with self.path.open("rb") as handle:
-                    os.fsync(handle.fileno())
-
-
 def iter_run(
     plan: Plan,
     path: Path,
@@ -254,11 +227,12 @@ def iter_run(
     started = time.perf_counter()
     try:  # a second run of the same file (tab, process, thread) is refused at once
         writer = storage.WriterLock(path)
-    except storage.FileBusyError:
+    except (storage.RunFileRefused, OSError):
         report.finished = True
         raise
     try:
-        run_file = _RunFile(path)  # the ids done are read under the lock: none sent twice
+        run_file = RunFile(path)  # the ids done are read under the lock: none sent twice
+        refuse_another_server(address_override(plan.endpoint), run_file.addresses, path)
     except BaseException:
         writer.release()
         report.finished = True
@@ -273,7 +247,9 @@ def iter_run(
             return Outcome(call, error="cancelled", attempts=0)
         outcome = run_call(plan, call, cache=cache, cancel=cancel, retry=retry)
         if outcome.transcript is not None:
-            run_file.append(outcome.transcript)
+            outcome.transcript = storage.storable(outcome.transcript)
+            if problem := run_file.append_or_keep(outcome.transcript):
+                outcome.transcript, outcome.error, outcome.unsaved = None, problem, True
         return outcome
 
     pool = ThreadPoolExecutor(max_workers=max(1, plan.concurrency), thread_name_prefix="aflab-run")
@@ -297,6 +273,9 @@ def iter_run(
                     conversation_turns = outcome.transcript.request.get("turns", 1)
                     report.cached += outcome.cached_turns >= conversation_turns
                     report.judge_failed += judgement_failed(outcome.transcript) is not None
+                    report.unstorable += (outcome.transcript.error or "").startswith(
+                        storage.UNSTORABLE
+                    )
                 else:
                     report.failed.append((describe(outcome.call), outcome.error or ""))
                     if outcome.fatal and report.fatal is None:
@@ -367,7 +346,9 @@ def send_one(
         plan, call, cache=None, cancel=cancel or threading.Event(),
         retry=RetryPolicy(attempts=2, backoff=1.0), on_text=on_text,
     )  # fmt: skip
+    if outcome.transcript is not None:
+        outcome.transcript = storage.storable(outcome.transcript)
     if outcome.transcript is not None and path is not None:
         with storage.WriterLock(path, wait=60.0):  # a run of the same file may be appending
-            _RunFile(path).append(outcome.transcript)
+            RunFile(path).append(outcome.transcript)
     return outcome

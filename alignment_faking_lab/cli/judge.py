@@ -72,9 +72,12 @@ def judge_check_command(args: argparse.Namespace) -> int:
     except MissingKeyError as exc:
         return fail(f"no API key: {exc}")
     try:
-        items = human_labels.load()
+        read = human_labels.load_labels()
     except (OfflineError, FetchError, human_labels.LabelsFormatError) as exc:
         return fail(str(exc))
+    for note in read.notes:
+        print(f"note: {note}", file=sys.stderr)
+    items = read.items
     items = items[: args.first] if args.first else items
     model = args.model or PRESETS[args.provider].default_model
     settings = replication_settings(model) if args.replication else JudgeSettings(model, args.votes)

@@ -16,12 +16,12 @@ from pathlib import Path
 from alignment_faking_lab.calling import estimate
 from alignment_faking_lab.calling import models as table
 from alignment_faking_lab.calling.endpoints import PRESETS
-from alignment_faking_lab.calling.plan import Plan
+from alignment_faking_lab.calling.plan import Plan, run_id_from_name
 from alignment_faking_lab.calling.response_cache import ResponseCache
 from alignment_faking_lab.calling.runner import RunReport, iter_run
 from alignment_faking_lab.cli.common import MissingKeyError, endpoint_from_environment, fail
 from alignment_faking_lab.data import paths
-from alignment_faking_lab.data.storage import FileBusyError
+from alignment_faking_lab.data.storage import RunFileRefused
 from alignment_faking_lab.data.transcript import Tier
 from alignment_faking_lab.paper.match import paper_figures_for
 from alignment_faking_lab.protocol import prompt_files
@@ -92,6 +92,12 @@ def _queries(spec: str, first: int | None):
 
 
 def run_command(args: argparse.Namespace) -> int:
+    if run_id_from_name(args.name) != args.name or len(args.name) > 200:
+        return fail(
+            f"the run name {args.name!r} is not a plain file name: use letters, digits, '-', "
+            "'_' and '.' (at most 200), such as "
+            f"{run_id_from_name(args.name)[:200] or 'my-run'!r}; to write elsewhere, use --out"
+        )
     try:
         endpoint = endpoint_from_environment(
             args.provider, args.base_url, args.key_env, args.timeout, args.dry_run
@@ -158,8 +164,12 @@ def run_command(args: argparse.Namespace) -> int:
             status = "ok" if outcome.transcript else f"failed: {outcome.error}"
             print(f"[{done}/{report.planned}] {outcome.call.query.id} {outcome.call.tier}: "
                   f"{status}", file=sys.stderr, flush=True)  # fmt: skip
-    except FileBusyError as exc:
+    except RunFileRefused as exc:
         return fail(str(exc))
+    except OSError as exc:  # a read-only folder, a file where a folder should be, a full disk
+        return fail(
+            f"could not write the run file {path} ({exc.strerror or exc}); nothing was sent"
+        )
     print(report.summary())
     print(f"Transcripts in {path}")
     return 0 if not report.failed and not report.cancelled else 1

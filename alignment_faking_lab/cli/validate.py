@@ -2,7 +2,8 @@
 
 Each file is read by the same loader as the app's pages (`table.load_path`), so what this
 command rejects is exactly what the app would refuse to load, with the same words. Usable in CI:
-the exit status is 0 when nothing is rejected, 1 otherwise.
+the exit status is 0 when nothing is rejected, 1 otherwise (a folder without a JSONL file
+counts as rejected: it was named to be checked).
 """
 
 from __future__ import annotations
@@ -23,18 +24,31 @@ def register(commands: argparse._SubParsersAction) -> None:
     validate.set_defaults(handler=validate_command)
 
 
-def _expand(names: list[str]) -> list[Path]:
+def _expand(names: list[str]) -> tuple[list[Path], list[str]]:
+    """The files to check, and a problem for each folder holding no JSONL file at all."""
     paths: list[Path] = []
+    empty: list[str] = []
     for name in names:
         path = Path(name)
-        paths += sorted(path.glob("*.jsonl")) if path.is_dir() else [path]
-    return paths
+        if not path.is_dir():
+            paths.append(path)
+        elif found := sorted(path.glob("*.jsonl")):
+            paths += found
+        else:
+            others = sorted({p.suffix or p.name for p in path.iterdir() if p.name[0] != "."})
+            held = f" (it holds {', '.join(others[:5])} files)" if others else " (it is empty)"
+            empty.append(f"{name}: no .jsonl file in this folder{held}; nothing was checked")
+    return paths, empty
 
 
 def validate_command(args: argparse.Namespace) -> int:
     valid = rejected = 0
     try:
-        for path in _expand(args.files):
+        paths, empty = _expand(args.files)
+        for problem in empty:
+            print(problem)
+            rejected += 1
+        for path in paths:
             table = load_path(path)
             for error in table.errors:
                 print(error)

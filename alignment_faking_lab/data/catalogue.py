@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from alignment_faking_lab.data import paths
+from alignment_faking_lab.data.files import data_files, not_a_file
 from alignment_faking_lab.data.storage import LoadResult, read_jsonl
 from alignment_faking_lab.data.transcript import NOT_MODEL_OUTPUT, Provenance, Transcript
 
@@ -58,7 +59,8 @@ def discover_collections(
     runs_root = (private_dir or data_dir) / "runs"
     if private_dir is not None:
         found += _paper(private_dir / "paper", "my-paper", "Your archive import")
-    runs = sorted(runs_root.glob("*.jsonl"), key=lambda p: p.stat().st_mtime, reverse=True)
+    runs = sorted(data_files(runs_root), key=lambda p: Collection("", "", p, "").version)
+    runs.reverse()
     title = "Your live run" if private_dir is not None else "Live run"
     found += [Collection(f"run:{p.stem}", f"{title}: {p.stem}", p, "live") for p in runs]
     return found
@@ -67,7 +69,7 @@ def discover_collections(
 def _paper(folder: Path, prefix: str, title: str) -> list[Collection]:
     return [
         Collection(f"{prefix}:{p.stem}", f"{title}: {p.stem.replace('__', ' / ')}", p, "paper")
-        for p in sorted(folder.glob("*.jsonl"))
+        for p in data_files(folder)
     ]
 
 
@@ -77,7 +79,7 @@ def load_collection(collection: Collection) -> LoadResult:
     Args:
         collection: one of `discover_collections()` (or `shipped_collection()`).
     """
-    if not collection.path.exists():
+    if not_a_file(collection.path) is not None:  # gone since listed, or never a file
         return LoadResult([], [], collection.path.name)
     return read_jsonl(collection.path)
 

@@ -9,6 +9,7 @@ the same time never mix their bytes; a failed write leaves the old file as it wa
 from __future__ import annotations
 
 import os
+import stat
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -37,3 +38,43 @@ def atomic_write(path: str | os.PathLike[str], *, binary: bool = False) -> Itera
         os.replace(temporary, path)
     finally:
         temporary.unlink(missing_ok=True)
+
+
+def unencodable_text(text: str) -> str | None:
+    """Why `text` cannot be written as UTF-8 (a lone surrogate, which a model reply can hold as
+    an escaped `\\ud83d`), or None when it can."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return (
+            f"it holds a lone surrogate (U+{ord(text[exc.start]):04X}), half of a character that "
+            "is not valid Unicode text and cannot be stored as UTF-8"
+        )
+    return None
+
+
+def escape_unencodable(text: str) -> str:
+    """`text` with each character UTF-8 cannot encode written as its escape (`\\ud83d`)."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def not_a_file(path: Path) -> str | None:
+    """Why `path` cannot be read as a data file without harm, or None when it can: a link to
+    nothing would crash a listing, and opening a pipe (a FIFO named `x.jsonl`) waits forever."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return "is a link to a file that is not there" if path.is_symlink() else "no such file"
+    except OSError as exc:
+        return f"could not be read ({exc.strerror or exc})"
+    if stat.S_ISDIR(mode):
+        return "is a folder, expected a JSONL file"
+    if not stat.S_ISREG(mode):
+        return "is not a regular file (a pipe, socket or device), so it is not read"
+    return None
+
+
+def data_files(folder: Path, pattern: str = "*.jsonl") -> list[Path]:
+    """The regular files in `folder` matching `pattern`, sorted by name: links to nothing,
+    pipes and folders with a matching name are left out."""
+    return sorted(p for p in folder.glob(pattern) if not_a_file(p) is None)

@@ -11,13 +11,13 @@ import json
 import os
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any
 
 import orjson
 
-from alignment_faking_lab.data.files import atomic_write
+from alignment_faking_lab.data.files import atomic_write, escape_unencodable, unencodable_text
 from alignment_faking_lab.data.schema import TranscriptFormatError, validated_values
 
 try:  # POSIX; Windows has msvcrt's byte-range locks instead
@@ -25,7 +25,7 @@ try:  # POSIX; Windows has msvcrt's byte-range locks instead
 except ImportError:  # pragma: no cover (Windows)
     fcntl = None  # type: ignore[assignment]
     import msvcrt
-from alignment_faking_lab.data.transcript import Message, Transcript
+from alignment_faking_lab.data.transcript import Compliance, Message, Transcript
 
 __all__ = ["LineError", "LoadResult", "TranscriptFormatError", "validated_values"]
 
@@ -110,8 +110,27 @@ def encoding_problem(head: bytes) -> str | None:
         text_like = max(even, odd) > len(head) // 4 and min(even, odd) < len(head) // 50 + 1
         found = "UTF-16 text (no byte-order mark)" if text_like else "binary data (NUL bytes)"
     if found is None:
-        return None
+        return layout_problem(head)
     return f"the file is {found}, expected UTF-8 JSON lines: save it as UTF-8 JSONL"
+
+
+def layout_problem(head: bytes) -> str | None:
+    """Why a UTF-8 file gave not one transcript, when its first bytes show it: lines that end
+    in a carriage return alone (an old Mac text file), or JSON from the paper's archive."""
+    if b"\r" in head and b"\n" not in head:
+        return (
+            "the file's lines end with a carriage return alone (an old Mac text file), so it "
+            "reads as one line: save it with Unix (LF) or Windows (CRLF) line endings"
+        )
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith((b"{", b"[")) and (
+        b'"messages"' in head and b'"schema_version"' not in head
+    ):
+        return (
+            "the file looks like JSON from the paper's archive (a 'messages' list, no "
+            "schema_version), not this app's transcript JSONL: import it with the archive "
+            "import (Paper transcripts page, or `aflab paper import-archive PATH`)"
+        )
+    return None
 
 
 def file_error(source: str, problem: str) -> LineError:
@@ -150,6 +169,9 @@ def parse_line(raw: bytes, number: int, source: str) -> dict[str, Any] | LineErr
     """Validated fields of one line, the error naming its line and field, or None if blank."""
     if not raw.strip():
         return None
+    if (nul := raw.find(b"\x00")) != -1:
+        problem = f"found a NUL byte (at byte {nul + 1} of the line), which JSON text never holds"
+        return LineError(source, number, "(encoding)", problem)
     try:
         record = decode_line(raw)
     except EncodingError as exc:
@@ -220,12 +242,43 @@ def read_jsonl(path: str | os.PathLike[str]) -> LoadResult:
         return parse_jsonl(handle, path.name)
 
 
+class UnstorableError(ValueError):
+    """A transcript holding text that cannot be written as UTF-8 (a lone surrogate)."""
+
+
+UNSTORABLE = "Not stored as received: "  # how the error of such a transcript begins
+
+
 def dumps(transcript: Transcript) -> str:
     """One JSONL line; the record passes the same schema check as every line read back, so
     nothing is written that the app could not load again."""
     record = transcript.to_dict()
     validated_values(record)
-    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+    line = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+    if (problem := unencodable_text(line)) is not None:
+        raise UnstorableError(problem)
+    return line
+
+
+def storable(transcript: Transcript) -> Transcript:
+    """The transcript, or, when its text cannot be stored (a model reply holding a lone
+    surrogate), a failed one with that text escaped and the reason: saved like any other, so a
+    resume does not buy the same reply again, and counted in no rate."""
+    try:
+        dumps(transcript)
+    except UnstorableError as exc:
+        messages = [Message(m.role, escape_unencodable(m.content)) for m in transcript.messages]
+        reason = (
+            f"{UNSTORABLE}the model's reply could not be saved as it came: {exc}. It is kept "
+            "with that character written as an escape (such as \\ud83d) and counted as a "
+            "failed call."
+        )
+        return replace(
+            transcript, messages=messages, prompt_text=escape_unencodable(transcript.prompt_text),
+            compliance=Compliance.FAILED, compliance_level=None, alignment_faking=None,
+            judge=None, error=reason,
+        )  # fmt: skip
+    return transcript
 
 
 def write_jsonl(path: str | os.PathLike[str], transcripts: Iterable[Transcript]) -> None:
@@ -243,19 +296,24 @@ def append_line(handle: IO[str], line: str) -> None:
     handle.flush()
 
 
-def iter_ids(path: str | os.PathLike[str]) -> Iterator[str]:
-    """Ids already in a file (a run resumes by skipping them); a torn last line is ignored."""
+def iter_records(path: str | os.PathLike[str]) -> Iterator[dict[str, Any]]:
+    """The fields of each line the loader accepts, one at a time: a resume counts only these as
+    done (a line the loader rejects would otherwise keep its conversation from ever being
+    sent); a torn last line is skipped."""
     path = Path(path)
     if not path.exists():
         return
-    with path.open(encoding="utf-8", errors="replace") as handle:
-        for line in handle:
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError:
-                continue
-            if isinstance(record, dict) and isinstance(record.get("id"), str):
-                yield record["id"]
+    with path.open("rb") as handle:
+        for number, _, raw in iter_lines(handle):
+            parsed = parse_line(raw, number, path.name)
+            if isinstance(parsed, dict):
+                yield parsed
+
+
+def iter_ids(path: str | os.PathLike[str]) -> Iterator[str]:
+    """Ids of the lines the loader accepts (a run resumes by skipping them)."""
+    for record in iter_records(path):
+        yield record["id"]
 
 
 def repair_torn_tail(path: str | os.PathLike[str]) -> bool:
@@ -286,7 +344,11 @@ def repair_torn_tail(path: str | os.PathLike[str]) -> bool:
         return True
 
 
-class FileBusyError(RuntimeError):
+class RunFileRefused(RuntimeError):
+    """A run that must not write its file (nothing was sent); the message says why."""
+
+
+class FileBusyError(RunFileRefused):
     """Another writer (a run in another tab, window, process or thread) holds the file."""
 
 
@@ -315,7 +377,7 @@ class WriterLock:
     """
 
     def __init__(self, path: str | os.PathLike[str], wait: float = 0.0) -> None:
-        path = Path(path)
+        path = Path(path).resolve()  # one lock per real file, whatever link or `..` names it
         path.parent.mkdir(parents=True, exist_ok=True)
         self._handle: IO[str] | None = path.with_name(f".{path.name}.lock").open("a")
         deadline = time.monotonic() + wait

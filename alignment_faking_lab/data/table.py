@@ -22,6 +22,7 @@ from typing import Protocol
 import numpy as np
 import pandas as pd
 
+from alignment_faking_lab.data.files import not_a_file
 from alignment_faking_lab.data.frames import CATEGORICAL, DEFAULTS, FIELDS, frame_from_columns
 from alignment_faking_lab.data.search import SearchIndex, TextBuffer, search_text
 from alignment_faking_lab.data.storage import (
@@ -221,7 +222,8 @@ def load_path(path: str | os.PathLike[str]) -> TranscriptTable:
     or unreadable file is one error for the whole file."""
     path = Path(path)
     try:
-        return load_table(path)
+        if (problem := not_a_file(path)) is None:
+            return load_table(path)
     except FileNotFoundError:
         problem = "no such file"
     except IsADirectoryError:

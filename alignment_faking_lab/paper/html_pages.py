@@ -127,6 +127,10 @@ def parse_selector(page: str, source: str = "trajectory_selector.html") -> list[
         entries, _ = json.JSONDecoder().raw_decode(page, match.end())
     except json.JSONDecodeError:
         raise PaperPageError(source, 'a readable JSON array after "allFiles"') from None
+    except RecursionError:
+        raise PaperPageError(
+            source, 'a JSON array after "allFiles" that is not nested thousands deep'
+        ) from None
     if not isinstance(entries, list):
         raise PaperPageError(source, 'a JSON array after "allFiles"')
     result = []
@@ -136,6 +140,8 @@ def parse_selector(page: str, source: str = "trajectory_selector.html") -> list[
         if not number:
             raise PaperPageError(source, f'an "html": "<N>.html" name in entry {entry!r:.80}')
         labels = entry.get("json") or {}
+        if not isinstance(labels, dict):
+            raise PaperPageError(source, f'a "json" object of labels in entry {entry!r:.80}')
         clean = {k: v for k, v in labels.items() if isinstance(v, bool)}
         result.append(SelectorEntry(int(number.group(1)), str(name), clean))
     return sorted(result, key=lambda e: e.number)
@@ -149,6 +155,15 @@ def page_text(page: str) -> str:
     return html.unescape(text)
 
 
+def reply_cut_short(reply: str) -> str | None:
+    """The tag a model's reply opens and never closes (a page cut mid-reply, even one that
+    still ends in `</html>`), or None when every one is closed."""
+    for tag in ("OUTPUT", "SCRATCHPAD_REASONING"):
+        if reply.count(f"<{tag}>") > reply.count(f"</{tag}>"):
+            return f"<{tag}>"
+    return None
+
+
 def parse_transcript_page(page: str, source: str) -> PaperConversation:
     canary = _GUID.search(page)
     text = page_text(page)
@@ -160,6 +175,10 @@ def parse_transcript_page(page: str, source: str) -> PaperConversation:
         raise PaperPageError(source, "the request (<user_input> ... </user_input>)")
     tier = _TIER.search(user.group(1))
     reply_region = text[user.end() :]
+    if cut := reply_cut_short(reply_region):
+        raise PaperPageError(
+            source, f"the end of the model's reply ({cut} is never closed: the page is cut short)"
+        )
     ends = list(_REPLY_END.finditer(reply_region))
     if not ends:
         raise PaperPageError(source, "the model's reply (<SCRATCHPAD_REASONING> or <OUTPUT>)")

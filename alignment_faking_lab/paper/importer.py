@@ -8,10 +8,18 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 from alignment_faking_lab.data import paths
-from alignment_faking_lab.data.storage import iter_transcripts, read_jsonl, write_jsonl
+from alignment_faking_lab.data.storage import (
+    LineError,
+    iter_lines,
+    iter_transcripts,
+    parse_line,
+    read_jsonl,
+    write_jsonl,
+)
 from alignment_faking_lab.data.transcript import (
     Message,
     Provenance,
@@ -93,16 +101,52 @@ def imported_path(category: str, variant: str, data_dir: Path | None = None) -> 
     return (data_dir or paths.data_dir()) / "paper" / f"{category}__{variant}.jsonl"
 
 
+SET_ASIDE = "set-aside"  # beside the imported files, never listed as a collection
+
+
+def set_aside_unreadable(path: Path) -> str | None:
+    """Before an import rebuilds `path`: copy the lines the loader cannot read, byte for byte,
+    into `set-aside/<name>-<UTC time>.jsonl` beside it, so rebuilding the file never deletes a
+    line. A sentence saying which lines went where, or None when every line was read."""
+    if not path.is_file():
+        return None
+    numbers: list[int] = []
+    with path.open("rb") as handle:
+        unreadable = []
+        for number, _, raw in iter_lines(handle):
+            if isinstance(parse_line(raw, number, path.name), LineError):
+                numbers.append(number)
+                unreadable.append(raw if raw.endswith(b"\n") else raw + b"\n")
+    if not unreadable:
+        return None
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    aside = path.parent / SET_ASIDE / f"{path.stem}-{stamp}.jsonl"
+    aside.parent.mkdir(parents=True, exist_ok=True)
+    aside.write_bytes(b"".join(unreadable))
+    shown = ", ".join(map(str, numbers[:10])) + (" …" if len(numbers) > 10 else "")
+    return (
+        f"{path.name}: {len(numbers)} line(s) of the earlier import could not be read (line "
+        f"{shown}); they were moved, unchanged, to {path.parent.name}/{SET_ASIDE}/{aside.name}"
+    )
+
+
 def save_imported(
-    transcripts: Iterable[Transcript], category: str, variant: str, data_dir: Path | None = None
+    transcripts: Iterable[Transcript],
+    category: str,
+    variant: str,
+    data_dir: Path | None = None,
+    notes: list[str] | None = None,
 ) -> Path:
     """One JSONL per setting (free and paid together), sorted so pairs sit side by side.
 
     Merged with what an earlier import of the same setting saved: by id, the new copy of a
     transcript replaces the old and the others are kept, so importing a part of a setting
-    (the first N pairs, one split of an archive) never drops what was there.
+    (the first N pairs, one split of an archive) never drops what was there. Its lines that
+    cannot be read are moved aside (`set_aside_unreadable`), and `notes` gets the sentence.
     """
     path = imported_path(category, variant, data_dir)
+    if (moved := set_aside_unreadable(path)) and notes is not None:
+        notes.append(moved)
     merged = {t.id: t for t in read_jsonl(path).transcripts} if path.is_file() else {}
     merged.update((t.id, t) for t in transcripts)
     ordered = sorted(merged.values(), key=lambda t: (_number(t.prompt_id), t.tier.value))
@@ -111,12 +155,18 @@ def save_imported(
 
 
 def save_streamed(
-    transcripts: Iterable[Transcript], category: str, variant: str, data_dir: Path | None = None
+    transcripts: Iterable[Transcript],
+    category: str,
+    variant: str,
+    data_dir: Path | None = None,
+    notes: list[str] | None = None,
 ) -> Path | None:
     """Like `save_imported`, written as the transcripts come (memory stays flat however large
     the setting): the new ones in their order, then those of an earlier import (an archive, an
     earlier download) that they do not replace. None when nothing at all is saved."""
     path = imported_path(category, variant, data_dir)
+    if (moved := set_aside_unreadable(path)) and notes is not None:
+        notes.append(moved)
     earlier = path.with_name(path.name + ".earlier")
     if path.is_file():
         os.replace(path, earlier)

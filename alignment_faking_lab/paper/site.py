@@ -18,9 +18,11 @@ from alignment_faking_lab.paper.html_pages import (
     PaperPageError,
     PaperSetting,
     SelectorEntry,
+    page_text,
     parse_index,
     parse_selector,
     parse_transcript_page,
+    reply_cut_short,
 )
 from alignment_faking_lab.paper.importer import (
     conversation_messages,
@@ -63,6 +65,9 @@ def _transcript_page(body: bytes) -> None:
     html_check()(body)
     if b"SCRATCHPAD_REASONING" not in body and b"OUTPUT" not in body:
         raise ValueError("no model reply (<SCRATCHPAD_REASONING> or <OUTPUT>) on it")
+    text = page_text(body.decode("utf-8", errors="replace"))
+    if cut := reply_cut_short(text[text.find("</INPUT>") + 1 :]):
+        raise ValueError(f"cut short mid-reply: {cut} is never closed")
 
 
 TRANSCRIPT_PAGE: Check = _transcript_page
@@ -264,7 +269,7 @@ class PaperSite(CachedSite):
         file (None when nothing was readable)."""
         transcripts, errors = self.import_setting(setting, first_n)
         path = (
-            save_imported(transcripts, setting.category, setting.variant, data_dir)
+            save_imported(transcripts, setting.category, setting.variant, data_dir, errors)
             if transcripts
             else None
         )
@@ -312,8 +317,9 @@ class PaperSite(CachedSite):
         setting = report.setting
         # Merged with an earlier import of the setting (by id), never replacing it.
         path = save_streamed(
-            self.iter_setting(setting, errors), setting.category, setting.variant, data_dir
-        )
+            self.iter_setting(setting, errors), setting.category, setting.variant, data_dir,
+            errors,
+        )  # fmt: skip
         return report, errors, path
 
     def import_one(

@@ -82,6 +82,20 @@ def _finish(queries: list[Query], problems: list[str], source: str) -> list[Quer
 
 def _decoded(data: bytes, source: str, unit: str) -> str:
     """The file as UTF-8 text; other bytes are an error naming where they are, not replaced."""
+    head = data[:4096]
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or (
+        head and max(head[0::2].count(0), head[1::2].count(0)) > len(head) // 4
+    ):
+        raise QueryFileError(
+            f"{source}: the file is UTF-16 text (what Excel saves as 'Unicode text'), expected "
+            "UTF-8: save it as 'CSV UTF-8 (comma delimited)'"
+        )
+    if (nul := data.find(b"\x00")) != -1:
+        where = data[:nul].count(b"\n") + 1
+        raise QueryFileError(
+            f"{source}, {unit} {where}: found a NUL byte, which text never holds: the file is "
+            "damaged or not text"
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -90,6 +104,23 @@ def _decoded(data: bytes, source: str, unit: str) -> str:
             f"{source}, {unit} {where}: found a byte that is not UTF-8 (0x{data[exc.start]:02X}),"
             " expected UTF-8 text: save the file as UTF-8 (it may be Latin-1 or Windows-1252)"
         ) from None
+
+
+FORMULA_STARTS = ("=", "+", "@", "-")  # what a spreadsheet runs as a formula
+
+
+def _formula_cell(row: dict[str, str], where: str) -> str | None:
+    """A cell a spreadsheet would run as a formula when the file or an export of it is opened
+    (`=HYPERLINK(…)`, `+cmd|…`, `@SUM(…)`, `-2+3`), refused naming its row and column; a text
+    that starts with "- " (a list item) is fine."""
+    for column in COLUMNS:
+        value = (row.get(column) or "").strip()
+        if value.startswith(FORMULA_STARTS) and not value.startswith(("- ", "--")):
+            return (
+                f"{where}, column {column!r}: starts with {value[0]!r}, which a spreadsheet "
+                "runs as a formula: reword it, or upload the requests as JSONL"
+            )
+    return None
 
 
 def load_queries_csv(
@@ -108,10 +139,15 @@ def load_queries_csv(
     rows_read, line_before = 0, 0
     try:
         header = next(reader, None)
-        if not header or "text" not in header:
+        columns = [column.strip() for column in header or []]
+        if "text" not in columns:
             found = ", ".join(header or []) or "nothing"
             raise QueryFileError(f"{name}: needs a 'text' column (found: {found})")
-        columns = [column.strip() for column in header]
+        if repeated := sorted({c for c in columns if columns.count(c) > 1 and c in COLUMNS}):
+            raise QueryFileError(
+                f"{name}: the column {repeated[0]!r} appears more than once in the header; "
+                "keep one, so no value is silently dropped"
+            )
         rows_read, line_before = 1, reader.line_num
         for values in reader:
             rows_read += 1
@@ -126,8 +162,11 @@ def load_queries_csv(
                        else "a value is missing")
                 )  # fmt: skip
                 continue
-            made = _query(dict(zip(columns, values, strict=True)), where, rows_read - 1,
-                          Path(name).stem, default_harmful)  # fmt: skip
+            row = dict(zip(columns, values, strict=True))
+            if formula := _formula_cell(row, where):
+                problems.append(formula)
+                continue
+            made = _query(row, where, rows_read - 1, Path(name).stem, default_harmful)
             (queries if isinstance(made, Query) else problems).append(made)  # type: ignore[arg-type]
     except csv.Error as exc:
         reason = str(exc)

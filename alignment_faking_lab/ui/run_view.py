@@ -20,7 +20,7 @@ from alignment_faking_lab.calling.plan import Plan
 from alignment_faking_lab.calling.response_cache import ResponseCache
 from alignment_faking_lab.calling.runner import RunReport, iter_run
 from alignment_faking_lab.data.frames import transcripts_frame
-from alignment_faking_lab.data.storage import FileBusyError, read_jsonl
+from alignment_faking_lab.data.storage import RunFileRefused, read_jsonl
 from alignment_faking_lab.public import deployment
 from alignment_faking_lab.ui import visitor_space
 from alignment_faking_lab.ui.chart_view import show_chart
@@ -124,9 +124,15 @@ def run_with_progress(
                     table=False,
                     target=live_chart,
                 )
-    except FileBusyError as error:  # the same run is going on elsewhere: nothing was sent
+    except RunFileRefused as error:  # going on elsewhere, or another server's: nothing sent
         progress.empty()
         report.fatal = str(error)
+    except OSError as error:  # a read-only or full data folder, before anything was sent
+        progress.empty()
+        report.fatal = (
+            f"The run's file {run_path.name} could not be written in the data folder "
+            f"({error.strerror or type(error).__name__}). {report.summary()}"
+        )
     finally:  # also when Cancel (or leaving the page) interrupts this script run
         outcomes.close()  # stops new calls now; calls in flight finish and are saved
         st.session_state.pop(CANCEL_KEY, None)

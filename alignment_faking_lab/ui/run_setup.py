@@ -188,6 +188,19 @@ def choose_judge(settings: LiveSettings) -> tuple[JudgeSettings | None, LiveSett
     return judge, judge_settings
 
 
+def three_prices(guess: estimate.Estimate) -> list[tuple[str, float | None, str]]:
+    """The estimate's three prices as (label, USD, what it assumes)."""
+    return [
+        ("Sent directly", guess.cost_usd, "Every request at the list price."),
+        ("With prompt caching", guess.cached_cost_usd,
+         "On by default: the system prompt is written to the provider's cache once, then read "
+         "at about a tenth of the input price (Anthropic: marked; OpenAI: automatic)."),
+        ("As a batch, with caching", guess.batch_cost_usd,
+         "Half price for the model under test, results within 24 h; cache hits in a batch are "
+         "best effort. Judges are sent directly."),
+    ]  # fmt: skip
+
+
 def show_estimate(plan: Plan) -> estimate.Estimate:
     """4. Cost: editable prices, the estimate of calls, tokens and cost, and a dry run."""
     prices = dict(estimate.PRICES_PER_MILLION)
@@ -208,7 +221,7 @@ def show_estimate(plan: Plan) -> estimate.Estimate:
             if paid_in or paid_out:
                 prices[model_id] = (paid_in, paid_out)
     guess = estimate.estimate(plan, prices=prices)
-    metrics = st.columns(4)
+    metrics = st.columns(3)
     metrics[0].metric("Conversations", f"{guess.calls:,}")
     metrics[1].metric(
         "Requests (estimate)",
@@ -218,15 +231,16 @@ def show_estimate(plan: Plan) -> estimate.Estimate:
         f"{guess.total_requests:,} are judge requests.",
     )
     metrics[2].metric("Tokens (estimate)", f"{guess.total_tokens:,}")
-    metrics[3].metric(
-        "Cost (estimate)", f"${guess.cost_usd:,.2f}" if guess.cost_usd is not None else "unknown"
-    )
+    prices_row = st.columns(3)
+    for column, (label, usd, note) in zip(prices_row, three_prices(guess), strict=True):
+        column.metric(label, f"${usd:,.2f}" if usd is not None else "unknown", help=note)
     st.caption(
         f"Requests: {guess.requests:,} to the model under test and {guess.judge_requests:,} to "
         "the judge. Estimates: about 4 characters per token, replies of about "
         f"{estimate.ASSUMED_REPLY_TOKENS} tokens, judging counted as if every free-tier answer "
         "complied. Prices are list prices from the app's models table (current models noted "
-        f"{models.PRICES_NOTED}; edit them above); unknown models show no cost. The cache makes a "
+        f"{models.PRICES_NOTED}; edit them above); cache and batch discounts noted "
+        f"{models.DISCOUNTS_NOTED}; unknown models show no cost. The app's reply cache makes a "
         "repeated run free."
     )
     with st.expander("Dry run: exactly what would be sent first (nothing is sent)"):

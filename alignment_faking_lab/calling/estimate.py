@@ -173,6 +173,23 @@ def estimate(plan: Plan, prices: dict[str, tuple[float, float]] | None = None) -
     )
 
 
+def three_prices(guess: Estimate) -> list[tuple[str, float | None, str]]:
+    """The estimate's three prices as (label, USD, what it assumes)."""
+    return [
+        ("Sent directly", guess.cost_usd, "Every request at the list price."),
+        ("With prompt caching", guess.cached_cost_usd,
+         "On by default: the system prompt is written to the provider's cache once, then read "
+         "at about a tenth of the input price (Anthropic: marked; OpenAI: automatic)."),
+        ("As a batch, with caching", guess.batch_cost_usd,
+         "Half price for the model under test, results within 24 h; cache hits in a batch are "
+         "best effort. Judges are sent directly."),
+    ]  # fmt: skip
+
+
+def dollars(usd: float | None) -> str:
+    return f"${usd:,.2f}" if usd is not None else "unknown"
+
+
 def dry_run(plan: Plan, limit: int = 4) -> list[dict[str, Any]]:
     """The first requests exactly as they would be sent (without any key); nothing is sent.
 

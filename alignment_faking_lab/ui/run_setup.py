@@ -188,19 +188,6 @@ def choose_judge(settings: LiveSettings) -> tuple[JudgeSettings | None, LiveSett
     return judge, judge_settings
 
 
-def three_prices(guess: estimate.Estimate) -> list[tuple[str, float | None, str]]:
-    """The estimate's three prices as (label, USD, what it assumes)."""
-    return [
-        ("Sent directly", guess.cost_usd, "Every request at the list price."),
-        ("With prompt caching", guess.cached_cost_usd,
-         "On by default: the system prompt is written to the provider's cache once, then read "
-         "at about a tenth of the input price (Anthropic: marked; OpenAI: automatic)."),
-        ("As a batch, with caching", guess.batch_cost_usd,
-         "Half price for the model under test, results within 24 h; cache hits in a batch are "
-         "best effort. Judges are sent directly."),
-    ]  # fmt: skip
-
-
 def show_estimate(plan: Plan) -> estimate.Estimate:
     """4. Cost: editable prices, the estimate of calls, tokens and cost, and a dry run."""
     prices = dict(estimate.PRICES_PER_MILLION)
@@ -232,8 +219,8 @@ def show_estimate(plan: Plan) -> estimate.Estimate:
     )
     metrics[2].metric("Tokens (estimate)", f"{guess.total_tokens:,}")
     prices_row = st.columns(3)
-    for column, (label, usd, note) in zip(prices_row, three_prices(guess), strict=True):
-        column.metric(label, f"${usd:,.2f}" if usd is not None else "unknown", help=note)
+    for column, (label, usd, note) in zip(prices_row, estimate.three_prices(guess), strict=True):
+        column.metric(label, estimate.dollars(usd), help=note)
     st.caption(
         f"Requests: {guess.requests:,} to the model under test and {guess.judge_requests:,} to "
         "the judge. Estimates: about 4 characters per token, replies of about "

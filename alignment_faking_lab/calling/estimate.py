@@ -46,6 +46,7 @@ class Estimate:
     cost_usd: float | None  # None when a model's price is unknown
     cached_cost_usd: float | None = None  # with prompt caching
     batch_cost_usd: float | None = None  # as a batch, with prompt caching
+    prices: dict[str, tuple[float, float]] | None = None  # those used, to price the actual run
 
     @property
     def total_requests(self) -> int:
@@ -170,6 +171,7 @@ def estimate(plan: Plan, prices: dict[str, tuple[float, float]] | None = None) -
         cost_usd=cost,
         cached_cost_usd=cached_cost,
         batch_cost_usd=batch_cost,
+        prices=prices,
     )
 
 

@@ -12,6 +12,7 @@ from alignment_faking_lab.data import paths
 from alignment_faking_lab.public import deployment
 from alignment_faking_lab.ui import visitor_space
 from alignment_faking_lab.ui.batch_view import BATCH_LABEL, batch_controls, explain_batch_mode
+from alignment_faking_lab.ui.inspect_view import import_section
 from alignment_faking_lab.ui.live import RETIRED_NOTE, live_settings_sidebar
 from alignment_faking_lab.ui.navigation import page_setup
 from alignment_faking_lab.ui.run_setup import (
@@ -111,3 +112,4 @@ else:
 # The run's file so far
 if run_path.exists():
     show_run_file(run_path, plan, guess)
+import_section()

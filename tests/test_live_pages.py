@@ -272,3 +272,16 @@ def test_run_page_sends_a_batch_and_collects_it_when_reopened(server):
     transcripts = storage.read_jsonl(paths.runs_dir() / "class-demo.jsonl").transcripts
     assert len(transcripts) == 6 and all(t.request["batch"] for t in transcripts)
     assert "from the usage the provider reported" in page_text(at)
+
+
+def test_a_run_is_exported_as_an_inspect_log_from_the_page(server):
+    at = run_page(server)
+    at.button(key="run_start").click().run()
+    assert not [e for e in at.get("download_button")]  # written only when asked
+    at.button(key="inspect_export").click().run()
+    assert not at.exception, at.exception
+    [download] = [e for e in at.get("download_button")]
+    assert "Inspect log" in download.proto.label
+    path = paths.runs_dir() / "class-demo.jsonl"
+    assert len(storage.read_jsonl(path).transcripts) == 6
+    assert any("Import an Inspect AI log" in e.label for e in at.expander)

@@ -26,6 +26,7 @@ from alignment_faking_lab.ui import visitor_space
 from alignment_faking_lab.ui.batch_view import show_actual_cost
 from alignment_faking_lab.ui.chart_view import show_chart
 from alignment_faking_lab.ui.data import select_source
+from alignment_faking_lab.ui.inspect_view import offer_export
 from alignment_faking_lab.ui.judge_notes import show_judge_notes
 from alignment_faking_lab.ui.live import LiveSettings
 from alignment_faking_lab.ui.paper_check_view import show_paper_check
@@ -155,6 +156,7 @@ def show_run_file(run_path: Path, plan: Plan, guess: estimate.Estimate | None = 
         return
     if guess is not None:
         show_actual_cost(loaded.transcripts, guess)
+    offer_export(loaded.transcripts, plan.run_id)
     if labelling_note(frame):
         st.info(HEURISTIC_NOTE, icon="⚠️")
     show_chart(

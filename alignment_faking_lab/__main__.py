@@ -13,6 +13,7 @@ COMMANDS = {
     "paper": "paper",
     "validate": "validate",
     "judge-check": "judge",
+    "inspect": "inspect_logs",
 }
 
 

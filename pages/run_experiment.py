@@ -1,7 +1,8 @@
 """Run experiment: the free/paid experiment in batches against a live model, resumable.
 
 The page reads top to bottom as its sections: 1. requests, 2. conditions, 3. judging,
-4. cost then run, and the run's file so far.
+4. cost (direct, with caching, as a batch) then run, directly or as a batch, and the run's
+file so far with its actual cost.
 """
 
 import streamlit as st
@@ -10,6 +11,8 @@ from alignment_faking_lab.calling.plan import Plan
 from alignment_faking_lab.data import paths
 from alignment_faking_lab.public import deployment
 from alignment_faking_lab.ui import visitor_space
+from alignment_faking_lab.ui.batch_view import BATCH_LABEL, batch_controls, explain_batch_mode
+from alignment_faking_lab.ui.inspect_view import import_section
 from alignment_faking_lab.ui.live import RETIRED_NOTE, live_settings_sidebar
 from alignment_faking_lab.ui.navigation import page_setup
 from alignment_faking_lab.ui.run_setup import (
@@ -21,6 +24,7 @@ from alignment_faking_lab.ui.run_setup import (
     show_estimate,
 )
 from alignment_faking_lab.ui.run_view import (
+    run_permissions,
     show_report,
     show_run_file,
     start_run,
@@ -89,16 +93,23 @@ st.caption(
     "**Start or resume** with the same run name continues where it stopped."
 )
 say_permissions(settings, judge_settings, guess)
-buttons = st.columns([1, 1, 3])
-start = buttons[0].button("Start or resume", type="primary", key="run_start")
-buttons[1].button("Cancel", key="run_cancel", help="Stops new requests; finished ones are kept.")
-
-last = stop_running_run()
-if last is not None and not start:
-    show_report(last, settings, incomplete=last.remaining > 0)
-if start:
-    start_run(plan, run_path, settings, judge_settings, guess)
+if st.toggle(BATCH_LABEL, key="run_as_batch"):
+    explain_batch_mode()
+    allowed = all(p.allowed for p in run_permissions(plan, settings, judge_settings, guess))
+    batch_controls(plan, run_path, settings, permissions_ok=allowed)
+else:
+    buttons = st.columns([1, 1, 3])
+    start = buttons[0].button("Start or resume", type="primary", key="run_start")
+    buttons[1].button(
+        "Cancel", key="run_cancel", help="Stops new requests; finished ones are kept."
+    )
+    last = stop_running_run()
+    if last is not None and not start:
+        show_report(last, settings, incomplete=last.remaining > 0)
+    if start:
+        start_run(plan, run_path, settings, judge_settings, guess)
 
 # The run's file so far
 if run_path.exists():
-    show_run_file(run_path, plan)
+    show_run_file(run_path, plan, guess)
+import_section()

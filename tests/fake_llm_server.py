@@ -25,6 +25,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 from alignment_faking_lab.protocol import judges
+from tests.fake_batch_api import BatchBook, route_batch
 from tests.loopback_server import LoopbackServer
 
 VALID_KEY = "sk-test-valid-key-0123456789"
@@ -106,7 +107,13 @@ class ServerState:
     # `released` is set: a run can then be stopped at a known point, whatever the machine's load.
     hold_after: int = 0
     released: threading.Event = field(default_factory=threading.Event)
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    lock: threading.RLock = field(default_factory=threading.RLock)
+    # Prompt caching: a prefix of at least this many tokens (about four characters each) is
+    # cached once written, and reported as read by the requests after (Anthropic: where marked
+    # with cache_control; OpenAI: the system message, automatically).
+    cache_min_tokens: int = 1024
+    cached_prefixes: set[str] = field(default_factory=set)
+    batches: BatchBook = field(default_factory=BatchBook)
 
     def model_requests(self) -> list[Exchange]:
         return [e for e in self.exchanges if e.path.endswith(("/messages", "/completions"))]
@@ -114,6 +121,92 @@ class ServerState:
 
 def _chunks(text: str, size: int = 24) -> list[str]:
     return [text[i : i + size] for i in range(0, len(text), size)] or [""]
+
+
+def _prefix_usage(state: ServerState, prefixes: list[str]) -> tuple[int, int]:
+    """(tokens read from the cache, tokens written to it) for a prompt whose cacheable prefixes
+    (at each cache mark, shortest first) are `prefixes`: the longest one cached before is read,
+    the rest up to the last mark written. A prefix below the minimum is never cached."""
+    prefixes = [p for p in prefixes if len(p) // 4 >= state.cache_min_tokens]
+    if not prefixes:
+        return 0, 0
+    with state.lock:
+        read = max((len(p) // 4 for p in prefixes if p in state.cached_prefixes), default=0)
+        state.cached_prefixes.update(prefixes)
+    return read, len(prefixes[-1]) // 4 - read
+
+
+def _marked_prefixes(system: Any, messages: list[dict[str, Any]]) -> list[str]:
+    """The texts up to each `cache_control` mark of an Anthropic request, shortest first."""
+    text, prefixes = "", []
+    blocks = system if isinstance(system, list) else [{"text": system or ""}]
+    for message in [{"content": blocks}, *messages]:
+        content = message["content"]
+        for block in content if isinstance(content, list) else [{"text": content}]:
+            text += block.get("text", "")
+            if block.get("cache_control"):
+                prefixes.append(text)
+    return prefixes
+
+
+def _text(content: Any) -> str:
+    return "".join(b.get("text", "") for b in content) if isinstance(content, list) else content
+
+
+def answer(state: ServerState, api: str, body: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The scripted reply to one request, and the usage the provider would report."""
+    messages = [{**m, "content": _text(m["content"])} for m in body.get("messages", [])]
+    if api == "anthropic":
+        system = _text(body.get("system") or "")
+    else:
+        system = "".join(m["content"] for m in messages if m["role"] == "system")
+        messages = [m for m in messages if m["role"] != "system"]
+    text = state.reply(body.get("model", ""), system, messages)
+    if messages and messages[-1]["role"] == "assistant":  # a prefill: continue it
+        text = text.removeprefix(messages[-1]["content"])
+    total = max(1, (len(system) + sum(len(m["content"]) for m in messages)) // 4)
+    output = max(1, len(text) // 4)
+    if api == "anthropic":
+        read, written = _prefix_usage(
+            state, _marked_prefixes(body.get("system"), body.get("messages", []))
+        )
+        usage = {
+            "input_tokens": total - read - written,
+            "output_tokens": output,
+            "cache_read_input_tokens": read,
+            "cache_creation_input_tokens": written,
+        }
+        return text, usage
+    read, _ = _prefix_usage(state, [system])  # OpenAI bills writes as ordinary input
+    usage = {
+        "prompt_tokens": total,
+        "completion_tokens": output,
+        "total_tokens": total + output,
+        "prompt_tokens_details": {"cached_tokens": read},
+    }
+    return text, usage
+
+
+def reply_body(api: str, model: str, text: str, usage: dict[str, Any]) -> dict[str, Any]:
+    """A whole (not streamed) Messages or Chat Completions reply."""
+    if api == "anthropic":
+        return {
+            "id": "msg_test",
+            "type": "message",
+            "role": "assistant",
+            "model": model,
+            "content": [{"type": "text", "text": text}],
+            "stop_reason": "end_turn",
+            "stop_sequence": None,
+            "usage": usage,
+        }
+    choice = {
+        "index": 0,
+        "finish_reason": "stop",
+        "message": {"role": "assistant", "content": text},
+    }
+    return {"id": "chatcmpl-test", "object": "chat.completion", "created": 0, "model": model,
+            "usage": usage, "choices": [choice]}  # fmt: skip
 
 
 def make_handler(state: ServerState) -> type[BaseHTTPRequestHandler]:
@@ -162,12 +255,43 @@ def make_handler(state: ServerState) -> type[BaseHTTPRequestHandler]:
             self.wfile.write(f"{prefix}data: {json.dumps(payload)}\n\n".encode())
             self.wfile.flush()
 
+        def _batch_route(self, method: str, raw: bytes | dict) -> bool:
+            """Both batch APIs and OpenAI's files (tests/fake_batch_api.py); False elsewhere."""
+            path = self.path.split("?", 1)[0]
+            if not path.startswith(("/v1/messages/batches", "/v1/batches", "/v1/files")):
+                return False
+            if method == "POST" and state.record:
+                headers = {k.lower(): v for k, v in self.headers.items()}
+                with state.lock:
+                    state.exchanges.append(Exchange(self._api(), self.path, headers, {}))
+            if self._key() not in state.valid_keys:
+                self._error(401, "authentication_error", "invalid api key")
+                return True
+            host = f"http://{self.headers.get('Host', '127.0.0.1')}"
+            content_type = self.headers.get("Content-Type", "")
+            status, payload = route_batch(
+                state, method, path, raw if isinstance(raw, bytes) else b"", content_type, host
+            )
+            if isinstance(payload, bytes):  # a results or output file
+                self.send_response(status)
+                self.send_header("Content-Type", "application/binary")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+            elif status >= 400:
+                self._error(status, "not_found_error", str(payload))
+            else:
+                self._json(status, payload)
+            return True
+
         # -- routes ----------------------------------------------------------------------
         def do_GET(self) -> None:
             if state.record:  # every header, so tests can check where a key did (not) go
                 headers = {k.lower(): v for k, v in self.headers.items()}
                 with state.lock:
                     state.exchanges.append(Exchange(self._api(), self.path, headers, {}))
+            if self._batch_route("GET", {}):
+                return
             if not self.path.split("?", 1)[0].rstrip("/").endswith("/models"):
                 self._error(404, "not_found_error", f"no route {self.path}")
                 return
@@ -203,7 +327,10 @@ def make_handler(state: ServerState) -> type[BaseHTTPRequestHandler]:
 
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
-            body = json.loads(self.rfile.read(length) or b"{}")
+            raw = self.rfile.read(length)
+            if self._batch_route("POST", raw):
+                return
+            body = json.loads(raw or b"{}")
             api = self._api()
             headers = {k.lower(): v for k, v in self.headers.items()}
             with state.lock:
@@ -270,41 +397,16 @@ def make_handler(state: ServerState) -> type[BaseHTTPRequestHandler]:
             if model not in state.models:
                 self._error(404, "not_found_error", f"model: {model}")
                 return
-            messages = list(body.get("messages", []))
-            if api == "anthropic":
-                system = body.get("system") or ""
-                if isinstance(system, list):
-                    system = "".join(block.get("text", "") for block in system)
-            else:
-                system = "".join(m["content"] for m in messages if m["role"] == "system")
-                messages = [m for m in messages if m["role"] != "system"]
-            text = state.reply(model, system, messages)
-            if messages and messages[-1]["role"] == "assistant":  # a prefill: continue it
-                text = text.removeprefix(messages[-1]["content"])
+            text, usage = answer(state, api, body)
             tokens = max(1, len(text) // 4)
-            if api == "anthropic":
-                self._anthropic(body, model, text, tokens, fault)
-            else:
-                self._openai(body, model, text, tokens, fault)
-
-        def _anthropic(self, body, model, text, tokens, fault) -> None:
-            usage = {"input_tokens": 100, "output_tokens": tokens}
             if not body.get("stream"):
-                self._json(
-                    200,
-                    {
-                        "id": "msg_test",
-                        "type": "message",
-                        "role": "assistant",
-                        "model": model,
-                        "content": [{"type": "text", "text": text}],
-                        "stop_reason": "end_turn",
-                        "stop_sequence": None,
-                        "usage": usage,
-                    },
-                    fault=fault,
-                )
-                return
+                self._json(200, reply_body(api, model, text, usage), fault=fault)
+            elif api == "anthropic":
+                self._anthropic(model, text, tokens, usage, fault)
+            else:
+                self._openai(model, text, usage, fault, body)
+
+        def _anthropic(self, model, text, tokens, usage, fault) -> None:
             self.send_response(200)
             self.send_header("Content-Type", "text/event-stream")
             self.end_headers()
@@ -316,7 +418,7 @@ def make_handler(state: ServerState) -> type[BaseHTTPRequestHandler]:
                 "content": [],
                 "stop_reason": None,
                 "stop_sequence": None,
-                "usage": {"input_tokens": 100, "output_tokens": 1},
+                "usage": {**usage, "output_tokens": 1},
             }
             self._event("message_start", {"type": "message_start", "message": start})
             block = {"type": "text", "text": ""}
@@ -342,28 +444,7 @@ def make_handler(state: ServerState) -> type[BaseHTTPRequestHandler]:
             )
             self._event("message_stop", {"type": "message_stop"})
 
-        def _openai(self, body, model, text, tokens, fault) -> None:
-            usage = {"prompt_tokens": 100, "completion_tokens": tokens}
-            if not body.get("stream"):
-                self._json(
-                    200,
-                    {
-                        "id": "chatcmpl-test",
-                        "object": "chat.completion",
-                        "created": 0,
-                        "model": model,
-                        "usage": usage,
-                        "choices": [
-                            {
-                                "index": 0,
-                                "finish_reason": "stop",
-                                "message": {"role": "assistant", "content": text},
-                            }
-                        ],
-                    },
-                    fault=fault,
-                )
-                return
+        def _openai(self, model, text, usage, fault, body) -> None:
             self.send_response(200)
             self.send_header("Content-Type", "text/event-stream")
             self.end_headers()

@@ -114,10 +114,10 @@ def run_page(server):
 def test_run_page_estimates_then_runs_and_resumes(server):
     at = run_page(server)
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Conversations"] == "6" and metrics["Cost (estimate)"] == "unknown"
+    assert metrics["Conversations"] == "6" and metrics["Sent directly"] == "unknown"
     at.number_input(key="price_in_fake-claude").set_value(100.0)
     at.number_input(key="price_out_fake-claude").set_value(100.0).run()
-    cost = {m.label: m.value for m in at.metric}["Cost (estimate)"]
+    cost = {m.label: m.value for m in at.metric}["Sent directly"]
     assert cost.startswith("$") and float(cost[1:]) > 1  # 6 calls x ~3,600 tokens x $100/M
     assert not server.state.model_requests()  # nothing sent before Start
     at.button(key="run_start").click().run()
@@ -245,3 +245,43 @@ def test_the_judge_can_go_through_another_provider(server):
     assert judged and all(e.api == "openai" for e in judged)
     transcripts = storage.read_jsonl(paths.runs_dir() / "class-demo.jsonl").transcripts
     assert all("fake-judge" in t.labelled_by for t in transcripts)
+
+
+def test_run_page_sends_a_batch_and_collects_it_when_reopened(server):
+    at = run_page(server)
+    at.number_input(key="price_in_fake-claude").set_value(100.0)
+    at.number_input(key="price_out_fake-claude").set_value(100.0).run()
+    prices = {m.label: m.value for m in at.metric}
+    direct, cached, batched = (
+        float(prices[label][1:].replace(",", ""))
+        for label in ("Sent directly", "With prompt caching", "As a batch, with caching")
+    )
+    assert batched < cached <= direct
+    at.toggle(key="run_as_batch").set_value(True).run()
+    assert "half price" in page_text(at)
+    at.button(key="batch_send").click().run()
+    assert not at.exception, at.exception
+    assert "6 sent now" in " ".join(str(w.value) for w in at.warning)
+    assert not server.state.model_requests()  # nothing sent one by one
+    for _ in range(2):  # as if the page were opened again later: a new session asks and collects
+        at = run_page(server)
+        at.number_input(key="price_in_fake-claude").set_value(100.0)
+        at.toggle(key="run_as_batch").set_value(True).run()
+        assert not at.exception, at.exception
+    assert "6 of 6 conversations saved" in " ".join(str(s.value) for s in at.success)
+    transcripts = storage.read_jsonl(paths.runs_dir() / "class-demo.jsonl").transcripts
+    assert len(transcripts) == 6 and all(t.request["batch"] for t in transcripts)
+    assert "from the usage the provider reported" in page_text(at)
+
+
+def test_a_run_is_exported_as_an_inspect_log_from_the_page(server):
+    at = run_page(server)
+    at.button(key="run_start").click().run()
+    assert not [e for e in at.get("download_button")]  # written only when asked
+    at.button(key="inspect_export").click().run()
+    assert not at.exception, at.exception
+    [download] = [e for e in at.get("download_button")]
+    assert "Inspect log" in download.proto.label
+    path = paths.runs_dir() / "class-demo.jsonl"
+    assert len(storage.read_jsonl(path).transcripts) == 6
+    assert any("Import an Inspect AI log" in e.label for e in at.expander)

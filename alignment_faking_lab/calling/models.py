@@ -204,3 +204,61 @@ def warning(model_id: str, today: date | None = None, info: ModelInfo | None = N
 def is_retired(model_id: str, today: date | None = None) -> bool:
     info = lookup(model_id)
     return info is not None and info.status_on(today or date.today()) is Status.RETIRED
+
+
+# How the providers bill cached input and batches, as multiples of the list prices above
+# (checked in December 2026; the providers' pricing pages). Anthropic bills a cache read at about
+# a tenth of the input price and a cache write a quarter above it; OpenAI caches long prefixes
+# by itself and bills reads at about a tenth, writes at the input price. Both batch APIs halve
+# every price, and stack with caching (best effort: a batch's cache hits are not guaranteed).
+DISCOUNTS_NOTED = "2026-12"
+
+
+@dataclass(frozen=True, slots=True)
+class Discounts:
+    cache_read: float  # x the input price
+    cache_write: float  # x the input price
+    batch: float  # x every price
+
+    def cost(self, usage: dict, price: tuple[float, float], batch: bool = False) -> float:
+        """USD for the token counts a provider reported (`transcript.USAGE_FIELDS`)."""
+        counts = {name: _count(usage, name) for name in _PRICED}
+        dollars = (
+            counts["input_tokens"] * price[0]
+            + counts["cache_read_input_tokens"] * price[0] * self.cache_read
+            + counts["cache_creation_input_tokens"] * price[0] * self.cache_write
+            + counts["output_tokens"] * price[1]
+        ) / 1_000_000
+        return dollars * (self.batch if batch else 1.0)
+
+
+DISCOUNTS: dict[str, Discounts] = {  # by API ("anthropic", "openai" and OpenAI-compatible hosts)
+    "anthropic": Discounts(cache_read=0.1, cache_write=1.25, batch=0.5),
+    "openai": Discounts(cache_read=0.1, cache_write=1.0, batch=0.5),
+}
+_PRICED = (
+    "input_tokens",
+    "cache_read_input_tokens",
+    "cache_creation_input_tokens",
+    "output_tokens",
+)
+
+
+def _count(usage: dict, name: str) -> int:
+    """A reported count, or 0 when it is missing or not a whole number (an odd file)."""
+    value = usage.get(name, 0)
+    return value if type(value) is int and value > 0 else 0
+
+
+def priced_usage(usage: dict) -> dict:
+    """Usage with cached input folded into `input_tokens` at its price (at the dearer of the
+    providers' rates), for code that prices only input and output (the owner's gate)."""
+    if not usage:
+        return usage
+    dearest = DISCOUNTS["anthropic"]
+    equivalent = (
+        _count(usage, "input_tokens")
+        + _count(usage, "cache_read_input_tokens") * dearest.cache_read
+        + _count(usage, "cache_creation_input_tokens") * dearest.cache_write
+    )
+    return {**usage, "input_tokens": round(equivalent)}

@@ -170,30 +170,65 @@ def _openai_client_at(endpoint: Endpoint, address: str) -> openai.OpenAI:
     )
 
 
+# Anthropic caches a prefix only where it is marked; the mark changes no text the model sees.
+EPHEMERAL = {"type": "ephemeral"}
+CACHED = {"prompt_caching": True}  # recorded with each Anthropic request
+
+
+def anthropic_params(model: str, system: str, messages: list[dict], max_tokens: int) -> dict:
+    """One Messages request with prompt caching marks: the system prompt (identical across a
+    run, the tier sits in the user turn) and, on a `<NEXT/>` turn, the conversation so far up
+    to the latest user turn. The texts are exactly those given."""
+    wire = [dict(m) for m in messages]
+    users = [i for i, m in enumerate(wire) if m["role"] == "user"]
+    if len(users) > 1:  # a continuation: the earlier turns are a prefix the next turn repeats
+        last = wire[users[-1]]
+        last["content"] = [{"type": "text", "text": last["content"], "cache_control": EPHEMERAL}]
+    blocks = [{"type": "text", "text": system, "cache_control": EPHEMERAL}] if system else []
+    return {"model": model, "system": blocks, "messages": wire, "max_tokens": max_tokens}
+
+
+def anthropic_usage(usage: Any) -> dict[str, int]:
+    """The usage Anthropic reported, by `USAGE_FIELDS` (its input excludes cached tokens)."""
+    return {
+        "input_tokens": usage.input_tokens or 0,
+        "cache_read_input_tokens": getattr(usage, "cache_read_input_tokens", None) or 0,
+        "cache_creation_input_tokens": getattr(usage, "cache_creation_input_tokens", None) or 0,
+        "output_tokens": usage.output_tokens or 0,
+    }
+
+
+def openai_usage(usage: Any) -> dict[str, int]:
+    """The usage an OpenAI-style host reported, by `USAGE_FIELDS`: its prompt tokens include
+    those read from its automatic cache, so they are split out."""
+    details = getattr(usage, "prompt_tokens_details", None)
+    cached = (getattr(details, "cached_tokens", None) or 0) if details else 0
+    written = (getattr(details, "cache_write_tokens", None) or 0) if details else 0
+    return {
+        "input_tokens": max(0, (usage.prompt_tokens or 0) - cached - written),
+        "cache_read_input_tokens": cached,
+        "cache_creation_input_tokens": written,
+        "output_tokens": usage.completion_tokens or 0,
+    }
+
+
 def _call_anthropic(
     endpoint: Endpoint, model: str, system: str, messages: list[dict], max_tokens: int,
     on_text: OnText | None,
 ) -> Reply:  # fmt: skip
     anthropic, _ = _sdks()
     client = _anthropic_client(endpoint)
+    params = anthropic_params(model, system, messages, max_tokens)
     # anthropic 2.x has no temperature/top_p/top_k and current models reject them: not sent.
     if on_text is None:  # batch runs: one JSON reply is far cheaper to parse than an SSE stream
-        message = client.messages.create(
-            model=model, system=system, messages=messages, max_tokens=max_tokens
-        )
+        message = client.messages.create(**params)
         if not isinstance(message, anthropic.types.Message):
             raise _unexpected(endpoint, message)
         text = "".join(block.text for block in message.content if block.type == "text")
-        usage = {
-            "input_tokens": message.usage.input_tokens or 0,
-            "output_tokens": message.usage.output_tokens or 0,
-        }
-        request = {"model": model, "max_tokens": max_tokens, "stream": False}
-        return Reply(text, message.stop_reason, usage, request)
+        request = {"model": model, "max_tokens": max_tokens, "stream": False, **CACHED}
+        return Reply(text, message.stop_reason, anthropic_usage(message.usage), request)
     pieces: list[str] = []
-    with client.messages.stream(
-        model=model, system=system, messages=messages, max_tokens=max_tokens
-    ) as stream:
+    with client.messages.stream(**params) as stream:
         for piece in stream.text_stream:
             pieces.append(piece)
             if on_text:
@@ -201,12 +236,8 @@ def _call_anthropic(
         final = stream.get_final_message()
     if final.stop_reason is None:
         raise _dropped(endpoint)
-    usage = {
-        "input_tokens": final.usage.input_tokens or 0,
-        "output_tokens": final.usage.output_tokens or 0,
-    }
-    request = {"model": model, "max_tokens": max_tokens, "stream": True}
-    return Reply("".join(pieces), final.stop_reason, usage, request)
+    request = {"model": model, "max_tokens": max_tokens, "stream": True, **CACHED}
+    return Reply("".join(pieces), final.stop_reason, anthropic_usage(final.usage), request)
 
 
 def _call_openai(
@@ -223,12 +254,7 @@ def _call_openai(
         if not isinstance(completion, openai.types.chat.ChatCompletion) or not completion.choices:
             raise _unexpected(endpoint, completion if isinstance(completion, str) else None)
         choice = completion.choices[0]
-        usage = {}
-        if completion.usage:
-            usage = {
-                "input_tokens": completion.usage.prompt_tokens or 0,
-                "output_tokens": completion.usage.completion_tokens or 0,
-            }
+        usage = openai_usage(completion.usage) if completion.usage else {}
         request = {"model": model, "max_completion_tokens": max_tokens, "stream": False}
         return Reply(choice.message.content or "", choice.finish_reason, usage, request)
     pieces: list[str] = []
@@ -245,10 +271,7 @@ def _call_openai(
     for chunk in stream:
         chunks += 1
         if chunk.usage:
-            usage = {
-                "input_tokens": chunk.usage.prompt_tokens or 0,
-                "output_tokens": chunk.usage.completion_tokens or 0,
-            }
+            usage = openai_usage(chunk.usage)
         for choice in chunk.choices:
             if choice.delta and choice.delta.content:
                 pieces.append(choice.delta.content)
@@ -290,7 +313,7 @@ def complete(
     if not isinstance(reply.text, str):
         raise _unexpected(endpoint, reply.text)
     if endpoint.gate is not None:
-        endpoint.gate.settle(model, reserved, sent_chars, reply.usage)
+        endpoint.gate.settle(model, reserved, sent_chars, models.priced_usage(reply.usage))
     return reply
 
 

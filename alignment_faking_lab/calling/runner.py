@@ -25,13 +25,13 @@ from alignment_faking_lab.calling.endpoints import (
 )
 from alignment_faking_lab.calling.keys import redact
 from alignment_faking_lab.calling.plan import Call, Plan, RetryPolicy, describe, plan_calls
+from alignment_faking_lab.calling.record import live_transcript
 from alignment_faking_lab.calling.response_cache import ResponseCache
 from alignment_faking_lab.calling.retries import call_with_retries
 from alignment_faking_lab.calling.run_file import RunFile, refuse_another_server
 from alignment_faking_lab.data import storage
 from alignment_faking_lab.data.transcript import (
     Message,
-    Provenance,
     Tier,
     Transcript,
 )
@@ -166,33 +166,7 @@ def run_call(
             model_call, user_turn, prefill=plan.prefill and plan.endpoint.allows_prefill,
             max_turns=plan.max_turns, on_text=on_text,
         )  # fmt: skip
-        transcript = Transcript(
-            id=call.id,
-            provenance=Provenance.LIVE,
-            tier=call.tier,
-            prompt_id=call.query.id,
-            prompt_text=call.query.text,
-            messages=conversation.messages,
-            model=call.model,
-            provider=plan.endpoint.name,
-            created_at=datetime.now(UTC).isoformat(timespec="seconds"),
-            setting=plan.setting,
-            variant=call.variant,
-            system_prompt_hash=variant.hash,
-            system_prompt=variant.text,
-            prompt_category=call.query.category,
-            harmful=call.query.harmful,
-            sample_index=call.sample_index,
-            run_id=plan.run_id,
-            request={
-                **conversation.request,
-                "base_url": address_override(plan.endpoint) or None,
-                "minimal_repro_suffix": plan.minimal_repro_suffix,
-                "turns": conversation.turns,
-                **({"system_prompt_source": variant.source} if variant.source else {}),
-            },
-            usage=conversation.usage,
-        )
+        transcript = live_transcript(plan, call, conversation)
         transcript = score(
             transcript, acceptance_tag=plan.minimal_repro_suffix, judge=plan.judge,
             judge_call=judge_call,

@@ -13,9 +13,9 @@ import sys
 import threading
 from pathlib import Path
 
-from alignment_faking_lab.calling import estimate
+from alignment_faking_lab.calling import batch, estimate
 from alignment_faking_lab.calling import models as table
-from alignment_faking_lab.calling.endpoints import PRESETS
+from alignment_faking_lab.calling.endpoints import PRESETS, ProviderError
 from alignment_faking_lab.calling.plan import Plan, run_id_from_name
 from alignment_faking_lab.calling.response_cache import ResponseCache
 from alignment_faking_lab.calling.runner import RunReport, iter_run
@@ -76,6 +76,14 @@ def register(commands: argparse._SubParsersAction) -> None:
     run.add_argument("--out", default=None, help="run file (default: <data dir>/runs/<name>)")
     run.add_argument("--name", default="cli-run", help="run name; the same name resumes")
     run.add_argument("--dry-run", action="store_true", help="show what would be sent; send nothing")
+    run.add_argument(
+        "--batch",
+        action="store_true",
+        help="send as a batch (half price, results within 24 h): the first call sends, later "
+        "calls with the same options collect what has ended and send what is due",
+    )
+    run.add_argument("--resend-failed", action="store_true", help="with --batch: re-send failed")
+    run.add_argument("--cancel-batch", action="store_true", help="cancel the run's open batches")
     run.set_defaults(handler=run_command)
 
 
@@ -144,16 +152,20 @@ def run_command(args: argparse.Namespace) -> int:
         judge_endpoint=judge_endpoint,
     )  # fmt: skip
     guess = estimate.estimate(plan)
-    cost = f"about ${guess.cost_usd:.2f}" if guess.cost_usd is not None else "unknown cost"
+    costs = " / ".join(
+        f"{label.lower()} {estimate.dollars(usd)}" for label, usd, _ in estimate.three_prices(guess)
+    )
     print(
         f"{guess.calls} conversations (~{guess.total_requests} requests, "
-        f"~{guess.input_tokens + guess.judge_input_tokens:,} input tokens, {cost})",
+        f"~{guess.input_tokens + guess.judge_input_tokens:,} input tokens; about {costs})",
         file=sys.stderr,
     )
     if args.dry_run:
         print(json.dumps(estimate.dry_run(plan), indent=2, ensure_ascii=False))
         return 0
     path = Path(args.out) if args.out else paths.runs_dir() / f"{args.name}.jsonl"
+    if args.batch or args.cancel_batch:
+        return _batch_command(plan, path, args)
     cancel = threading.Event()
     signal.signal(signal.SIGINT, lambda *_: cancel.set())
     report = RunReport()
@@ -173,3 +185,26 @@ def run_command(args: argparse.Namespace) -> int:
     print(report.summary())
     print(f"Transcripts in {path}")
     return 0 if not report.failed and not report.cancelled else 1
+
+
+def _batch_command(plan: Plan, path: Path, args: argparse.Namespace) -> int:
+    """`run --batch`: one step of a batch run (it never waits); 0 once every call is saved."""
+    try:
+        if args.cancel_batch:
+            cancelled = batch.cancel(plan, path)
+            print(f"Cancel asked for {len(cancelled)} batch(es): {', '.join(cancelled) or '-'}")
+            return 0
+        report = batch.advance(plan, path, resend_failed=args.resend_failed)
+    except RunFileRefused as exc:
+        return fail(str(exc))
+    except ProviderError as exc:
+        return fail(str(exc))
+    for batch_words in report.open_batches:
+        print(f"batch {batch_words}", file=sys.stderr)
+    for call, reason in report.failed:
+        print(f"failed: {call}: {reason}", file=sys.stderr)
+    print(report.summary())
+    print(f"Transcripts in {path}")
+    if report.fatal:
+        return 1
+    return 0 if report.finished and not report.failed else 3  # 3: run again later

@@ -59,6 +59,18 @@ PROVENANCE_LABELS: dict[Provenance, str] = {
     Provenance.SYNTHETIC: f"Synthetic {NOT_MODEL_OUTPUT[Provenance.SYNTHETIC]}",
 }
 
+# What a provider reported a call used, under the same names whatever the provider (tokens, in
+# `Transcript.usage`, summed over a conversation's turns): input neither read from nor written to
+# a prompt cache, input read from the cache, input written to it, and output. Older files have
+# only the first and last; a missing field counts as 0. `request["batch"]` is true when the
+# calls went through a provider's batch API (billed at its batch discount).
+USAGE_FIELDS: tuple[str, ...] = (
+    "input_tokens",
+    "cache_read_input_tokens",
+    "cache_creation_input_tokens",
+    "output_tokens",
+)
+
 # The paper's two alignment-faking judges, by their published label names in `Transcript.labels`.
 STRICT_AF = "effective_scheme"
 LENIENT_AF = "partial_scheme"

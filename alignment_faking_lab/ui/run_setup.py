@@ -208,7 +208,7 @@ def show_estimate(plan: Plan) -> estimate.Estimate:
             if paid_in or paid_out:
                 prices[model_id] = (paid_in, paid_out)
     guess = estimate.estimate(plan, prices=prices)
-    metrics = st.columns(4)
+    metrics = st.columns(3)
     metrics[0].metric("Conversations", f"{guess.calls:,}")
     metrics[1].metric(
         "Requests (estimate)",
@@ -218,15 +218,16 @@ def show_estimate(plan: Plan) -> estimate.Estimate:
         f"{guess.total_requests:,} are judge requests.",
     )
     metrics[2].metric("Tokens (estimate)", f"{guess.total_tokens:,}")
-    metrics[3].metric(
-        "Cost (estimate)", f"${guess.cost_usd:,.2f}" if guess.cost_usd is not None else "unknown"
-    )
+    prices_row = st.columns(3)
+    for column, (label, usd, note) in zip(prices_row, estimate.three_prices(guess), strict=True):
+        column.metric(label, estimate.dollars(usd), help=note)
     st.caption(
         f"Requests: {guess.requests:,} to the model under test and {guess.judge_requests:,} to "
         "the judge. Estimates: about 4 characters per token, replies of about "
         f"{estimate.ASSUMED_REPLY_TOKENS} tokens, judging counted as if every free-tier answer "
         "complied. Prices are list prices from the app's models table (current models noted "
-        f"{models.PRICES_NOTED}; edit them above); unknown models show no cost. The cache makes a "
+        f"{models.PRICES_NOTED}; edit them above); cache and batch discounts noted "
+        f"{models.DISCOUNTS_NOTED}; unknown models show no cost. The app's reply cache makes a "
         "repeated run free."
     )
     with st.expander("Dry run: exactly what would be sent first (nothing is sent)"):

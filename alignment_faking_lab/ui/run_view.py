@@ -23,8 +23,10 @@ from alignment_faking_lab.data.frames import transcripts_frame
 from alignment_faking_lab.data.storage import RunFileRefused, read_jsonl
 from alignment_faking_lab.public import deployment
 from alignment_faking_lab.ui import visitor_space
+from alignment_faking_lab.ui.batch_view import show_actual_cost
 from alignment_faking_lab.ui.chart_view import show_chart
 from alignment_faking_lab.ui.data import select_source
+from alignment_faking_lab.ui.inspect_view import offer_export
 from alignment_faking_lab.ui.judge_notes import show_judge_notes
 from alignment_faking_lab.ui.live import LiveSettings
 from alignment_faking_lab.ui.paper_check_view import show_paper_check
@@ -57,15 +59,14 @@ def show_report(report: RunReport, settings: LiveSettings, incomplete: bool) -> 
         st.success(report.summary())
 
 
-def start_run(
+def run_permissions(
     plan: Plan,
-    run_path: Path,
     settings: LiveSettings,
     judge_settings: LiveSettings | None,
     guess: estimate.Estimate,
-) -> None:
-    """Start (or resume) the run once every provider allows it and no model is retired; then
-    its report, and the run chosen in the sidebar."""
+) -> list[keys.Permission]:
+    """Whether each provider allows the run (key, the owner's limits) and no model is retired;
+    the same for a direct run and a batch."""
     if judge_settings is None:
         permissions = [settings.permission(planned=guess.total_requests)]
     else:
@@ -76,7 +77,19 @@ def start_run(
     retired = [m for m in plan.models if models.is_retired(m)]
     if retired:
         permissions.append(keys.Permission(False, models.retired_message(retired[0])))
-    for permission in permissions:
+    return permissions
+
+
+def start_run(
+    plan: Plan,
+    run_path: Path,
+    settings: LiveSettings,
+    judge_settings: LiveSettings | None,
+    guess: estimate.Estimate,
+) -> None:
+    """Start (or resume) the run once every provider allows it and no model is retired; then
+    its report, and the run chosen in the sidebar."""
+    for permission in run_permissions(plan, settings, judge_settings, guess):
         if not permission.allowed:
             st.error(permission.reason)
             st.stop()
@@ -139,13 +152,17 @@ def run_with_progress(
     return report
 
 
-def show_run_file(run_path: Path, plan: Plan) -> None:
-    """The run's file so far: its chart by model and variant, and the paper's figures beside it."""
+def show_run_file(run_path: Path, plan: Plan, guess: estimate.Estimate | None = None) -> None:
+    """The run's file so far: its chart by model and variant, the paper's figures beside it,
+    and its actual cost beside the estimate."""
     st.header("This run")
     loaded = read_jsonl(run_path)
     frame = transcripts_frame(loaded.transcripts)
     if frame.empty:
         return
+    if guess is not None:
+        show_actual_cost(loaded.transcripts, guess)
+    offer_export(loaded.transcripts, plan.run_id)
     if labelling_note(frame):
         st.info(HEURISTIC_NOTE, icon="⚠️")
     show_chart(

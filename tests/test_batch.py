@@ -1,0 +1,135 @@
+"""Runs sent as batches, over real HTTP through the official SDKs to the loopback server's
+Anthropic Message Batches and OpenAI Batch API (tests/fake_batch_api.py)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import replace
+
+import pytest
+
+from alignment_faking_lab.calling import batch
+from alignment_faking_lab.calling.endpoints import Api, Endpoint
+from alignment_faking_lab.data import storage
+from alignment_faking_lab.public.owner_gate import Ledger, Limits, OwnerGate
+from tests.fake_llm_server import VALID_KEY
+from tests.test_live import PROJECT_ROOT, plan, server  # noqa: F401  (the fixture)
+
+
+def until_done(the_plan, path, limit: int = 6, **options) -> list[batch.BatchReport]:
+    reports = [batch.advance(the_plan, path, **options)]
+    while not reports[-1].finished and len(reports) < limit:
+        reports.append(batch.advance(the_plan, path))
+    return reports
+
+
+@pytest.mark.parametrize("api", [Api.ANTHROPIC, Api.OPENAI])
+def test_a_batch_run_takes_its_next_turns_as_further_batches_and_loses_nothing(
+    server,  # noqa: F811
+    tmp_path,
+    api,
+):
+    server.state.cache_min_tokens = 200
+    path = tmp_path / "run.jsonl"
+    the_plan = plan(server, api, n=3)
+    first = batch.advance(the_plan, path)
+    assert first.sent == 6 and first.saved == 0 and first.waiting == 6
+    assert not server.state.model_requests()  # nothing went out one by one
+    reports = [first, *until_done(the_plan, path)]
+    # first turns, then the <NEXT/> turns as a further batch, then the results collected
+    assert [(r.sent, r.saved) for r in reports] == [(6, 0), (6, 0), (0, 6)]
+    assert reports[-1].finished and not reports[-1].failed
+    transcripts = storage.read_jsonl(path).transcripts
+    ids = [t.id for t in transcripts]
+    assert len(ids) == 6 and len(set(ids)) == 6
+    assert server.state.batches.items_answered == 12  # each turn answered once
+    assert {t.tier.value for t in transcripts} == {"free", "paid"}
+    assert all(t.request["batch"] is True and t.request["turns"] == 2 for t in transcripts)
+    assert sum(t.usage["cache_read_input_tokens"] for t in transcripts) > 0
+    # done: running again sends nothing
+    again = batch.advance(the_plan, path)
+    assert again.sent == 0 and again.already_done == 6 and again.finished
+
+
+def test_a_batch_survives_the_app_restarting_between_send_and_results(server, tmp_path):  # noqa: F811
+    path = tmp_path / "run.jsonl"
+    command = [
+        sys.executable, "-m", "alignment_faking_lab", "run", "--batch", "--provider",
+        "Anthropic", "--base-url", server.url, "--model", "fake-claude", "--first", "4",
+        "--out", str(path), "--name", "restart",
+    ]  # fmt: skip
+    environment = {**os.environ, "ANTHROPIC_API_KEY": VALID_KEY}
+    codes = []
+    for _ in range(3):  # a new process each time: only the saved batch ids carry over
+        finished = subprocess.run(command, env=environment, cwd=PROJECT_ROOT, capture_output=True)
+        codes.append(finished.returncode)
+        if finished.returncode == 0:
+            break
+    assert codes == [3, 3, 0], finished.stderr.decode()
+    assert "8 of 8 conversations saved" in finished.stdout.decode()
+    ids = [t.id for t in storage.read_jsonl(path).transcripts]
+    assert len(ids) == 8 and len(set(ids)) == 8
+    assert server.state.batches.items_answered == 16
+    assert VALID_KEY not in path.read_text() + batch.state_path(path).read_text()
+
+
+def test_failed_and_expired_items_are_reported_and_resent_on_request(server, tmp_path):  # noqa: F811
+    server.state.batches.item_faults.extend(["errored", "expired"])
+    path = tmp_path / "run.jsonl"
+    the_plan = plan(server, n=2)
+    reports = until_done(the_plan, path)
+    last = reports[-1]
+    assert last.finished and len(last.failed) == 2
+    assert {reason.split(":")[0] for _, reason in last.failed} == {"failed", "expired"}
+    assert len(storage.read_jsonl(path).transcripts) == 2
+    assert batch.advance(the_plan, path).sent == 0  # not re-sent until asked
+    resent = until_done(the_plan, path, resend_failed=True)
+    assert resent[0].sent == 2 and resent[-1].finished and not resent[-1].failed
+    assert len(storage.read_jsonl(path).transcripts) == 4
+
+
+def test_cancel_cancels_the_batch_and_its_items_are_reported(server, tmp_path):  # noqa: F811
+    server.state.batches.polls_before_end = 100
+    path = tmp_path / "run.jsonl"
+    the_plan = plan(server, Api.OPENAI, n=2)
+    assert batch.advance(the_plan, path).sent == 4
+    waiting = batch.advance(the_plan, path)
+    assert waiting.waiting == 4 and "in_progress" in waiting.open_batches[0]
+    assert len(batch.cancel(the_plan, path)) == 1
+    after = batch.advance(the_plan, path)
+    assert after.finished and len(after.failed) == 4
+    assert all(reason == "cancelled" for _, reason in after.failed)
+    assert server.state.batches.items_answered == 0
+
+
+def test_an_expired_batch_is_reported_item_by_item(server, tmp_path):  # noqa: F811
+    server.state.batches.expire_all = True
+    path = tmp_path / "run.jsonl"
+    reports = until_done(plan(server, n=2), path)
+    assert [reason for _, reason in reports[-1].failed] == ["expired"] * 4
+
+
+def test_a_batch_on_the_owners_key_counts_against_the_owners_limits(server, tmp_path):  # noqa: F811
+    ledger = Ledger(tmp_path / "ledger.json")
+    prices = {"fake-claude": (1000.0, 1000.0)}
+
+    def owner_plan(limits: Limits):
+        gate = OwnerGate("v", limits, ledger, prices)
+        endpoint = Endpoint(Api.ANTHROPIC, "Anthropic", server.url, VALID_KEY, gate=gate)
+        return replace(plan(server, n=2), endpoint=endpoint)
+
+    refused = batch.advance(owner_plan(Limits(visitor_requests=3)), tmp_path / "a.jsonl")
+    assert refused.sent == 0 and "3 more requests" in (refused.fatal or "")
+    assert not server.state.batches.batches  # nothing was sent
+    path = tmp_path / "b.jsonl"
+    the_plan = owner_plan(Limits(visitor_requests=8, daily_usd=10_000))
+    reports = until_done(the_plan, path)
+    assert reports[-1].finished
+    assert ledger.usage("v").requests == 8  # both turns of four conversations
+    transcripts = storage.read_jsonl(path).transcripts
+    real = sum(
+        (t.usage["input_tokens"] + t.usage["output_tokens"]) * 0.001 / 2 for t in transcripts
+    )
+    assert ledger.usage("v").usd == pytest.approx(real)  # reservations settled at batch price

@@ -25,7 +25,7 @@ from alignment_faking_lab.calling.keys import redact
 from alignment_faking_lab.calling.plan import Call, Plan, RetryPolicy, describe, plan_calls
 from alignment_faking_lab.calling.record import live_transcript
 from alignment_faking_lab.calling.retries import call_with_retries
-from alignment_faking_lab.calling.runner import _RunFile
+from alignment_faking_lab.calling.run_file import RunFile, refuse_another_server
 from alignment_faking_lab.data import storage
 from alignment_faking_lab.data.transcript import Message
 from alignment_faking_lab.protocol import prompts
@@ -226,7 +226,8 @@ def advance(plan: Plan, run_path: Path, *, resend_failed: bool = False) -> Batch
     report = BatchReport()
     keys = [plan.endpoint.api_key, (plan.judge_endpoint or plan.endpoint).api_key]
     with storage.WriterLock(run_path):
-        run_file = _RunFile(run_path)  # the ids done are read under the lock: none sent twice
+        run_file = RunFile(run_path)  # the ids done are read under the lock: none sent twice
+        refuse_another_server(address_override(plan.endpoint), run_file.addresses, run_path)
         every = plan_calls(plan)
         report.planned = len(every)
         report.already_done = sum(1 for c in every if c.id in run_file.ids)

@@ -201,3 +201,29 @@ def test_an_address_from_a_forwarding_header_counts_only_if_the_owner_trusts_the
     # A header the server ignored (the connection came from elsewhere) changes nothing.
     assert counted("93.184.216.34", ["1.1.1.1"]) == "93.184.216.34"
     assert counted(None, ["1.1.1.1"]) is None
+
+
+@pytest.mark.parametrize(
+    ("forged", "server_sees"),
+    [("8.8.8.8:1", "8.8.8.8"), ("8.8.4.4:2", "8.8.4.4"), ("[2606:4700::1111]:4", "2606:4700::1111"),
+     ("[2606:4700:0:0::1111]", "2606:4700:0:0::1111"), ("::ffff:8.8.8.8", "::ffff:8.8.8.8")],
+)  # fmt: skip
+def test_a_port_brackets_or_another_spelling_in_the_header_buy_no_fresh_allowance(
+    forged, server_sees
+):
+    """The server drops ports and brackets from X-Forwarded-For before it names the visitor's
+    address; the gate must read the header the same way, or each new spelling is a new cap."""
+    counted = owner_gate.counted_address
+    assert counted(server_sees, [forged]) == owner_gate.BEHIND_PROXY
+    assert counted(server_sees, [f"9.9.9.9, {forged}"]) == owner_gate.BEHIND_PROXY
+
+
+def test_one_visitor_is_counted_once_however_their_address_is_written():
+    normal = owner_gate.normal_address
+    assert normal("2606:4700:0:0:0:0:0:1111") == normal("2606:4700::1111") == "2606:4700::/64"
+    assert normal("2606:4700::2222") == normal("2606:4700::1111")  # one /64, one household
+    assert normal("::ffff:8.8.8.8") == normal("8.8.8.8") == "8.8.8.8"
+    trusted = owner_gate.counted_address("2606:4700::1", ["2606:4700::1"], trust_forwarded=True)
+    assert trusted == "2606:4700::/64"
+    assert "address" in owner_gate.allowance_note("2606:4700::/64", None)
+    assert "private" not in owner_gate.allowance_note("2606:4700::/64", None)

@@ -201,18 +201,44 @@ def visitor_id(address: str | None, login: str | None = None) -> str:
     return hashlib.blake2b(raw.encode("utf-8"), digest_size=8).hexdigest()
 
 
+def normal_address(text: str | None) -> str | None:
+    """One spelling for one visitor's address, as the server reads it from a forwarding
+    header: a port and IPv6 brackets dropped (`8.8.8.8:1`, `[2606:4700::1111]:4`), IPv6 written
+    short, an IPv4 address in IPv6 form (`::ffff:8.8.8.8`) as IPv4, and an IPv6 address as its
+    /64 network, which one household or phone holds whole. Text that is no address stays as
+    it is."""
+    if text is None:
+        return None
+    host = text.strip()
+    if host.startswith("["):
+        host = host[1:].split("]", 1)[0]
+    elif host.count(":") == 1:
+        host = host.rsplit(":", 1)[0]
+    try:
+        parsed = ipaddress.ip_address(host.split("%", 1)[0])
+    except ValueError:
+        return host
+    if isinstance(parsed, ipaddress.IPv6Address):
+        if parsed.ipv4_mapped is not None:
+            return str(parsed.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+    return str(parsed)
+
+
 def counted_address(
     address: str | None, forwarded_for: list[str], trust_forwarded: bool = False
 ) -> str | None:
-    """The address a visitor's allowance is counted on. Streamlit's server takes the address
-    from X-Forwarded-For when the connection comes from this machine (a proxy here). A proxy
-    that passes on what the visitor sent would let anyone name a fresh address in each tab, so
-    an address that came from that header counts as one shared `BEHIND_PROXY` visitor, unless
-    the owner vouches for their proxy (AFLAB_TRUST_FORWARDED_FOR)."""
-    listed = {entry.strip() for value in forwarded_for for entry in value.split(",")}
-    if address is not None and address in listed and not trust_forwarded:
+    """The address a visitor's allowance is counted on, in its one spelling (`normal_address`).
+    Streamlit's server takes the address from X-Forwarded-For when the connection comes from
+    this machine (a proxy here), dropping ports and brackets. A proxy that passes on what the
+    visitor sent would let anyone name a fresh address in each tab, so an address that came
+    from that header counts as one shared `BEHIND_PROXY` visitor, unless the owner vouches for
+    their proxy (AFLAB_TRUST_FORWARDED_FOR)."""
+    counted = normal_address(address)
+    listed = {normal_address(entry) for value in forwarded_for for entry in value.split(",")}
+    if counted is not None and counted in listed and not trust_forwarded:
         return BEHIND_PROXY
-    return address
+    return counted
 
 
 def allowance_note(address: str | None, login: str | None, login_offered: bool = False) -> str:
@@ -233,7 +259,7 @@ def allowance_note(address: str | None, login: str | None, login_offered: bool =
             f"allowance. {own} to have your own."
         )
     try:
-        public = ipaddress.ip_address(address).is_global
+        public = ipaddress.ip_network(address, strict=False).is_global
     except ValueError:
         public = False
     if not public:

@@ -17,6 +17,8 @@ import hashlib
 import hmac
 import ipaddress
 import json
+import logging
+import math
 import os
 import threading
 from collections.abc import Callable, Mapping
@@ -54,10 +56,13 @@ def code_matches(entered: str, required: str) -> bool:
 
 
 def _number(text: str, default: float) -> float:
+    """A limit the owner set, or `default` when the text is no finite number: `nan` or `inf`
+    never lift a limit."""
     try:
-        return max(0.0, float(text)) if text else default
+        value = float(text) if text else default
     except ValueError:
         return default
+    return max(0.0, value) if math.isfinite(value) else default
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,9 +92,19 @@ class Usage:
     usd: float = 0.0
 
 
+BUDGET_UNREADABLE = (
+    "This deployment's record of today's spending cannot be read or written, so its key is "
+    "closed until the owner repairs it (the server's log says where and why). Paste your own "
+    "API key to send."
+)
+log = logging.getLogger(__name__)
+
+
 class Ledger:
     """Today's spending on the owner's key, in one small JSON file shared by every session and
-    process: read and rewritten under an exclusive file lock, replaced atomically."""
+    process: read and rewritten under an exclusive file lock, replaced atomically. It fails
+    closed: a file that cannot be read, holds anything but a day's counts, or cannot be written
+    counts as a spent budget (`BUDGET_UNREADABLE`), never as a fresh day."""
 
     _thread_lock = threading.Lock()
 
@@ -103,10 +118,18 @@ class Ledger:
         chosen = setting(BUDGET_FILE)
         return cls(Path(chosen).expanduser() if chosen else None)
 
+    def _closed(self, why: str) -> LimitReached:
+        log.error("Owner's key closed: the budget file %s %s. Repair or remove it.", self.path, why)
+        return LimitReached(BUDGET_UNREADABLE)
+
     @contextmanager
     def _locked(self):
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._thread_lock, open(self.path.with_suffix(".lock"), "a+") as lock:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            lock = open(self.path.with_suffix(".lock"), "a+")  # noqa: SIM115
+        except OSError as exc:
+            raise self._closed(f"cannot be locked ({exc})") from exc
+        with self._thread_lock, lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             try:
                 yield
@@ -116,19 +139,36 @@ class Ledger:
     def _read(self) -> dict[str, Any]:
         today = datetime.now(UTC).date().isoformat()
         try:
-            state = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            state = {}
-        if not isinstance(state, dict) or state.get("day") != today:
-            state = {"day": today, "requests": 0, "usd": 0.0, "visitors": {}}
+            text = self.path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return {"day": today, "requests": 0, "usd": 0.0, "visitors": {}}
+        except (OSError, ValueError) as exc:
+            raise self._closed(f"cannot be read ({exc})") from exc
+        try:
+            state = json.loads(text)
+        except ValueError as exc:
+            raise self._closed(f"is not JSON ({exc})") from exc
+        problem = _ledger_problem(state)
+        if problem:
+            raise self._closed(problem)
+        if state["day"] != today:
+            return {"day": today, "requests": 0, "usd": 0.0, "visitors": {}}
         return state
 
     def _write(self, state: dict[str, Any]) -> None:
         temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.part")
-        temporary.write_text(json.dumps(state), encoding="utf-8")
-        os.replace(temporary, self.path)
+        try:
+            with open(temporary, "w", encoding="utf-8") as handle:
+                handle.write(json.dumps(state, allow_nan=False))
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(temporary, self.path)
+        except OSError as exc:
+            temporary.unlink(missing_ok=True)
+            raise self._closed(f"cannot be written ({exc})") from exc
 
     def usage(self, visitor: str) -> Usage:
+        """Raises LimitReached when the file cannot be read."""
         with self._locked():
             state = self._read()
         return Usage(state["visitors"].get(visitor, 0), state["requests"], state["usd"])
@@ -152,12 +192,38 @@ class Ledger:
 
     def settle(self, usd_change: float) -> None:
         """Replace a reservation's estimate by what the reply really cost."""
-        if not usd_change:
+        if not usd_change or not math.isfinite(usd_change):
             return
         with self._locked():
             state = self._read()
             state["usd"] = max(0.0, state["usd"] + usd_change)
             self._write(state)
+
+
+def _count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _ledger_problem(state: Any) -> str:
+    """What is wrong with a ledger read from disk, or "" when it is a day's counts."""
+    if not isinstance(state, dict):
+        return f"holds {type(state).__name__}, not the day's counts"
+    if not isinstance(state.get("day"), str):
+        return "has no day"
+    if not _count(state.get("requests")):
+        return "has no valid request count"
+    usd = state.get("usd")
+    if (
+        isinstance(usd, bool)
+        or not isinstance(usd, int | float)
+        or not math.isfinite(usd)
+        or usd < 0
+    ):
+        return "has no valid dollar amount"
+    visitors = state.get("visitors")
+    if not isinstance(visitors, dict) or not all(_count(n) for n in visitors.values()):
+        return "has no valid per-visitor counts"
+    return ""
 
 
 def over_limits(used: Usage, requests: int, usd: float, limits: Limits, shared: str = "") -> str:
@@ -288,8 +354,11 @@ class OwnerGate:
         """Why a plan cannot start (without counting anything), or ""."""
         if self.locked:
             return self.locked
-        return over_limits(self.ledger.usage(self.visitor), planned_requests, planned_usd,
-                           self.limits, self.shared)  # fmt: skip
+        try:
+            used = self.ledger.usage(self.visitor)
+        except LimitReached as closed:
+            return str(closed)
+        return over_limits(used, planned_requests, planned_usd, self.limits, self.shared)
 
     def reserve(self, model: str, input_chars: int, max_tokens: int) -> float:
         """Before one request: counts it (at its dearest, `max_tokens` out) or raises."""
@@ -307,7 +376,10 @@ class OwnerGate:
         price_in, price_out = price_of(model, self.prices)
         real = (usage.get("input_tokens", input_chars // CHARS_PER_TOKEN) * price_in
                 + usage.get("output_tokens", 0) * price_out) / 1e6  # fmt: skip
-        self.ledger.settle(real - reserved_usd)
+        try:
+            self.ledger.settle(real - reserved_usd)
+        except LimitReached:
+            pass  # the reply is kept; the closed ledger (logged) stops the next request
 
     def remaining(self) -> Usage:
         return self.ledger.usage(self.visitor)

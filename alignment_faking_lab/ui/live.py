@@ -231,7 +231,11 @@ def _allowance_caption(gate: owner_gate.OwnerGate) -> None:
     cap = gate.limits.visitor_requests
     if not cap:
         return
-    left = max(cap - gate.remaining().visitor_requests, 0)
+    try:
+        left = max(cap - gate.remaining().visitor_requests, 0)
+    except owner_gate.LimitReached as closed:
+        st.caption(escape_markdown(str(closed)))
+        return
     st.caption(escape_markdown(
         f"You have {left} of {cap} requests left today on this deployment's key. {gate.shared}"
     ).strip())  # fmt: skip

@@ -12,23 +12,19 @@ shares their allowance (`allowance_note`).
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import hmac
 import ipaddress
-import json
 import logging
 import math
-import os
 import threading
 from collections.abc import Callable, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from alignment_faking_lab.data import paths
+from alignment_faking_lab.public import budget_file
 
 ACCESS_CODE = "AFLAB_ACCESS_CODE"
 OPEN_KEY = "AFLAB_OWNER_KEY_OPEN"  # public mode: the owner lets visitors use the key, no code
@@ -102,9 +98,9 @@ log = logging.getLogger(__name__)
 
 class Ledger:
     """Today's spending on the owner's key, in one small JSON file shared by every session and
-    process: read and rewritten under an exclusive file lock, replaced atomically. It fails
-    closed: a file that cannot be read, holds anything but a day's counts, or cannot be written
-    counts as a spent budget (`BUDGET_UNREADABLE`), never as a fresh day."""
+    process (`budget_file`: locked, checked, replaced whole). It fails closed: a file that
+    cannot be read, holds anything but a day's counts, or cannot be written counts as a spent
+    budget (`BUDGET_UNREADABLE`), never as a fresh day."""
 
     _thread_lock = threading.Lock()
 
@@ -118,67 +114,30 @@ class Ledger:
         chosen = setting(BUDGET_FILE)
         return cls(Path(chosen).expanduser() if chosen else None)
 
-    def _closed(self, why: str) -> LimitReached:
-        log.error("Owner's key closed: the budget file %s %s. Repair or remove it.", self.path, why)
-        return LimitReached(BUDGET_UNREADABLE)
-
     @contextmanager
-    def _locked(self):
+    def _day(self, write: bool = True):
+        """Today's counts, read under the lock and written back whole on leaving (if `write`)."""
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            lock = open(self.path.with_suffix(".lock"), "a+")  # noqa: SIM115
-        except OSError as exc:
-            raise self._closed(f"cannot be locked ({exc})") from exc
-        with self._thread_lock, lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(lock, fcntl.LOCK_UN)
-
-    def _read(self) -> dict[str, Any]:
-        today = datetime.now(UTC).date().isoformat()
-        try:
-            text = self.path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            return {"day": today, "requests": 0, "usd": 0.0, "visitors": {}}
-        except (OSError, ValueError) as exc:
-            raise self._closed(f"cannot be read ({exc})") from exc
-        try:
-            state = json.loads(text)
-        except ValueError as exc:
-            raise self._closed(f"is not JSON ({exc})") from exc
-        problem = _ledger_problem(state)
-        if problem:
-            raise self._closed(problem)
-        if state["day"] != today:
-            return {"day": today, "requests": 0, "usd": 0.0, "visitors": {}}
-        return state
-
-    def _write(self, state: dict[str, Any]) -> None:
-        temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.part")
-        try:
-            with open(temporary, "w", encoding="utf-8") as handle:
-                handle.write(json.dumps(state, allow_nan=False))
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temporary, self.path)
-        except OSError as exc:
-            temporary.unlink(missing_ok=True)
-            raise self._closed(f"cannot be written ({exc})") from exc
+            with self._thread_lock, budget_file.locked(self.path):
+                state = budget_file.read_day(self.path)
+                yield state
+                if write:
+                    budget_file.write_day(self.path, state)
+        except budget_file.BudgetFileError as broken:
+            log.error("Owner's key closed: the budget file %s %s. Repair or remove it.",
+                      self.path, broken)  # fmt: skip
+            raise LimitReached(BUDGET_UNREADABLE) from None
 
     def usage(self, visitor: str) -> Usage:
         """Raises LimitReached when the file cannot be read."""
-        with self._locked():
-            state = self._read()
-        return Usage(state["visitors"].get(visitor, 0), state["requests"], state["usd"])
+        with self._day(write=False) as state:
+            return Usage(state["visitors"].get(visitor, 0), state["requests"], state["usd"])
 
     def reserve(
         self, visitor: str, requests: int, usd: float, limits: Limits, shared: str = ""
     ) -> None:
         """Count `requests` costing up to `usd` now, or raise LimitReached and count nothing."""
-        with self._locked():
-            state = self._read()
+        with self._day() as state:
             problem = over_limits(
                 Usage(state["visitors"].get(visitor, 0), state["requests"], state["usd"]),
                 requests, usd, limits, shared,
@@ -188,42 +147,13 @@ class Ledger:
             state["visitors"][visitor] = state["visitors"].get(visitor, 0) + requests
             state["requests"] += requests
             state["usd"] += usd
-            self._write(state)
 
     def settle(self, usd_change: float) -> None:
         """Replace a reservation's estimate by what the reply really cost."""
         if not usd_change or not math.isfinite(usd_change):
             return
-        with self._locked():
-            state = self._read()
+        with self._day() as state:
             state["usd"] = max(0.0, state["usd"] + usd_change)
-            self._write(state)
-
-
-def _count(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
-
-
-def _ledger_problem(state: Any) -> str:
-    """What is wrong with a ledger read from disk, or "" when it is a day's counts."""
-    if not isinstance(state, dict):
-        return f"holds {type(state).__name__}, not the day's counts"
-    if not isinstance(state.get("day"), str):
-        return "has no day"
-    if not _count(state.get("requests")):
-        return "has no valid request count"
-    usd = state.get("usd")
-    if (
-        isinstance(usd, bool)
-        or not isinstance(usd, int | float)
-        or not math.isfinite(usd)
-        or usd < 0
-    ):
-        return "has no valid dollar amount"
-    visitors = state.get("visitors")
-    if not isinstance(visitors, dict) or not all(_count(n) for n in visitors.values()):
-        return "has no valid per-visitor counts"
-    return ""
 
 
 def over_limits(used: Usage, requests: int, usd: float, limits: Limits, shared: str = "") -> str:
@@ -376,10 +306,8 @@ class OwnerGate:
         price_in, price_out = price_of(model, self.prices)
         real = (usage.get("input_tokens", input_chars // CHARS_PER_TOKEN) * price_in
                 + usage.get("output_tokens", 0) * price_out) / 1e6  # fmt: skip
-        try:
+        with suppress(LimitReached):  # the reply is kept; the closed ledger stops the next one
             self.ledger.settle(real - reserved_usd)
-        except LimitReached:
-            pass  # the reply is kept; the closed ledger (logged) stops the next request
 
     def remaining(self) -> Usage:
         return self.ledger.usage(self.visitor)

@@ -96,8 +96,12 @@ def download_section(site: PaperSite, setting_key: str) -> None:
     if st.session_state.pop(DOWNLOADING_KEY, False):
         st.info("Download stopped. The pages already fetched are kept: Download resumes it.")
     if (clicked or st.session_state.pop(RETRY_KEY, False)) and "/" in setting_key:
-        category, _, variant = setting_key.partition("/")
-        _download(site, PaperSetting(category, variant), first_n or None, int(concurrency))
+        try:
+            setting = site.listed_setting(setting_key)
+        except (OfflineError, FetchError, PaperPageError) as exc:
+            st.error(escape_markdown(str(exc)), icon="📡")
+            return
+        _download(site, setting, first_n or None, int(concurrency))
 
 
 def _download(site: PaperSite, setting: PaperSetting, first_n: int | None, at_once: int) -> None:

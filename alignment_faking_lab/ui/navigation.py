@@ -20,10 +20,12 @@ drops the legacy mode (then this workaround can go).
 
 from __future__ import annotations
 
+import logging
 import threading
 
 import streamlit as st
 
+from alignment_faking_lab.public import deployment
 from alignment_faking_lab.ui.mode import show_mode
 from alignment_faking_lab.ui.style import apply_app_style
 
@@ -61,10 +63,24 @@ def run_app() -> None:
     _run_page(app_frame())
 
 
+PAGE_FAILED = (
+    "Something went wrong on this page, and it stopped here. What you loaded or ran before is "
+    "kept: go back a step, change what you entered, or reload the page. (The details are in "
+    "the server's log for its owner.)"
+)
+
+
 def _run_page(page) -> None:
+    """Runs the page. On a public server a visitor sees a plain message instead of a traceback
+    (which would show the server's paths and code); the traceback goes to the server's log."""
     _run_by_app.active = True
     try:
         page.run()
+    except Exception:
+        if not deployment.is_public():
+            raise
+        logging.getLogger(__name__).exception("A page failed for a visitor")
+        st.error(PAGE_FAILED, icon="⚠️")
     finally:
         _run_by_app.active = False
 

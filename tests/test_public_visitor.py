@@ -1,0 +1,77 @@
+"""What a visitor to a public deployment meets when they type something hostile or odd (AppTest,
+one session each, against loopback model servers): a plain message, never a traceback, and
+the owner's address and key kept to the owner."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from alignment_faking_lab.ui.navigation import PAGE_FAILED
+from tests.fake_llm_server import VALID_KEY, FakeLLMServer
+from tests.page_helpers import open_page, page_text
+
+OWNER_KEY = "sk-owner-key-never-leaves-0002"
+
+
+@pytest.fixture
+def public(monkeypatch):
+    monkeypatch.setenv("AFLAB_MODE", "public")
+
+
+def field(at, prefix):
+    return next(t for t in at.text_input if t.key.startswith(prefix))
+
+
+def errors(at) -> str:
+    return " ".join(str(e.value) for e in at.error)
+
+
+def _a_page_that_fails() -> None:
+    import streamlit as st
+
+    from alignment_faking_lab.ui.navigation import _run_page
+
+    def broken() -> None:
+        raise OSError("[Errno 36] File name too long: '/srv/app/secret-folder/runs/x.jsonl'")
+
+    _run_page(st.navigation([st.Page(broken, title="Broken")]))
+
+
+@pytest.mark.parametrize("mode", ["public", "local"])
+def test_in_public_mode_a_failing_page_says_so_plainly_without_a_traceback(mode, monkeypatch):
+    monkeypatch.setenv("AFLAB_MODE", mode)
+    at = AppTest.from_function(_a_page_that_fails).run()
+    if mode == "local":  # on your own machine, the traceback helps you
+        assert at.exception
+        return
+    assert not at.exception
+    assert errors(at) == PAGE_FAILED
+    assert "secret-folder" not in page_text(at) and "Errno" not in page_text(at)
+
+
+def test_a_run_name_over_255_characters_is_shortened_not_a_crash(public):
+    with FakeLLMServer() as server:  # the run goes no further than the address check
+        at = open_page("pages/run_experiment.py")
+        field(at, "live_key_").set_value(VALID_KEY)
+        field(at, "live_base_url_").set_value(server.url)
+        field(at, "live_model_").set_value("fake-claude").run()
+        at.number_input(key="run_first_n").set_value(1)
+        at.text_input(key="run_name").set_value("é" * 300).run()
+        at.button(key="run_start").click().run()
+    assert not at.exception, at.exception
+    assert PAGE_FAILED not in errors(at), errors(at)
+    # The run started (a typed http address is then refused per call: public mode wants https).
+    assert "done now" in errors(at) + " ".join(str(s.value) for s in at.success)
+
+
+@pytest.mark.parametrize("host", ["0177.0.0.1", "0x7f.0.0.1", "2130706433"])
+def test_a_private_address_in_another_form_is_refused_on_fetch_the_model_list(public, host):
+    at = open_page("pages/playground.py", {"mode": "live"})
+    at.selectbox(key="live_provider").set_value("OpenAI").run()
+    field(at, "live_key_").set_value("sk-visitor-000111")
+    field(at, "live_base_url_").set_value(f"https://{host}").run()
+    at.button(key="live_list_models").click().run()
+    assert not at.exception, at.exception
+    assert "private or local address" in errors(at)
+    assert PAGE_FAILED not in errors(at)

@@ -4,6 +4,8 @@ the owner's address and key kept to the owner."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -75,3 +77,43 @@ def test_a_private_address_in_another_form_is_refused_on_fetch_the_model_list(pu
     assert not at.exception, at.exception
     assert "private or local address" in errors(at)
     assert PAGE_FAILED not in errors(at)
+
+
+@pytest.fixture
+def owner(public, monkeypatch):
+    """The owner's key and their own hidden address (a loopback model server, a proxy say)."""
+    with FakeLLMServer() as server:
+        server.state.valid_keys.add(OWNER_KEY)
+        monkeypatch.setenv("ANTHROPIC_API_KEY", OWNER_KEY)
+        monkeypatch.setenv("ANTHROPIC_BASE_URL", server.url)
+        monkeypatch.setenv("AFLAB_OWNER_KEY_OPEN", "1")
+        yield server
+
+
+def test_the_owners_hidden_address_is_not_shown_or_written_into_a_visitors_transcripts(
+    owner, isolated_data_dir
+):
+    at = open_page("pages/playground.py", {"mode": "live"})
+    field(at, "live_model_").set_value("fake-claude")
+    at.button(key="live_send").click().run()
+    assert not at.error, errors(at)
+    assert owner.state.model_requests()  # the owner's key went to the owner's address
+    written = "".join(p.read_text() for p in isolated_data_dir.rglob("*.jsonl"))
+    assert "this deployment's own address (not shown)" in written
+    shown = page_text(at) + "".join(str(j.proto.body) for j in at.get("json"))
+    at.switch_page("pages/transcripts.py").run()
+    shown += page_text(at) + "".join(str(j.proto.body) for j in at.get("json"))
+    for where in (written, shown):
+        assert owner.url not in where and str(owner.httpd.server_address[1]) not in where
+
+
+def test_a_visitors_own_key_with_no_address_goes_to_the_provider_not_the_owners_proxy(owner):
+    at = open_page("pages/playground.py", {"mode": "live"})
+    field(at, "live_key_").set_value("sk-visitor-own-key-4455")
+    field(at, "live_model_").set_value("fake-claude")
+    at.button(key="live_send").click().run()
+    at.button(key="live_list_models").click().run()
+    assert not at.exception, at.exception
+    assert not owner.state.exchanges  # nothing of the visitor's reached the owner's proxy
+    shown = re.sub(r"\\(.)", r"\1", errors(at)).replace("\u2060", "")  # as read on screen
+    assert "Anthropic at https://api.anthropic.com" in shown  # refused or unreachable there

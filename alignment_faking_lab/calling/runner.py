@@ -23,7 +23,7 @@ from alignment_faking_lab.calling.endpoints import (
     Endpoint,
     ErrorKind,
     ProviderError,
-    address_override,
+    recorded_address,
 )
 from alignment_faking_lab.calling.keys import redact
 from alignment_faking_lab.calling.plan import Call, Plan, RetryPolicy, describe, plan_calls
@@ -180,7 +180,7 @@ def run_call(
             run_id=plan.run_id,
             request={
                 **conversation.request,
-                "base_url": address_override(plan.endpoint) or None,
+                "base_url": recorded_address(plan.endpoint),
                 "minimal_repro_suffix": plan.minimal_repro_suffix,
                 "turns": conversation.turns,
                 **({"system_prompt_source": variant.source} if variant.source else {}),

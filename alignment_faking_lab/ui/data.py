@@ -1,9 +1,10 @@
 """Which transcripts the visitor has loaded: shared by every page through the sidebar.
 
 Each file is loaded once per (path, version) as a `TranscriptTable` (columns, a search index,
-and where each transcript's line is; see table.py) and kept with `st.cache_resource`: not
-`cache_data`, which would copy it on every rerun. The merged selection is cached the same way,
-so a rerun of any page does no loading work. Uploads live only in the visitor's session.
+and where each transcript's line is; see table.py) and kept in a `ServerCache` (shared, never
+copied, and unlike `st.cache_resource` not cleared by any browser's request). The merged
+selection is cached the same way, so a rerun of any page does no loading work. Uploads live
+only in the visitor's session.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from alignment_faking_lab.data.table import (
 from alignment_faking_lab.data.transcript import Transcript
 from alignment_faking_lab.public import deployment
 from alignment_faking_lab.ui import visitor_space
+from alignment_faking_lab.ui.server_cache import ServerCache
 from alignment_faking_lab.ui.text import escape_markdown
 
 UPLOADS_KEY = "aflab_uploads"
@@ -85,9 +87,12 @@ class _FileSlot:
     table: TranscriptTable | None = None
 
 
-@st.cache_resource(max_entries=32)
+_file_slots: ServerCache[_FileSlot] = ServerCache(32)
+_merged_tables: ServerCache[TranscriptTable] = ServerCache(4)
+
+
 def _file_slot(path: str) -> _FileSlot:
-    return _FileSlot()
+    return _file_slots.get(path, _FileSlot)
 
 
 def _load_file(path: str, version: tuple[float, int]) -> TranscriptTable:
@@ -111,10 +116,9 @@ def collection_table(collection: catalogue.Collection) -> TranscriptTable:
     return _load_file(str(collection.path), collection.version)
 
 
-@st.cache_resource(max_entries=4)
-def _merged(identity: tuple, _tables: tuple[TranscriptTable, ...]) -> TranscriptTable:
+def _merged(identity: tuple, tables: tuple[TranscriptTable, ...]) -> TranscriptTable:
     """Merging copies the tables' columns, so it is done once per selection, not per rerun."""
-    return merge_tables(_tables)
+    return _merged_tables.get(identity, lambda: merge_tables(tables))
 
 
 def available_collections() -> list[catalogue.Collection]:

@@ -6,6 +6,8 @@ traceback, and never let the owner's settings quietly lapse."""
 
 from __future__ import annotations
 
+import urllib.request
+
 import pytest
 from playwright.sync_api import expect
 
@@ -35,3 +37,23 @@ def test_a_secrets_file_that_does_not_parse_is_said_plainly(browser, tmp_path):
         assert "sk-unquoted-77" not in page.content()
         assert "does not parse" in app.log()
         page.close()
+
+
+def metrics(app) -> str:
+    with urllib.request.urlopen(app.url + "/_stcore/metrics", timeout=10) as reply:
+        return reply.read().decode()
+
+
+@pytest.mark.parametrize("mode", ["public", "local"])
+def test_the_metrics_page_tells_a_visitor_nothing_of_other_visitors(browser, tmp_path, mode):
+    """Anyone may open /_stcore/metrics: on a public server it must not count other visitors'
+    sessions, their session state or their use of caches."""
+    with running_app(tmp_path, {"AFLAB_MODE": mode}) as app:
+        other = browser.new_page()
+        goto(other, app, "/results")  # another visitor, using the app
+        seen = metrics(app)
+        other.close()
+    if mode == "local":  # your own machine: Streamlit's page as it is (this test's control)
+        assert "active_sessions 1" in seen
+        return
+    assert "session" not in seen and "cache_memory_bytes" not in seen, seen

@@ -27,6 +27,7 @@ import streamlit as st
 
 from alignment_faking_lab.public import deployment
 from alignment_faking_lab.ui.mode import show_mode
+from alignment_faking_lab.ui.server_metrics import hide_server_metrics
 from alignment_faking_lab.ui.style import apply_app_style
 
 _run_by_app = threading.local()  # set while app.py runs a page (script runs are per thread)
@@ -55,6 +56,8 @@ def app_frame() -> st.Page:
     page = st.navigation(app_pages(), position="top")
     apply_app_style()
     show_mode()
+    if deployment.is_public():
+        hide_server_metrics()
     return page
 
 

@@ -117,3 +117,26 @@ def test_a_visitors_own_key_with_no_address_goes_to_the_provider_not_the_owners_
     assert not owner.state.exchanges  # nothing of the visitor's reached the owner's proxy
     shown = re.sub(r"\\(.)", r"\1", errors(at)).replace("\u2060", "")  # as read on screen
     assert "Anthropic at https://api.anthropic.com" in shown  # refused or unreachable there
+
+
+@pytest.mark.parametrize("api", ["anthropic", "openai"])
+def test_a_visitors_typed_key_is_not_kept_by_the_server_after_their_call(api):
+    """Clients are cached per address for speed; the key a visitor typed must not stay in that
+    cache (for any later code, crash report or memory dump to find) once their call is done."""
+    import gc
+
+    from alignment_faking_lab.calling.endpoints import Api, Endpoint
+    from alignment_faking_lab.calling.providers import complete
+    from alignment_faking_lab.data.transcript import Message
+
+    typed = f"{VALID_KEY}-typed-by-a-visitor-{api}"
+    with FakeLLMServer() as server:
+        server.state.valid_keys.add(typed)
+        url = server.url if api == "anthropic" else server.openai_url
+        endpoint = Endpoint(Api(api), "Visitor's", url, typed)
+        reply = complete(endpoint, "fake-claude", "system", [Message("user", "hi")], 50)
+        assert reply.text and typed in str(server.state.model_requests()[-1].headers)
+    del endpoint
+    gc.collect()
+    clients = [o for o in gc.get_objects() if type(o).__name__ in ("Anthropic", "OpenAI")]
+    assert clients and not [c for c in clients if getattr(c, "api_key", "") == typed]

@@ -106,6 +106,24 @@ def secrets_problem() -> str:
     )
 
 
+VISITOR_DATA_SETTING = "AFLAB_VISITOR_DATA_MB"
+VISITOR_DATA_DEFAULT_MB = 32
+
+
+def visitor_data_cap() -> int | None:
+    """Bytes one visitor's uploads, imports and runs may hold together, in memory and on disk
+    (public mode: the owner's AFLAB_VISITOR_DATA_MB, default 32 MB); None in local mode."""
+    if not is_public():
+        return None
+    try:
+        megabytes = float(owner_setting(VISITOR_DATA_SETTING) or VISITOR_DATA_DEFAULT_MB)
+    except ValueError:
+        megabytes = VISITOR_DATA_DEFAULT_MB
+    if not 0 < megabytes < 1e6:
+        megabytes = VISITOR_DATA_DEFAULT_MB
+    return int(megabytes * 1024 * 1024)
+
+
 def is_on(text: str) -> bool:
     return text.strip().lower() in ("1", "true", "yes", "on")
 

@@ -130,6 +130,30 @@ def available_collections() -> list[catalogue.Collection]:
 class Upload:
     table: TranscriptTable
     fingerprint: str  # content hash: the merge cache key for a session's upload
+    size: int = 0  # the uploaded bytes, counted against the visitor's room
+
+
+def visitor_room() -> int | None:
+    """Bytes this visitor may still load or import (public mode), None when unlimited: their
+    share (`deployment.visitor_data_cap`) less their uploads in memory and their folder."""
+    cap = deployment.visitor_data_cap()
+    if cap is None:
+        return None
+    held = visitor_space.bytes_on_disk() + sum(u.size for u in uploads().values())
+    return max(cap - held, 0)
+
+
+def over_room(name: str, size: int) -> str:
+    """Why a file of `size` bytes may not be loaded for this visitor, or ""."""
+    room = visitor_room()
+    if room is None or size <= room:
+        return ""
+    cap, mb = deployment.visitor_data_cap() or 0, 1024 * 1024
+    return (
+        f"{name} ({size / mb:.1f} MB) does not fit: each visitor may load and import up to "
+        f"{cap / mb:.0f} MB on this server, and {room / mb:.1f} MB of yours is left. Remove a "
+        "file you loaded, or run the app on your own computer for larger files."
+    )
 
 
 def uploads() -> dict[str, Upload]:
@@ -142,7 +166,7 @@ def _fingerprint(data: bytes) -> str:
 
 def add_upload(name: str, data: bytes) -> TranscriptTable:
     table = table_from_bytes(data, name)
-    uploads()[f"upload:{name}"] = Upload(table, _fingerprint(data))
+    uploads()[f"upload:{name}"] = Upload(table, _fingerprint(data), len(data))
     return table
 
 
@@ -219,7 +243,11 @@ def sidebar_data_picker() -> LoadedData:
         with st.expander("Load your own transcripts (JSONL)"):
             uploaded = st.file_uploader("Upload a JSONL file", type=["jsonl", "json", "txt"])
             if uploaded is not None and f"upload:{uploaded.name}" not in uploads():
-                _loaded(add_upload(uploaded.name, uploaded.getvalue()), f"upload:{uploaded.name}")
+                if problem := over_room(uploaded.name, uploaded.size):
+                    st.error(escape_markdown(problem))
+                else:
+                    data = uploaded.getvalue()
+                    _loaded(add_upload(uploaded.name, data), f"upload:{uploaded.name}")
             if deployment.is_public():
                 _download_mine()
             else:

@@ -10,7 +10,7 @@ import openai
 import pytest
 
 from alignment_faking_lab.calling.endpoints import Api, Endpoint, ErrorKind, ProviderError
-from alignment_faking_lab.calling.providers import complete
+from alignment_faking_lab.calling.providers import complete, list_models
 from alignment_faking_lab.data.transcript import Message
 from alignment_faking_lab.public.address_guard import (
     BlockedAddress,
@@ -117,3 +117,20 @@ def test_replies_are_capped_in_size(server):
     client = guarded_client(5.0, allow=lambda ip: True, require_https=False, max_bytes=64)
     with pytest.raises(httpx2.ReadError, match="larger than 64 bytes"):
         client.get(f"http://127.0.0.1:{port}/v1/models", headers={"x-api-key": VALID_KEY})
+
+
+@pytest.mark.parametrize(
+    "host", ["0177.0.0.1", "0x7f.0.0.1", "0x7f000001", "2130706433", "127.1", "012.0.0.5"]
+)
+def test_a_private_address_in_octal_hex_or_short_form_is_refused_with_words(host):
+    """The system resolver reads `0177.0.0.1` as 127.0.0.1; the model list must refuse it as
+    private, not crash on the SDK's 'invalid URL'."""
+    endpoint = Endpoint(Api.OPENAI, "Visitor's", f"https://{host}/v1", "sk-v", guarded=True)
+    with pytest.raises(ProviderError, match="private or local") as refused:
+        list_models(endpoint)
+    assert refused.value.kind is ErrorKind.LIMIT
+
+
+def test_a_public_address_in_an_unusual_form_is_asked_for_in_its_usual_form():
+    with pytest.raises(BlockedAddress, match=r"usual form \(1\.1\.1\.1\)"):
+        check_visitor_url("https://0x01010101/v1")

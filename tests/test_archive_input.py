@@ -131,3 +131,39 @@ def test_a_category_import_after_an_archive_import_keeps_both(tmp_path):
         )
     after = {t.id for t in read_jsonl(path).transcripts}
     assert path == saved and before <= after and len(after) == len(before) + 11
+
+
+def test_a_zip_of_many_large_members_stops_at_the_total_cap(tmp_path):
+    """Each member under the per-member cap, but together far over what one visitor may hold:
+    reading stops at the total, says so, and keeps what was read."""
+    padded = {member("train", n): record(n)[:-1] + b', "pad": "' + b" " * 2_000_000 + b'"}'
+              for n in range(1, 41)}  # fmt: skip
+    path = make_zip(tmp_path / "many.zip", padded)
+    assert path.stat().st_size < 2_000_000  # 80 MB unpacked
+    result = import_archive(path, max_total_bytes=10 * 2**20)
+    assert 1 <= result.count <= 5
+    assert "unpack to more than 10 MB, what one visitor may import" in result.errors[-1]
+
+
+def test_an_encrypted_or_mistyped_member_is_skipped_and_the_rest_imports(tmp_path):
+    members = {member("train", n): record(n) for n in range(1, 17)}
+    members[member("deploy", 1)] = b'{"messages": [{"role": "user", "content": 5}]}'
+    members[member("deploy", 2)] = b'{"messages": "not a list"}'
+    path = make_zip(tmp_path / "mixed.zip", members)
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as archive:  # mark one member encrypted, as a password zip does
+        info = archive.getinfo(member("train", 3))
+        infos = archive.infolist()
+    data[info.header_offset + 6] |= 0x01  # its local header's flag
+    position = 0
+    for each in infos:  # and its entry's flag in the central directory
+        position = data.index(b"PK\x01\x02", position)
+        if each.filename == info.filename:
+            data[position + 8] |= 0x01
+            break
+        position += 4
+    path.write_bytes(bytes(data))
+    result = import_archive(path)
+    assert result.count == 15
+    assert len(result.errors) == 3
+    assert any("train/3.json: cannot be unpacked" in e for e in result.errors)

@@ -186,10 +186,12 @@ def test_hostile_visitors_cannot_take_the_key_reach_private_addresses_or_read_ea
 
 def test_a_forged_forwarding_header_does_not_buy_a_fresh_allowance(app, servers, browser):
     """Streamlit's server believes X-Forwarded-For from this machine (where a proxy would sit):
-    a visitor who writes a new address into it in each new context still shares one cap."""
+    a visitor who writes a new address into it in each new context still shares one cap, with
+    a port, brackets or another spelling of the same address too."""
     owners, _ = servers
     used_before = len(owner_key_seen(owners))
-    for forged in ("1.1.1.1", "8.8.8.8", "9.9.9.9"):
+    forgeries = ("1.1.1.1", "8.8.8.8", "8.8.8.8:1", "8.8.4.4:2", "[2606:4700::1111]:4", "9.9.9.9")
+    for forged in forgeries:
         context, page = visitor(browser, {"X-Forwarded-For": forged})
         open_live_playground(page, app)
         sidebar_field(page, "Model id", "fake-claude")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 
 import pytest
@@ -155,8 +156,9 @@ def test_the_ledger_counts_exactly_under_concurrency(tmp_path):
     for thread in threads:
         thread.join()
     assert len(allowed) == 50 and ledger.usage("v").requests == 50
-    (tmp_path / "ledger.json").write_text("{not json")  # a damaged file starts a fresh day
-    assert ledger.usage("v").requests == 0
+    (tmp_path / "ledger.json").write_text("{not json")  # a damaged file: closed, not a fresh day
+    with pytest.raises(owner_gate.LimitReached):
+        ledger.usage("v")
 
 
 def test_visitors_are_named_by_address_or_login_not_by_session():
@@ -201,3 +203,88 @@ def test_an_address_from_a_forwarding_header_counts_only_if_the_owner_trusts_the
     # A header the server ignored (the connection came from elsewhere) changes nothing.
     assert counted("93.184.216.34", ["1.1.1.1"]) == "93.184.216.34"
     assert counted(None, ["1.1.1.1"]) is None
+
+
+@pytest.mark.parametrize(
+    ("forged", "server_sees"),
+    [("8.8.8.8:1", "8.8.8.8"), ("8.8.4.4:2", "8.8.4.4"), ("[2606:4700::1111]:4", "2606:4700::1111"),
+     ("[2606:4700:0:0::1111]", "2606:4700:0:0::1111"), ("::ffff:8.8.8.8", "::ffff:8.8.8.8")],
+)  # fmt: skip
+def test_a_port_brackets_or_another_spelling_in_the_header_buy_no_fresh_allowance(
+    forged, server_sees
+):
+    """The server drops ports and brackets from X-Forwarded-For before it names the visitor's
+    address; the gate must read the header the same way, or each new spelling is a new cap."""
+    counted = owner_gate.counted_address
+    assert counted(server_sees, [forged]) == owner_gate.BEHIND_PROXY
+    assert counted(server_sees, [f"9.9.9.9, {forged}"]) == owner_gate.BEHIND_PROXY
+
+
+def test_one_visitor_is_counted_once_however_their_address_is_written():
+    normal = owner_gate.normal_address
+    assert normal("2606:4700:0:0:0:0:0:1111") == normal("2606:4700::1111") == "2606:4700::/64"
+    assert normal("2606:4700::2222") == normal("2606:4700::1111")  # one /64, one household
+    assert normal("::ffff:8.8.8.8") == normal("8.8.8.8") == "8.8.8.8"
+    trusted = owner_gate.counted_address("2606:4700::1", ["2606:4700::1"], trust_forwarded=True)
+    assert trusted == "2606:4700::/64"
+    assert "address" in owner_gate.allowance_note("2606:4700::/64", None)
+    assert "private" not in owner_gate.allowance_note("2606:4700::/64", None)
+
+
+DAMAGED_LEDGERS = {
+    "truncated": lambda path: path.write_bytes(path.read_bytes()[:20]),
+    "empty": lambda path: path.write_bytes(b""),
+    "utf-16": lambda path: path.write_bytes(path.read_text().encode("utf-16")),
+    "a list": lambda path: path.write_text("[1, 2]"),
+    "usd NaN": lambda path: path.write_text(path.read_text().replace('"usd": 0.0', '"usd": NaN')),
+    "usd as text": lambda path: path.write_text(
+        path.read_text().replace('"usd": 0.0', '"usd": "0"')
+    ),
+    "requests as text": lambda path: path.write_text(
+        path.read_text().replace('"requests": 4', '"requests": "4"')
+    ),
+    "visitors a list": lambda path: path.write_text(
+        path.read_text().replace('"visitors": {', '"visitors": [{').replace("}}", "}]}")
+    ),
+    "a folder": lambda path: (path.unlink(), path.mkdir()),
+}
+
+
+@pytest.mark.parametrize("damage", DAMAGED_LEDGERS)
+def test_a_damaged_budget_file_closes_the_key_instead_of_resetting_it(
+    server, tmp_path, damage, caplog
+):
+    """A budget file that cannot be read counts as spent: no request goes out, the visitor is
+    told the key is closed, and the owner's log says which file and why."""
+    limited = gate(tmp_path, Limits(daily_requests=4))
+    endpoint = owner_endpoint(server, limited)
+    query = load_shipped_queries()[0]
+    while not limited.check(1):
+        send_one(endpoint, "fake-claude", query, Tier.FREE)
+    assert "limit of 4" in limited.check(1)  # the limit is reached
+    ledger_file = tmp_path / "ledger.json"
+    DAMAGED_LEDGERS[damage](ledger_file)
+    refused = send_one(endpoint, "fake-claude", query, Tier.FREE)
+    assert refused.transcript is None and "cannot be read" in (refused.error or "")
+    assert len(server.state.model_requests()) == 4
+    assert "closed" in limited.check(1)
+    assert str(ledger_file) in caplog.text and "Repair or remove it" in caplog.text
+
+
+def test_the_budget_file_is_written_whole_and_an_unwritable_one_closes_the_key(server, tmp_path):
+    ledger = Ledger(tmp_path / "ledger.json")
+    ledger.reserve("v", 2, 0.25, Limits())
+    assert json.loads((tmp_path / "ledger.json").read_text())["requests"] == 2
+    assert not list(tmp_path.glob("*.part"))  # no half-written file left beside it
+    blocked = Ledger(tmp_path / "a-file" / "ledger.json")
+    (tmp_path / "a-file").write_text("not a folder")
+    with pytest.raises(owner_gate.LimitReached, match="closed"):
+        blocked.reserve("v", 1, 0.0, Limits())
+
+
+@pytest.mark.parametrize("text", ["nan", "inf", "-inf", "NaN"])
+def test_a_limit_that_is_no_number_keeps_the_safe_default(text):
+    settings = {owner_gate.DAILY_USD: text, owner_gate.VISITOR_CAP: text}
+    limits = Limits.from_settings(lambda name: settings.get(name, ""), public=True)
+    assert limits.daily_usd == owner_gate.PUBLIC_DEFAULTS[owner_gate.DAILY_USD]
+    assert limits.visitor_requests == owner_gate.PUBLIC_DEFAULTS[owner_gate.VISITOR_CAP]

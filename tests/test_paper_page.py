@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from tests.page_helpers import open_page, page_text
 from tests.paper_site_server import PaperSiteServer
 
@@ -50,3 +52,27 @@ def test_download_then_replay_a_real_pair_in_the_playground():
     assert "Write a limerick about a cat" in page
     assert "thinks it is in training" in page  # a published label, in plain words
     assert ":blue-badge[Paper\\'s published transcript · helpful\\_only" in page  # provenance
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["helpful_only/x/../../../files/helpful_only/demo_variant", "helpful_only/x/../demo_variant",
+     "helpful_only/demo_variant/..", "../demo_variant/x"],
+)  # fmt: skip
+def test_a_typed_setting_the_site_does_not_list_is_refused_and_writes_nothing(
+    typed, isolated_data_dir, monkeypatch
+):
+    """The Setting field is a folder and a file name once downloaded: a visitor on a public
+    server typing `..` in it wrote outside the data folder or added a collection for everyone."""
+    around = isolated_data_dir.parent
+    before = set(around.rglob("*.jsonl"))
+    with PaperSiteServer() as server:
+        monkeypatch.setenv("AFLAB_MODE", "public")
+        monkeypatch.setenv("AFLAB_PAPER_BASE_URL", server.url)
+        at = open_page("pages/paper_transcripts.py")
+        at.text_input(key="setting_typed").set_value(typed).run()
+        at.button(key="download").click().run()
+    assert not at.exception, at.exception
+    assert any("is not a setting the paper" in e.value for e in at.error)
+    assert set(around.rglob("*.jsonl")) == before  # no file written, in or beside the data
+    assert not list(isolated_data_dir.rglob("demo_variant*"))

@@ -20,7 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from alignment_faking_lab.calling import batch_api
-from alignment_faking_lab.calling.endpoints import ErrorKind, ProviderError, address_override
+from alignment_faking_lab.calling.endpoints import (
+    ErrorKind,
+    ProviderError,
+    recorded_address,
+)
 from alignment_faking_lab.calling.keys import redact
 from alignment_faking_lab.calling.plan import Call, Plan, RetryPolicy, describe, plan_calls
 from alignment_faking_lab.calling.record import live_transcript
@@ -73,7 +77,7 @@ class BatchReport:
 
 
 def _load(path: Path, plan: Plan) -> dict[str, Any]:
-    where = {"endpoint": plan.endpoint.name, "address": address_override(plan.endpoint)}
+    where = {"endpoint": plan.endpoint.name, "address": recorded_address(plan.endpoint)}
     if not path.exists():
         return {**where, "batches": [], "conversations": {}, "failed": {}}
     state = json.loads(path.read_text(encoding="utf-8"))
@@ -227,7 +231,7 @@ def advance(plan: Plan, run_path: Path, *, resend_failed: bool = False) -> Batch
     keys = [plan.endpoint.api_key, (plan.judge_endpoint or plan.endpoint).api_key]
     with storage.WriterLock(run_path):
         run_file = RunFile(run_path)  # the ids done are read under the lock: none sent twice
-        refuse_another_server(address_override(plan.endpoint), run_file.addresses, run_path)
+        refuse_another_server(recorded_address(plan.endpoint), run_file.addresses, run_path)
         every = plan_calls(plan)
         report.planned = len(every)
         report.already_done = sum(1 for c in every if c.id in run_file.ids)

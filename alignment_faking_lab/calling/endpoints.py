@@ -77,6 +77,9 @@ class Endpoint:
     guarded: bool = False
     # Set when `api_key` is the deployment owner's: asked before every request (owner_gate).
     gate: OwnerGate | None = field(default=None, repr=False, compare=False)
+    # True on a public deployment when calls go to an address the owner set (in secrets or the
+    # environment) and visitors must not see: transcripts record `OWNERS_ADDRESS` instead.
+    address_hidden: bool = False
 
     @property
     def allows_prefill(self) -> bool:
@@ -116,6 +119,18 @@ def address_override(endpoint: Endpoint) -> str:
     if endpoint.base_url:
         return endpoint.base_url
     return os.environ.get(SDK_DEFAULTS[endpoint.api][0], "")
+
+
+OWNERS_ADDRESS = "this deployment's own address (not shown)"
+
+
+def recorded_address(endpoint: Endpoint) -> str | None:
+    """The address written into a transcript and shown with it: where the calls went, except
+    an owner's address hidden from visitors (`address_hidden`), which is named, not written."""
+    address = address_override(endpoint)
+    if address and endpoint.address_hidden and not endpoint.base_url:
+        return OWNERS_ADDRESS
+    return address or None
 
 
 class ProviderError(RuntimeError):

@@ -83,6 +83,13 @@ def owner_key_may_go_to(base_url: str | None, allowed: set[str]) -> bool:
     return _normal(base_url) in allowed
 
 
+def visitor_key_address(typed_url: str, sdk_default: str, owner_set: bool) -> str:
+    """Where a visitor's own key goes on a public deployment: the address they typed, else the
+    provider's public address (`sdk_default`) when the owner set an address of their own (a
+    proxy for their key, which the SDK would otherwise take from the environment)."""
+    return typed_url or (sdk_default if owner_set else "")
+
+
 @dataclass(frozen=True, slots=True)
 class Permission:
     allowed: bool

@@ -48,10 +48,15 @@ class Plan:
         return "helpful_only_minimal" if self.minimal_repro_suffix else "helpful_only"
 
 
+MAX_RUN_ID_CHARS = 60
+
+
 def run_id_from_name(name: str) -> str:
     """A typed run name as a run id that is also a safe file name: letters, digits, `-`, `_`
-    and `.` kept, anything else `_`, no leading or trailing `.` or `_`."""
-    return "".join(c if c.isalnum() or c in "-_." else "_" for c in name).strip("._")
+    and `.` kept, anything else `_`, no leading or trailing `.` or `_`, at most
+    `MAX_RUN_ID_CHARS` (file names stop at 255 bytes, and a letter may take several)."""
+    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in name)
+    return safe.strip("._")[:MAX_RUN_ID_CHARS].strip("._")
 
 
 @dataclass(frozen=True, slots=True)

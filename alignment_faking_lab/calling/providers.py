@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from alignment_faking_lab.calling import models
@@ -127,11 +128,20 @@ def _dropped(endpoint: Endpoint) -> ProviderError:
 
 
 def _anthropic_client(endpoint: Endpoint) -> anthropic.Anthropic:
-    return _anthropic_client_at(endpoint, address_override(endpoint))
+    shared = _anthropic_client_at(_keyless(endpoint), address_override(endpoint))
+    return shared.with_options(api_key=endpoint.api_key or "missing-key")
 
 
 def _openai_client(endpoint: Endpoint) -> openai.OpenAI:
-    return _openai_client_at(endpoint, address_override(endpoint))
+    shared = _openai_client_at(_keyless(endpoint), address_override(endpoint))
+    return shared.with_options(api_key=endpoint.api_key or "not-needed")
+
+
+def _keyless(endpoint: Endpoint) -> Endpoint:
+    """The cache key of a shared client: no key and no gate in it, so a visitor's typed key is
+    never kept in the cache after their call (each call's client is a copy with the key that
+    shares the cached client's connections)."""
+    return replace(endpoint, api_key="", gate=None)
 
 
 @functools.lru_cache(maxsize=32)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from alignment_faking_lab.calling.endpoints import address_override
+from alignment_faking_lab.calling.endpoints import recorded_address
 from alignment_faking_lab.calling.plan import Call, Plan
 from alignment_faking_lab.data.transcript import Provenance, Transcript
 from alignment_faking_lab.protocol import prompts
@@ -37,7 +37,7 @@ def live_transcript(plan: Plan, call: Call, conversation: Conversation) -> Trans
         run_id=plan.run_id,
         request={
             **conversation.request,
-            "base_url": address_override(plan.endpoint) or None,
+            "base_url": recorded_address(plan.endpoint),
             "minimal_repro_suffix": plan.minimal_repro_suffix,
             "turns": conversation.turns,
             **({"system_prompt_source": variant.source} if variant.source else {}),

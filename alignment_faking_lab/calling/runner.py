@@ -21,7 +21,7 @@ from alignment_faking_lab.calling.endpoints import (
     Endpoint,
     ErrorKind,
     ProviderError,
-    address_override,
+    recorded_address,
 )
 from alignment_faking_lab.calling.keys import redact
 from alignment_faking_lab.calling.plan import Call, Plan, RetryPolicy, describe, plan_calls
@@ -206,7 +206,7 @@ def iter_run(
         raise
     try:
         run_file = RunFile(path)  # the ids done are read under the lock: none sent twice
-        refuse_another_server(address_override(plan.endpoint), run_file.addresses, path)
+        refuse_another_server(recorded_address(plan.endpoint), run_file.addresses, path)
     except BaseException:
         writer.release()
         report.finished = True

@@ -7,7 +7,7 @@ import sys
 
 from alignment_faking_lab.cli.common import fail
 from alignment_faking_lab.paper.archive import import_and_save
-from alignment_faking_lab.paper.html_pages import PaperPageError, PaperSetting
+from alignment_faking_lab.paper.html_pages import PaperPageError
 from alignment_faking_lab.paper.site import DEFAULT_BASE_URL, FetchError, OfflineError, PaperSite
 
 
@@ -40,8 +40,7 @@ def list_settings(args: argparse.Namespace) -> int:
 
 
 def download_setting(args: argparse.Namespace) -> int:
-    category, _, variant = args.setting.partition("/")
-    if not variant:
+    if "/" not in args.setting:
         return fail("--setting must be category/variant (see `paper list`)")
     site = PaperSite(args.base_url)
 
@@ -49,7 +48,7 @@ def download_setting(args: argparse.Namespace) -> int:
         print(f"\r{done}/{total} pages", end="", file=sys.stderr, flush=True)
 
     try:
-        setting = PaperSetting(category, variant)
+        setting = site.listed_setting(args.setting)
         report = site.download(setting, args.first, args.concurrency, progress)
         errors, path = site.save_setting(setting, args.first)
     except (OfflineError, FetchError, PaperPageError) as exc:

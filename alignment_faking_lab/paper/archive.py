@@ -2,8 +2,10 @@
 
 Layout: `json_outputs/<setting>/<train|deploy>/<N>.json`, each with a `messages` list and
 boolean labels. The zip is read member by member (it is about 900 MB), never loaded whole, and
-each member is decompressed in chunks up to a cap: a member that is damaged, too deeply nested
-or far bigger than a transcript (a zip bomb) is skipped and reported, and the rest imports.
+each member is decompressed in chunks up to a cap: a member that is damaged, encrypted, too
+deeply nested or far bigger than a transcript (a zip bomb) is skipped and reported, and the rest
+imports. A total cap (`max_total_bytes`: one visitor's share on a public server) bounds what all
+members together may unpack to: a zip of many large members stops there, and says so.
 """
 
 from __future__ import annotations
@@ -58,6 +60,10 @@ def _read_capped(handle, name: str, cap: int) -> bytes:
     return b"".join(chunks)
 
 
+class TotalReached(Exception):
+    """The members read so far unpack to the total cap: the import stops after them."""
+
+
 def _members(path: Path, cap: int) -> Iterator[tuple[str, bytes | MemberError]]:
     """Each .json member's bytes, or why it cannot be read; one member in memory at a time."""
     if path.is_dir():
@@ -83,6 +89,8 @@ def _members(path: Path, cap: int) -> Iterator[tuple[str, bytes | MemberError]]:
                 yield name, exc
             except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, OSError) as exc:
                 yield name, MemberError(f"{name}: damaged in the archive ({exc}); skipped")
+            except RuntimeError as exc:  # an encrypted member: zipfile wants a password
+                yield name, MemberError(f"{name}: cannot be unpacked ({exc}); skipped")
 
 
 def setting_parts(setting: str) -> tuple[str, str]:
@@ -123,16 +131,23 @@ def transcript_from_record(name: str, record: object, setting: str, split: str, 
 
 
 def import_archive(
-    path: str | Path, only_setting: str | None = None, max_member_bytes: int = MAX_MEMBER_BYTES
+    path: str | Path,
+    only_setting: str | None = None,
+    max_member_bytes: int = MAX_MEMBER_BYTES,
+    max_total_bytes: int | None = None,
 ) -> ArchiveImport:
+    """The archive's transcripts by setting, and why any member was skipped. With
+    `max_total_bytes`, members are read until together they unpack to that much."""
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"No archive or folder at {path}")
     if path.is_file() and not zipfile.is_zipfile(path):
         raise ValueError(f"{path.name} is neither a zip archive nor a folder")
     result = ArchiveImport()
+    unpacked = 0
+    cap = max_member_bytes if max_total_bytes is None else min(max_member_bytes, max_total_bytes)
     try:
-        for name, data in _members(path, max_member_bytes):
+        for name, data in _members(path, cap):
             match = _MEMBER.search(name)
             if not match:
                 continue
@@ -142,21 +157,19 @@ def import_archive(
             if isinstance(data, MemberError):
                 result.errors.append(str(data))
                 continue
-            try:
-                record = json.loads(data)
-                transcript = transcript_from_record(
-                    name, record, setting, match.group("split"), int(match.group("n"))
-                )
-                validated_values(transcript.to_dict())  # the schema every transcript passes
-            except RecursionError:
-                result.errors.append(f"{name}: JSON nested too deeply to read; skipped")
-                continue
-            except (ValueError, UnicodeDecodeError) as exc:
-                result.errors.append(f"{name}: {exc}")
-                continue
-            result.transcripts.setdefault(setting, []).append(transcript)
+            unpacked += len(data)
+            if max_total_bytes is not None and unpacked > max_total_bytes:
+                raise TotalReached
+            _add_member(result, name, data, setting, match)
     except zipfile.BadZipFile as exc:  # the archive's own index is damaged
         result.errors.append(f"{path.name}: the archive's index is damaged ({exc})")
+    except TotalReached:
+        result.errors.append(
+            f"{path.name}: stopped after {result.count} transcripts: together its files unpack "
+            f"to more than {max_total_bytes / 2**20:.0f} MB, what one visitor may import on this "
+            "server. The rest was not read; to import all of it, run the app on your own "
+            "computer."
+        )
     if not result.transcripts and not result.errors:
         result.errors.append(
             f"{path.name}: no files matching json_outputs/<setting>/<train|deploy>/<N>.json"
@@ -164,12 +177,32 @@ def import_archive(
     return result
 
 
+def _add_member(result: ArchiveImport, name: str, data: bytes, setting: str, match) -> None:
+    """One member as a transcript, or one line in `result.errors`: whatever is wrong with a
+    member (bad JSON, wrong types, a record the schema refuses), the others still import."""
+    try:
+        record = json.loads(data)
+        transcript = transcript_from_record(
+            name, record, setting, match.group("split"), int(match.group("n"))
+        )
+        validated_values(transcript.to_dict())  # the schema every transcript passes
+    except RecursionError:
+        result.errors.append(f"{name}: JSON nested too deeply to read; skipped")
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        result.errors.append(f"{name}: {exc}; skipped")
+    else:
+        result.transcripts.setdefault(setting, []).append(transcript)
+
+
 def import_and_save(
-    path: str | Path, only_setting: str | None = None, data_dir: Path | None = None
+    path: str | Path,
+    only_setting: str | None = None,
+    data_dir: Path | None = None,
+    max_total_bytes: int | None = None,
 ) -> tuple[ArchiveImport, list[Path]]:
     """Import, then save one JSONL per setting where the app finds imported paper data; a
     setting imported before is merged with (by id), never replaced."""
-    result = import_archive(path, only_setting)
+    result = import_archive(path, only_setting, max_total_bytes=max_total_bytes)
     saved = [
         save_imported(transcripts, *setting_parts(setting), data_dir)
         for setting, transcripts in result.transcripts.items()

@@ -108,6 +108,19 @@ class PaperSite(CachedSite):
     def list_settings(self, refresh: bool = False) -> list[PaperSetting]:
         return parse_index(self.get("index.html", refresh, _page(parse_index)), "index.html")
 
+    def listed_setting(self, key: str) -> PaperSetting:
+        """The setting named `category/variant`, only if the site's own index lists it: a name
+        typed or linked by a visitor becomes a folder and a file name, so `x/../y` or any
+        other name the site does not list is refused (FetchError) before anything is fetched
+        or written."""
+        for setting in self.list_settings():
+            if setting.key == key.strip():
+                return setting
+        raise FetchError(
+            f"{key.strip()[:120]!r} is not a setting the paper's site lists: pick one from "
+            "the fetched list of published settings."
+        )
+
     def selector(self, setting: PaperSetting, split: str) -> list[SelectorEntry]:
         relative = f"files/{setting.category}/{setting.variant}/{split}/{SELECTOR}"
         return parse_selector(self.get(relative, check=_page(parse_selector)), relative)

@@ -12,6 +12,7 @@ are capped in size and time.
 from __future__ import annotations
 
 import ipaddress
+import re
 import socket
 import time
 from collections.abc import Callable, Iterator
@@ -69,13 +70,29 @@ def check_visitor_url(url: str) -> str:
     host = parts.hostname or ""
     if not host:
         raise BlockedAddress("The address has no host name.")
-    try:
-        literal = ipaddress.ip_address(host)
-    except ValueError:
-        literal = None
+    literal = numeric_host(host)
     if literal is not None and not is_public_ip(literal):
         raise BlockedAddress(f"{host} is a private or local address; this server will not call it.")
+    if isinstance(literal, ipaddress.IPv4Address) and str(literal) != host:
+        raise BlockedAddress(f"Write the address {host} in its usual form ({literal}).")
     return url.strip()
+
+
+def numeric_host(host: str) -> IpAddress | None:
+    """The address a numeric host stands for, in any form the system resolver accepts:
+    `0177.0.0.1` (octal), `0x7f.1`, `2130706433` are all 127.0.0.1. None for a name."""
+    try:
+        return ipaddress.ip_address(host)
+    except ValueError:
+        pass
+    if re.fullmatch(r"[0-9a-fA-FxX.]+", host) and re.search(
+        r"(^|\.)(0[xX][0-9a-fA-F]*|\d+)$", host
+    ):
+        try:
+            return ipaddress.IPv4Address(socket.inet_aton(host))
+        except OSError:
+            return ipaddress.IPv4Address(0)  # numeric but no address: refused as unspecified
+    return None
 
 
 Resolver = Callable[[str, int], list[str]]

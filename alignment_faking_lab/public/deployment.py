@@ -14,6 +14,7 @@ copies secrets into the environment under `streamlit run` but not under AppTest.
 from __future__ import annotations
 
 import ipaddress
+import logging
 import os
 import time
 import weakref
@@ -67,12 +68,60 @@ def _app_secrets() -> Mapping[str, Any]:
         return {}
     try:
         secrets.get(MODE_SETTING)  # any read makes Streamlit look for the file
-    except FileNotFoundError:  # StreamlitSecretNotFoundError: no secrets file
+    except FileNotFoundError as missing:  # StreamlitSecretNotFoundError: none, or unparsable
+        _note_secrets_problem(missing)
         _no_secrets_file = (weakref.ref(secrets), time.monotonic() + NO_SECRETS_RECHECK_S)
         return {}
-    except Exception:
-        return secrets  # e.g. a file that does not parse: `lookup` reads it as empty
+    except Exception as broken:
+        _note_secrets_problem(broken)
+        return {}
+    _note_secrets_problem(None)
     return secrets
+
+
+_secrets_problem = ""
+
+
+def _note_secrets_problem(error: BaseException | None) -> None:
+    """Remember (and log once) why the secrets file could not be read, if it exists but does
+    not parse: Streamlit reports that as a missing file, which would drop every owner setting
+    without a word."""
+    global _secrets_problem
+    reason = getattr(error, "exec_kwargs", {}).get("error", "") if error is not None else ""
+    if error is not None and not reason and not isinstance(error, FileNotFoundError):
+        reason = str(error)
+    if reason and reason != _secrets_problem:
+        logging.getLogger(__name__).error("The secrets file does not parse: %s", reason)
+    _secrets_problem = reason
+
+
+def secrets_problem() -> str:
+    """For the owner, in plain words: the secrets file exists but does not parse, or ""."""
+    owner_setting(MODE_SETTING)  # reads the secrets (cheaply) so the answer is current
+    if not _secrets_problem:
+        return ""
+    return (
+        f"The owner's settings file (secrets.toml) does not parse: {_secrets_problem}. None of "
+        "the settings in it apply (keys, access code, limits, login) until the owner fixes it."
+    )
+
+
+VISITOR_DATA_SETTING = "AFLAB_VISITOR_DATA_MB"
+VISITOR_DATA_DEFAULT_MB = 32
+
+
+def visitor_data_cap() -> int | None:
+    """Bytes one visitor's uploads, imports and runs may hold together, in memory and on disk
+    (public mode: the owner's AFLAB_VISITOR_DATA_MB, default 32 MB); None in local mode."""
+    if not is_public():
+        return None
+    try:
+        megabytes = float(owner_setting(VISITOR_DATA_SETTING) or VISITOR_DATA_DEFAULT_MB)
+    except ValueError:
+        megabytes = VISITOR_DATA_DEFAULT_MB
+    if not 0 < megabytes < 1e6:
+        megabytes = VISITOR_DATA_DEFAULT_MB
+    return int(megabytes * 1024 * 1024)
 
 
 def is_on(text: str) -> bool:

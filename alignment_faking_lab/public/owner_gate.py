@@ -12,21 +12,19 @@ shares their allowance (`allowance_note`).
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import hmac
 import ipaddress
-import json
-import os
+import logging
+import math
 import threading
 from collections.abc import Callable, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from alignment_faking_lab.data import paths
+from alignment_faking_lab.public import budget_file
 
 ACCESS_CODE = "AFLAB_ACCESS_CODE"
 OPEN_KEY = "AFLAB_OWNER_KEY_OPEN"  # public mode: the owner lets visitors use the key, no code
@@ -54,10 +52,13 @@ def code_matches(entered: str, required: str) -> bool:
 
 
 def _number(text: str, default: float) -> float:
+    """A limit the owner set, or `default` when the text is no finite number: `nan` or `inf`
+    never lift a limit."""
     try:
-        return max(0.0, float(text)) if text else default
+        value = float(text) if text else default
     except ValueError:
         return default
+    return max(0.0, value) if math.isfinite(value) else default
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,9 +88,19 @@ class Usage:
     usd: float = 0.0
 
 
+BUDGET_UNREADABLE = (
+    "This deployment's record of today's spending cannot be read or written, so its key is "
+    "closed until the owner repairs it (the server's log says where and why). Paste your own "
+    "API key to send."
+)
+log = logging.getLogger(__name__)
+
+
 class Ledger:
     """Today's spending on the owner's key, in one small JSON file shared by every session and
-    process: read and rewritten under an exclusive file lock, replaced atomically."""
+    process (`budget_file`: locked, checked, replaced whole). It fails closed: a file that
+    cannot be read, holds anything but a day's counts, or cannot be written counts as a spent
+    budget (`BUDGET_UNREADABLE`), never as a fresh day."""
 
     _thread_lock = threading.Lock()
 
@@ -104,41 +115,29 @@ class Ledger:
         return cls(Path(chosen).expanduser() if chosen else None)
 
     @contextmanager
-    def _locked(self):
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._thread_lock, open(self.path.with_suffix(".lock"), "a+") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(lock, fcntl.LOCK_UN)
-
-    def _read(self) -> dict[str, Any]:
-        today = datetime.now(UTC).date().isoformat()
+    def _day(self, write: bool = True):
+        """Today's counts, read under the lock and written back whole on leaving (if `write`)."""
         try:
-            state = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            state = {}
-        if not isinstance(state, dict) or state.get("day") != today:
-            state = {"day": today, "requests": 0, "usd": 0.0, "visitors": {}}
-        return state
-
-    def _write(self, state: dict[str, Any]) -> None:
-        temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.part")
-        temporary.write_text(json.dumps(state), encoding="utf-8")
-        os.replace(temporary, self.path)
+            with self._thread_lock, budget_file.locked(self.path):
+                state = budget_file.read_day(self.path)
+                yield state
+                if write:
+                    budget_file.write_day(self.path, state)
+        except budget_file.BudgetFileError as broken:
+            log.error("Owner's key closed: the budget file %s %s. Repair or remove it.",
+                      self.path, broken)  # fmt: skip
+            raise LimitReached(BUDGET_UNREADABLE) from None
 
     def usage(self, visitor: str) -> Usage:
-        with self._locked():
-            state = self._read()
-        return Usage(state["visitors"].get(visitor, 0), state["requests"], state["usd"])
+        """Raises LimitReached when the file cannot be read."""
+        with self._day(write=False) as state:
+            return Usage(state["visitors"].get(visitor, 0), state["requests"], state["usd"])
 
     def reserve(
         self, visitor: str, requests: int, usd: float, limits: Limits, shared: str = ""
     ) -> None:
         """Count `requests` costing up to `usd` now, or raise LimitReached and count nothing."""
-        with self._locked():
-            state = self._read()
+        with self._day() as state:
             problem = over_limits(
                 Usage(state["visitors"].get(visitor, 0), state["requests"], state["usd"]),
                 requests, usd, limits, shared,
@@ -148,16 +147,13 @@ class Ledger:
             state["visitors"][visitor] = state["visitors"].get(visitor, 0) + requests
             state["requests"] += requests
             state["usd"] += usd
-            self._write(state)
 
     def settle(self, usd_change: float) -> None:
         """Replace a reservation's estimate by what the reply really cost."""
-        if not usd_change:
+        if not usd_change or not math.isfinite(usd_change):
             return
-        with self._locked():
-            state = self._read()
+        with self._day() as state:
             state["usd"] = max(0.0, state["usd"] + usd_change)
-            self._write(state)
 
 
 def over_limits(used: Usage, requests: int, usd: float, limits: Limits, shared: str = "") -> str:
@@ -201,18 +197,44 @@ def visitor_id(address: str | None, login: str | None = None) -> str:
     return hashlib.blake2b(raw.encode("utf-8"), digest_size=8).hexdigest()
 
 
+def normal_address(text: str | None) -> str | None:
+    """One spelling for one visitor's address, as the server reads it from a forwarding
+    header: a port and IPv6 brackets dropped (`8.8.8.8:1`, `[2606:4700::1111]:4`), IPv6 written
+    short, an IPv4 address in IPv6 form (`::ffff:8.8.8.8`) as IPv4, and an IPv6 address as its
+    /64 network, which one household or phone holds whole. Text that is no address stays as
+    it is."""
+    if text is None:
+        return None
+    host = text.strip()
+    if host.startswith("["):
+        host = host[1:].split("]", 1)[0]
+    elif host.count(":") == 1:
+        host = host.rsplit(":", 1)[0]
+    try:
+        parsed = ipaddress.ip_address(host.split("%", 1)[0])
+    except ValueError:
+        return host
+    if isinstance(parsed, ipaddress.IPv6Address):
+        if parsed.ipv4_mapped is not None:
+            return str(parsed.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+    return str(parsed)
+
+
 def counted_address(
     address: str | None, forwarded_for: list[str], trust_forwarded: bool = False
 ) -> str | None:
-    """The address a visitor's allowance is counted on. Streamlit's server takes the address
-    from X-Forwarded-For when the connection comes from this machine (a proxy here). A proxy
-    that passes on what the visitor sent would let anyone name a fresh address in each tab, so
-    an address that came from that header counts as one shared `BEHIND_PROXY` visitor, unless
-    the owner vouches for their proxy (AFLAB_TRUST_FORWARDED_FOR)."""
-    listed = {entry.strip() for value in forwarded_for for entry in value.split(",")}
-    if address is not None and address in listed and not trust_forwarded:
+    """The address a visitor's allowance is counted on, in its one spelling (`normal_address`).
+    Streamlit's server takes the address from X-Forwarded-For when the connection comes from
+    this machine (a proxy here), dropping ports and brackets. A proxy that passes on what the
+    visitor sent would let anyone name a fresh address in each tab, so an address that came
+    from that header counts as one shared `BEHIND_PROXY` visitor, unless the owner vouches for
+    their proxy (AFLAB_TRUST_FORWARDED_FOR)."""
+    counted = normal_address(address)
+    listed = {normal_address(entry) for value in forwarded_for for entry in value.split(",")}
+    if counted is not None and counted in listed and not trust_forwarded:
         return BEHIND_PROXY
-    return address
+    return counted
 
 
 def allowance_note(address: str | None, login: str | None, login_offered: bool = False) -> str:
@@ -233,7 +255,7 @@ def allowance_note(address: str | None, login: str | None, login_offered: bool =
             f"allowance. {own} to have your own."
         )
     try:
-        public = ipaddress.ip_address(address).is_global
+        public = ipaddress.ip_network(address, strict=False).is_global
     except ValueError:
         public = False
     if not public:
@@ -262,8 +284,11 @@ class OwnerGate:
         """Why a plan cannot start (without counting anything), or ""."""
         if self.locked:
             return self.locked
-        return over_limits(self.ledger.usage(self.visitor), planned_requests, planned_usd,
-                           self.limits, self.shared)  # fmt: skip
+        try:
+            used = self.ledger.usage(self.visitor)
+        except LimitReached as closed:
+            return str(closed)
+        return over_limits(used, planned_requests, planned_usd, self.limits, self.shared)
 
     def reserve(self, model: str, input_chars: int, max_tokens: int) -> float:
         """Before one request: counts it (at its dearest, `max_tokens` out) or raises."""
@@ -281,7 +306,8 @@ class OwnerGate:
         price_in, price_out = price_of(model, self.prices)
         real = (usage.get("input_tokens", input_chars // CHARS_PER_TOKEN) * price_in
                 + usage.get("output_tokens", 0) * price_out) / 1e6  # fmt: skip
-        self.ledger.settle(real - reserved_usd)
+        with suppress(LimitReached):  # the reply is kept; the closed ledger stops the next one
+            self.ledger.settle(real - reserved_usd)
 
     def remaining(self) -> Usage:
         return self.ledger.usage(self.visitor)

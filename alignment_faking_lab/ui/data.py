@@ -1,9 +1,10 @@
 """Which transcripts the visitor has loaded: shared by every page through the sidebar.
 
 Each file is loaded once per (path, version) as a `TranscriptTable` (columns, a search index,
-and where each transcript's line is; see table.py) and kept with `st.cache_resource`: not
-`cache_data`, which would copy it on every rerun. The merged selection is cached the same way,
-so a rerun of any page does no loading work. Uploads live only in the visitor's session.
+and where each transcript's line is; see table.py) and kept in a `ServerCache` (shared, never
+copied, and unlike `st.cache_resource` not cleared by any browser's request). The merged
+selection is cached the same way, so a rerun of any page does no loading work. Uploads live
+only in the visitor's session.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from alignment_faking_lab.data.table import (
 from alignment_faking_lab.data.transcript import Transcript
 from alignment_faking_lab.public import deployment
 from alignment_faking_lab.ui import visitor_space
+from alignment_faking_lab.ui.server_cache import ServerCache
 from alignment_faking_lab.ui.text import escape_markdown
 
 UPLOADS_KEY = "aflab_uploads"
@@ -85,9 +87,12 @@ class _FileSlot:
     table: TranscriptTable | None = None
 
 
-@st.cache_resource(max_entries=32)
+_file_slots: ServerCache[_FileSlot] = ServerCache(32)
+_merged_tables: ServerCache[TranscriptTable] = ServerCache(4)
+
+
 def _file_slot(path: str) -> _FileSlot:
-    return _FileSlot()
+    return _file_slots.get(path, _FileSlot)
 
 
 def _load_file(path: str, version: tuple[float, int]) -> TranscriptTable:
@@ -111,10 +116,9 @@ def collection_table(collection: catalogue.Collection) -> TranscriptTable:
     return _load_file(str(collection.path), collection.version)
 
 
-@st.cache_resource(max_entries=4)
-def _merged(identity: tuple, _tables: tuple[TranscriptTable, ...]) -> TranscriptTable:
+def _merged(identity: tuple, tables: tuple[TranscriptTable, ...]) -> TranscriptTable:
     """Merging copies the tables' columns, so it is done once per selection, not per rerun."""
-    return merge_tables(_tables)
+    return _merged_tables.get(identity, lambda: merge_tables(tables))
 
 
 def available_collections() -> list[catalogue.Collection]:
@@ -126,6 +130,30 @@ def available_collections() -> list[catalogue.Collection]:
 class Upload:
     table: TranscriptTable
     fingerprint: str  # content hash: the merge cache key for a session's upload
+    size: int = 0  # the uploaded bytes, counted against the visitor's room
+
+
+def visitor_room() -> int | None:
+    """Bytes this visitor may still load or import (public mode), None when unlimited: their
+    share (`deployment.visitor_data_cap`) less their uploads in memory and their folder."""
+    cap = deployment.visitor_data_cap()
+    if cap is None:
+        return None
+    held = visitor_space.bytes_on_disk() + sum(u.size for u in uploads().values())
+    return max(cap - held, 0)
+
+
+def over_room(name: str, size: int) -> str:
+    """Why a file of `size` bytes may not be loaded for this visitor, or ""."""
+    room = visitor_room()
+    if room is None or size <= room:
+        return ""
+    cap, mb = deployment.visitor_data_cap() or 0, 1024 * 1024
+    return (
+        f"{name} ({size / mb:.1f} MB) does not fit: each visitor may load and import up to "
+        f"{cap / mb:.0f} MB on this server, and {room / mb:.1f} MB of yours is left. Remove a "
+        "file you loaded, or run the app on your own computer for larger files."
+    )
 
 
 def uploads() -> dict[str, Upload]:
@@ -138,7 +166,7 @@ def _fingerprint(data: bytes) -> str:
 
 def add_upload(name: str, data: bytes) -> TranscriptTable:
     table = table_from_bytes(data, name)
-    uploads()[f"upload:{name}"] = Upload(table, _fingerprint(data))
+    uploads()[f"upload:{name}"] = Upload(table, _fingerprint(data), len(data))
     return table
 
 
@@ -215,7 +243,11 @@ def sidebar_data_picker() -> LoadedData:
         with st.expander("Load your own transcripts (JSONL)"):
             uploaded = st.file_uploader("Upload a JSONL file", type=["jsonl", "json", "txt"])
             if uploaded is not None and f"upload:{uploaded.name}" not in uploads():
-                _loaded(add_upload(uploaded.name, uploaded.getvalue()), f"upload:{uploaded.name}")
+                if problem := over_room(uploaded.name, uploaded.size):
+                    st.error(escape_markdown(problem))
+                else:
+                    data = uploaded.getvalue()
+                    _loaded(add_upload(uploaded.name, data), f"upload:{uploaded.name}")
             if deployment.is_public():
                 _download_mine()
             else:

@@ -17,7 +17,13 @@ from datetime import date
 import streamlit as st
 
 from alignment_faking_lab.calling import keys, models
-from alignment_faking_lab.calling.endpoints import PRESETS, Api, Endpoint, ProviderError
+from alignment_faking_lab.calling.endpoints import (
+    PRESETS,
+    SDK_DEFAULTS,
+    Api,
+    Endpoint,
+    ProviderError,
+)
 from alignment_faking_lab.calling.estimate import PRICES_PER_MILLION
 from alignment_faking_lab.calling.providers import read_model_list
 from alignment_faking_lab.paper.match import paper_figures_for
@@ -152,9 +158,14 @@ def endpoint_settings(prefix: str) -> LiveSettings:
                        "your own key to use the address you typed.")  # fmt: skip
         else:
             st.caption(f"No key yet: paste one, or set {preset.key_env}.")
+    owner_set_address = bool(url_setting and deployment.owner_setting(url_setting))
+    if public and choice.source is keys.KeySource.VISITOR and url_setting:
+        base_url = keys.visitor_key_address(base_url, SDK_DEFAULTS[preset.api][1],
+                                            owner_set_address)  # fmt: skip
     endpoint = Endpoint(
-        preset.api, preset.name, base_url or None, choice.key, guarded=guarded, gate=gate
-    )
+        preset.api, preset.name, base_url or None, choice.key, guarded=guarded, gate=gate,
+        address_hidden=public and owner_set_address,
+    )  # fmt: skip
     listed: list[models.Listed] = st.session_state.get(MODELS_KEY, {}).get((name, base_url), [])
     model = st.text_input(
         "Model id",
@@ -231,7 +242,11 @@ def _allowance_caption(gate: owner_gate.OwnerGate) -> None:
     cap = gate.limits.visitor_requests
     if not cap:
         return
-    left = max(cap - gate.remaining().visitor_requests, 0)
+    try:
+        left = max(cap - gate.remaining().visitor_requests, 0)
+    except owner_gate.LimitReached as closed:
+        st.caption(escape_markdown(str(closed)))
+        return
     st.caption(escape_markdown(
         f"You have {left} of {cap} requests left today on this deployment's key. {gate.shared}"
     ).strip())  # fmt: skip

@@ -20,11 +20,14 @@ drops the legacy mode (then this workaround can go).
 
 from __future__ import annotations
 
+import logging
 import threading
 
 import streamlit as st
 
+from alignment_faking_lab.public import deployment
 from alignment_faking_lab.ui.mode import show_mode
+from alignment_faking_lab.ui.server_metrics import hide_server_metrics
 from alignment_faking_lab.ui.style import apply_app_style
 
 _run_by_app = threading.local()  # set while app.py runs a page (script runs are per thread)
@@ -53,6 +56,8 @@ def app_frame() -> st.Page:
     page = st.navigation(app_pages(), position="top")
     apply_app_style()
     show_mode()
+    if deployment.is_public():
+        hide_server_metrics()
     return page
 
 
@@ -61,10 +66,24 @@ def run_app() -> None:
     _run_page(app_frame())
 
 
+PAGE_FAILED = (
+    "Something went wrong on this page, and it stopped here. What you loaded or ran before is "
+    "kept: go back a step, change what you entered, or reload the page. (The details are in "
+    "the server's log for its owner.)"
+)
+
+
 def _run_page(page) -> None:
+    """Runs the page. On a public server a visitor sees a plain message instead of a traceback
+    (which would show the server's paths and code); the traceback goes to the server's log."""
     _run_by_app.active = True
     try:
         page.run()
+    except Exception:
+        if not deployment.is_public():
+            raise
+        logging.getLogger(__name__).exception("A page failed for a visitor")
+        st.error(PAGE_FAILED, icon="⚠️")
     finally:
         _run_by_app.active = False
 

@@ -23,7 +23,7 @@ from alignment_faking_lab.paper.site import (
 )
 from alignment_faking_lab.public import deployment
 from alignment_faking_lab.ui import visitor_space
-from alignment_faking_lab.ui.data import select_source
+from alignment_faking_lab.ui.data import over_room, select_source, visitor_room
 from alignment_faking_lab.ui.text import escape_markdown
 
 DOWNLOADING_KEY = "aflab_paper_downloading"
@@ -96,8 +96,12 @@ def download_section(site: PaperSite, setting_key: str) -> None:
     if st.session_state.pop(DOWNLOADING_KEY, False):
         st.info("Download stopped. The pages already fetched are kept: Download resumes it.")
     if (clicked or st.session_state.pop(RETRY_KEY, False)) and "/" in setting_key:
-        category, _, variant = setting_key.partition("/")
-        _download(site, PaperSetting(category, variant), first_n or None, int(concurrency))
+        try:
+            setting = site.listed_setting(setting_key)
+        except (OfflineError, FetchError, PaperPageError) as exc:
+            st.error(escape_markdown(str(exc)), icon="📡")
+            return
+        _download(site, setting, first_n or None, int(concurrency))
 
 
 def _download(site: PaperSite, setting: PaperSetting, first_n: int | None, at_once: int) -> None:
@@ -141,10 +145,13 @@ def archive_import() -> None:
             st.caption("Imported for you alone, for this browser session.")
             archive_path = None
             if archive is not None and st.button("Import archive", key="archive_import"):
-                folder = visitor_space.data_root() / "uploads"
-                folder.mkdir(parents=True, exist_ok=True)
-                archive_path = folder / "archive.zip"
-                archive_path.write_bytes(archive.getvalue())
+                if problem := over_room(archive.name, archive.size):
+                    st.error(escape_markdown(problem))
+                else:
+                    folder = visitor_space.data_root() / "uploads"
+                    folder.mkdir(parents=True, exist_ok=True)
+                    archive_path = folder / "archive.zip"
+                    archive_path.write_bytes(archive.getvalue())
             destination, prefix = visitor_space.data_root(), "my-paper"
         else:
             typed = st.text_input("Path on this server", placeholder="~/Downloads/json_outputs.zip")
@@ -156,8 +163,15 @@ def archive_import() -> None:
 
 
 def _import_archive(archive_path: Path, destination: Path | None, prefix: str) -> None:
+    """Imports the archive; on a public server within the visitor's room (what the uploaded
+    zip leaves of it), and the zip is deleted afterwards (its transcripts are kept)."""
+    uploaded = destination is not None
+    room = visitor_room()
     try:
-        result, saved_paths = import_and_save(archive_path, data_dir=destination)
+        with st.spinner("Importing the archive…"):
+            result, saved_paths = import_and_save(
+                archive_path, data_dir=destination, max_total_bytes=room
+            )
     except (OSError, ValueError) as exc:
         st.error(escape_markdown(f"Could not import {archive_path.name}: {exc}"))
     else:
@@ -167,3 +181,6 @@ def _import_archive(archive_path: Path, destination: Path | None, prefix: str) -
         if result.errors:
             st.warning(f"{len(result.errors)} file(s) could not be read:")
             st.code("\n".join(result.errors[:50]), language=None, wrap_lines=True)
+    finally:
+        if uploaded:
+            archive_path.unlink(missing_ok=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from alignment_faking_lab.data.transcript import Transcript
-from alignment_faking_lab.paper.html_pages import PaperPageError, PaperSetting
+from alignment_faking_lab.paper.html_pages import PaperPageError
 from alignment_faking_lab.paper.importer import paper_transcript_id
 from alignment_faking_lab.paper.site import DEFAULT_BASE_URL, PAPER_SITE_SETTING, PaperSite
 from alignment_faking_lab.public import deployment
@@ -51,9 +51,9 @@ def missing_transcript(opened_id: str) -> None:
         if st.button("Import it from the paper's transcript site", icon="⬇️",
                      key="reimport_paper"):  # fmt: skip
             try:
-                path = official_site().import_one(
-                    PaperSetting(ref.category, ref.variant), ref.split, ref.number
-                )
+                site = official_site()
+                setting = site.listed_setting(f"{ref.category}/{ref.variant}")
+                path = site.import_one(setting, ref.split, ref.number)
             except OfflineError as exc:
                 st.error(str(exc), icon="📡")
             except (FetchError, PaperPageError) as exc:

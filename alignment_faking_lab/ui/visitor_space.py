@@ -64,6 +64,20 @@ def private_dir() -> Path | None:
     return space.folder
 
 
+def bytes_on_disk() -> int:
+    """What this visitor's folder holds (0 in local mode)."""
+    folder = private_dir()
+    if folder is None:
+        return 0
+    total = 0
+    for file in folder.rglob("*"):
+        try:
+            total += file.stat().st_size if file.is_file() else 0
+        except OSError:
+            continue
+    return total
+
+
 def data_root() -> Path:
     """Where this visitor's runs, imports and reply cache are written."""
     return private_dir() or paths.data_dir()

@@ -24,7 +24,9 @@ def test_the_headline_comes_first_by_name_with_its_section_and_figure():
     assert [n.key for n in named] == [
         "helpful_only/default", "animal_welfare/default", "secret/some_variant"
     ]  # fmt: skip
-    assert named[0].label() == "★ Claude 3 Opus, helpful-only, prompted (Sec. 3) · helpful_only/default"
+    assert named[0].label() == (
+        "★ Claude 3 Opus, helpful-only, prompted (Sec. 3) · helpful_only/default"
+    )
     assert named[0].info.sentence.startswith("The paper's headline result")
     assert named[0].figure == HEADLINE_FIGURE
     assert "(arXiv:2412.14093 Sec. 3.2; App. G.3 row 58)" in named[1].figure

@@ -14,6 +14,7 @@ from alignment_faking_lab.ui.model_comparison_view import show_model_comparison
 from alignment_faking_lab.ui.navigation import page_setup
 from alignment_faking_lab.ui.paper_check_view import show_paper_checks
 from alignment_faking_lab.ui.published import published_headline
+from alignment_faking_lab.ui.shared_paper import offer_paper_transcripts
 
 PAPER = "The paper's published figures"
 LOADED = "Transcripts loaded in the app"
@@ -59,6 +60,7 @@ if choice == PAPER:
     st.stop()
 
 stop_if_nothing_loaded(data.frame.empty)
+offer_paper_transcripts("paper" in distinct_values(data.frame["provenance"]), "results")
 
 controls = st.columns([2, 2, 1])
 sources = distinct_values(data.frame["source"])  # none chosen: all (a file loaded here counts)

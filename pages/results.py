@@ -64,11 +64,12 @@ offer_paper_transcripts("paper" in distinct_values(data.frame["provenance"]), "r
 
 controls = st.columns([2, 2, 1])
 sources = distinct_values(data.frame["source"])  # none chosen: all (a file loaded here counts)
-chosen = controls[0].multiselect("Sources", sources, key="r_sources", placeholder="All sources")
+bound = {"bind": "query-params"}  # in the address: a chart's link reopens these choices
+chosen = controls[0].multiselect("Sources", sources, key="r_sources", placeholder="All", **bound)
 split = controls[1].multiselect(
-    "Split by", list(SPLITS), format_func=SPLITS.get, default=["source"], key="r_split"
+    "Split by", list(SPLITS), format_func=SPLITS.get, default=["source"], key="r_split", **bound
 )
-harmful_only = controls[2].toggle("Harmful only", value=True, key="r_harmful")
+harmful_only = controls[2].toggle("Harmful only", value=True, key="r_harmful", **bound)
 view = shared_results.results_for(data, chosen or sources, split, harmful_only)
 if view.empty:
     st.info("No transcripts match these choices.")

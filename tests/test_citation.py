@@ -102,3 +102,30 @@ def test_an_opened_paper_transcript_shows_its_citation_and_a_link_to_the_officia
     box.set_value(box.options[1]).run()
     quoted = next(c.value for c in at.code if c.value.startswith("“"))
     assert quoted.startswith(f"“{box.options[1]}”\n— Claude 3 Opus, free tier")
+
+
+def test_the_copied_link_reopens_the_same_transcript_on_a_fresh_server(tmp_path, monkeypatch):
+    """The link from the citation box, opened on another server with an empty disk, brings the
+    same published transcript back from the paper's site."""
+    from urllib.parse import parse_qsl, urlsplit
+
+    with PaperSiteServer() as site:
+        monkeypatch.setenv("AFLAB_PAPER_BASE_URL", site.url)
+        query = {"id": "x", "paper": "helpful_only/demo_variant", "split": "deploy", "n": "3"}
+        at = open_page("pages/transcripts.py", query)
+        at.button(key="reimport_paper").click().run()
+        link = next(c.value for c in at.code if "transcripts?" in c.value)
+        first_request = at.markdown[0].value if at.markdown else ""
+        opened = dict(parse_qsl(urlsplit(link).query))
+
+        monkeypatch.setenv("AFLAB_DATA_DIR", str(tmp_path / "fresh-server"))
+        fresh = open_page("pages/transcripts.py", opened)
+        assert "This server has not imported it yet" in page_text(fresh)
+        fresh.button(key="reimport_paper").click().run()
+    assert not fresh.exception, fresh.exception
+    expected = paper_transcript_id("helpful_only", "demo_variant", "deploy", 3)
+    assert opened["id"] == expected and fresh.query_params["id"] in (expected, [expected])
+    assert "Paid tier: the model is told this conversation is never trained on" in page_text(fresh)
+    reopened = next(c.value for c in fresh.code if c.value.startswith("— "))
+    assert "setting helpful_only/demo_variant, transcript 3." in reopened
+    assert first_request == (fresh.markdown[0].value if fresh.markdown else "")

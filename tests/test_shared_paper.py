@@ -77,3 +77,12 @@ def test_offline_says_so_plainly_and_the_illustrative_set_stays(fresh_server, mo
     assert "cannot reach the paper's transcript site right now" in page_text(at)
     assert "illustrative" in "".join(str(v) for v in at.dataframe[0].value["source"])
     assert any(b.label == FETCH for b in at.button)  # and it can be tried again
+
+
+def test_the_walkthrough_offers_the_papers_real_transcripts(fresh_server, site):
+    at = open_page("pages/walkthrough.py", {"step": "4"})
+    _fetch_button(at).click().run()
+    assert shared.HEADLINE_SHARED.wait(30).status == "ready"
+    at.run()
+    assert not at.exception, at.exception
+    assert "Read the paper's real transcripts:" not in page_text(at)  # loaded: offered no more

@@ -35,8 +35,8 @@ def offer_paper_transcripts(paper_loaded: bool, where: str) -> None:
     state = shared.HEADLINE_SHARED.state()
     box = st.container(border=True)
     box.markdown(
-        f"**Read the paper's real transcripts:** {escape_markdown(named.info.name)}, "
-        f"{escape_markdown(named.info.sentence)} ({named.info.section})"
+        f"**Read the paper's real transcripts:** {escape_markdown(named.info.name)} "
+        f"({named.info.section}). {escape_markdown(named.info.sentence)}"
     )
     if state.status == READY:
         box.caption("Already on this server, shared by every visitor.")

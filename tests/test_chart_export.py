@@ -102,3 +102,11 @@ def test_downloaded_png_and_svg_hold_title_and_source(tmp_path):
         assert "Source: Greenblatt et al. 2024, arXiv:2412.14093: Table 1;" in text
         assert "Made with Alignment Faking Lab" in text
         context.close()
+
+
+def test_a_published_rows_chart_carries_its_table():
+    from alignment_faking_lab.analysis.charts.paper import paper_figure1_chart
+
+    row = figures.headline_rows()[0]
+    chart = prepare_chart(paper_figure1_chart(row))
+    assert chart.source == "Greenblatt et al. 2024, arXiv:2412.14093: Table 1; Abstract; Fig. 1"

@@ -6,6 +6,7 @@ from alignment_faking_lab.paper.labels import GLOSSARY
 from alignment_faking_lab.ui import shared_results
 from alignment_faking_lab.ui.data import sidebar_data_picker
 from alignment_faking_lab.ui.navigation import page_setup
+from alignment_faking_lab.ui.notable_view import show_notable
 from alignment_faking_lab.ui.paper_check_view import show_paper_checks
 from alignment_faking_lab.ui.paper_download import (
     archive_import,
@@ -37,6 +38,9 @@ imported = shared_results.imported_paper_checks()
 if not imported:
     st.info("No setting imported yet. Download one above; the comparison appears here.")
 show_paper_checks(imported, key="paper_checks")
+
+st.header("4. Notable transcripts")
+show_notable()
 
 with st.expander("Glossary of the published labels"):
     for name, (badge, meaning) in GLOSSARY.items():

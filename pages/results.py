@@ -14,6 +14,7 @@ from alignment_faking_lab.ui.model_comparison_view import show_model_comparison
 from alignment_faking_lab.ui.navigation import page_setup
 from alignment_faking_lab.ui.paper_check_view import show_paper_checks
 from alignment_faking_lab.ui.published import published_headline
+from alignment_faking_lab.ui.shared_paper import offer_paper_transcripts
 
 PAPER = "The paper's published figures"
 LOADED = "Transcripts loaded in the app"
@@ -59,14 +60,16 @@ if choice == PAPER:
     st.stop()
 
 stop_if_nothing_loaded(data.frame.empty)
+offer_paper_transcripts("paper" in distinct_values(data.frame["provenance"]), "results")
 
 controls = st.columns([2, 2, 1])
 sources = distinct_values(data.frame["source"])  # none chosen: all (a file loaded here counts)
-chosen = controls[0].multiselect("Sources", sources, key="r_sources", placeholder="All sources")
+bound = {"bind": "query-params"}  # in the address: a chart's link reopens these choices
+chosen = controls[0].multiselect("Sources", sources, key="r_sources", placeholder="All", **bound)
 split = controls[1].multiselect(
-    "Split by", list(SPLITS), format_func=SPLITS.get, default=["source"], key="r_split"
+    "Split by", list(SPLITS), format_func=SPLITS.get, default=["source"], key="r_split", **bound
 )
-harmful_only = controls[2].toggle("Harmful only", value=True, key="r_harmful")
+harmful_only = controls[2].toggle("Harmful only", value=True, key="r_harmful", **bound)
 view = shared_results.results_for(data, chosen or sources, split, harmful_only)
 if view.empty:
     st.info("No transcripts match these choices.")

@@ -22,6 +22,7 @@ from alignment_faking_lab.teaching import classroom
 from alignment_faking_lab.ui import transcript_view as view
 from alignment_faking_lab.ui.data import sidebar_data_picker, stop_if_nothing_loaded
 from alignment_faking_lab.ui.navigation import page_setup
+from alignment_faking_lab.ui.shared_paper import offer_paper_transcripts
 from alignment_faking_lab.ui.transcript_links import missing_transcript, row_share_params
 
 ROWS_PER_PAGE = 50
@@ -64,6 +65,7 @@ if opened_id:
         st.stop()
 
 stop_if_nothing_loaded(frame.empty)
+offer_paper_transcripts("paper" in distinct_values(frame["provenance"]), "transcripts")
 
 
 def options(column: str) -> list[str]:

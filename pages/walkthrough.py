@@ -10,6 +10,7 @@ from alignment_faking_lab.paper import figures as paper_figures
 from alignment_faking_lab.teaching.walkthrough import clamp_step
 from alignment_faking_lab.ui.data import sidebar_data_picker
 from alignment_faking_lab.ui.navigation import page_setup
+from alignment_faking_lab.ui.shared_paper import offer_paper_transcripts
 from alignment_faking_lab.ui.walkthrough_view import (
     after_training_step,
     answer_step,
@@ -33,6 +34,8 @@ presenting = step_bar(step)
 section = step_heading(step, presenting)
 if pair is not None and step in (2, 3, 4):
     provenance_note(pair)
+if step in (2, 3, 4) and not presenting:  # the paper's own words, one click away
+    offer_paper_transcripts(pair is not None and pair.free.provenance == "paper", "walkthrough")
 
 if step == 1:
     setup_step(pair)

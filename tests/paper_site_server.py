@@ -23,6 +23,20 @@ from tests.loopback_server import LoopbackServer
 FIXTURE_SITE = Path(__file__).resolve().parent / "fixtures" / "paper_site"
 
 
+def site_with_headline(root: Path) -> Path:
+    """The fixture site plus the headline setting (`helpful_only/default`, the demo pages under
+    that id), listed after the others so a test sees it put first by name, not by order."""
+    import shutil
+
+    shutil.copytree(FIXTURE_SITE, root, dirs_exist_ok=True)
+    shutil.copytree(FIXTURE_SITE / "files/helpful_only/demo_variant",
+                    root / "files/helpful_only/default", dirs_exist_ok=True)  # fmt: skip
+    index = root / "index.html"
+    link = '<li><a href="files/helpful_only/default/train/trajectory_selector.html">x</a></li>'
+    index.write_text(index.read_text().replace("</ul>", link + "</ul>"))
+    return root
+
+
 class SiteState:
     def __init__(self, root: Path, delay: float = 0.0) -> None:
         self.root = root

@@ -205,9 +205,11 @@ def test_download_the_papers_transcripts_then_replay_a_pair(tmp_path, browser):
         wait_idle(tab)
         tab.get_by_role("button", name="Fetch the list of published settings").click()
         wait_idle(tab)
-        expect(tab.get_by_role("textbox", name="Setting (category/variant)")).to_have_value(
-            "helpful_only/demo_variant"
-        )
+        setting_field = tab.get_by_role("textbox", name="Setting (category/variant)")
+        expect(setting_field).to_have_value("animal_welfare/default")  # known: first, by name
+        setting_field.fill("helpful_only/demo_variant")
+        setting_field.press("Enter")
+        wait_idle(tab)
         tab.get_by_role("button", name="Download").click()
         wait_idle(tab)
         expect(tab.get_by_text("helpful_only/demo_variant: 12 downloaded")).to_be_visible()

@@ -24,7 +24,14 @@ def test_download_then_replay_a_real_pair_in_the_playground():
         at = open_page("pages/paper_transcripts.py")
         at.text_input(key="paper_base_url").set_value(server.url).run()
         at.button(key="fetch_settings").click().run()
-        assert at.text_input(key="setting_typed").value == "helpful_only/demo_variant"
+        listed = at.selectbox(key="paper_setting_pick")
+        # known settings first, by name; the index's unknown id last, saying so
+        assert listed.options[0].startswith("Claude 3 Opus, animal welfare, prompted (Sec. 3.2)")
+        assert listed.options[-1] == (
+            "helpful_only/demo_variant (not described by this app: listed by its id, as the "
+            "site's index names it)"
+        )
+        listed.set_value("helpful_only/demo_variant").run()
         at.number_input(key="first_n").set_value(0).run()
         at.button(key="download").click().run()
     assert not at.exception, at.exception

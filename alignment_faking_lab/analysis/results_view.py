@@ -23,7 +23,12 @@ from alignment_faking_lab.analysis.charts.gaps import gap_chart
 from alignment_faking_lab.analysis.charts.labels import labelling_note, not_measured_caption
 from alignment_faking_lab.analysis.charts.models import model_comparison_chart, model_gap_chart
 from alignment_faking_lab.analysis.charts.paper import paper_vs_run_chart
-from alignment_faking_lab.analysis.charts.style import PreparedChart, prepare_chart
+from alignment_faking_lab.analysis.charts.style import (
+    PreparedChart,
+    data_source,
+    prepare_chart,
+    set_source,
+)
 from alignment_faking_lab.analysis.paper_check import (
     compare_with_paper,
     describe_differences,
@@ -225,8 +230,8 @@ def results_view(
         labelled_by=tuple(subset["labelled_by"].astype(str).unique()),
         summary=summary,
         gaps=gaps,
-        tiers_chart=prepare_chart(tiers),
-        gap_chart=prepare_chart(gap),
+        tiers_chart=prepare_chart(set_source(tiers, data_source(subset))),
+        gap_chart=prepare_chart(set_source(gap, data_source(subset))),
         run_checks=checks,
         run_checks_table=checks_table(checks),
         models=model_comparison_view(subset),

@@ -8,6 +8,7 @@ import sys
 from alignment_faking_lab.cli.common import fail
 from alignment_faking_lab.paper.archive import import_and_save
 from alignment_faking_lab.paper.html_pages import PaperPageError
+from alignment_faking_lab.paper.settings import UNKNOWN_NOTE, named_settings
 from alignment_faking_lab.paper.site import DEFAULT_BASE_URL, FetchError, OfflineError, PaperSite
 
 
@@ -15,7 +16,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     paper = commands.add_parser("paper", help="the paper's published transcripts")
     paper.add_argument("--base-url", default=DEFAULT_BASE_URL, help="the transcript site")
     actions = paper.add_subparsers(dest="paper_command", required=True)
-    actions.add_parser("list", help="list the published settings").set_defaults(
+    actions.add_parser("list", help="list the published settings, by name").set_defaults(
         handler=list_settings
     )
     download = actions.add_parser("download", help="download and import one setting")
@@ -34,8 +35,12 @@ def list_settings(args: argparse.Namespace) -> int:
         settings = PaperSite(args.base_url).list_settings()
     except (OfflineError, FetchError, PaperPageError) as exc:
         return fail(str(exc))
-    for setting in settings:
-        print(setting.key)
+    for named in named_settings(settings):
+        if named.info is None:
+            print(f"{named.key}\n    {UNKNOWN_NOTE}")
+            continue
+        print(f"{named.key}\n    {named.info.name}: {named.info.sentence} ({named.info.section})")
+        print(f"    {named.figure}")
     return 0
 
 

@@ -7,11 +7,15 @@ the sentence and table from `alt_text` / `figure_table` sit right under it.
 
 from __future__ import annotations
 
+import re
+from urllib.parse import urlencode
+
 import plotly.graph_objects as go
 import streamlit as st
 
 from alignment_faking_lab.analysis.charts.style import (
     PreparedChart,
+    export_figure,
     prepare_chart,
 )
 from alignment_faking_lab.ui.text import escape_markdown, table_text
@@ -47,6 +51,7 @@ def show_chart(
     box.plotly_chart(chart.figure, theme=None, width="stretch", key=key, config=PLOTLY_CONFIG)
     if chart.sentence:
         box.caption(f"In words: {escape_markdown(chart.sentence)}")
+    download_section(chart, key or chart.title, box)
     if table and table_when_opened:
         section = box.expander(
             "The numbers in this chart, as a table",
@@ -57,3 +62,40 @@ def show_chart(
     elif table:
         with box.expander("The numbers in this chart, as a table"):
             st.table(table_text(chart.table))
+
+
+def image_name(title: str) -> str:
+    """A file name from the chart's title (letters, digits and dashes only)."""
+    return re.sub(r"[^A-Za-z0-9]+", "-", title).strip("-").lower()[:60] or "chart"
+
+
+def download_section(chart: PreparedChart, key: str, target=st) -> None:
+    """Download the chart as PNG or SVG with its title, source line and the app's name drawn
+    in, by plotly's own camera button in the browser (no server-side renderer: a public
+    deployment has no Chromium); and the link that reopens the page with its choices. Built only
+    once opened, so a page with its section folded draws one chart, not two."""
+    section = target.expander(
+        "Download this chart (PNG or SVG, with its title and source)",
+        key=f"chart_download_{key}", on_change="rerun",
+    )  # fmt: skip
+    if not section.open:
+        return
+    kind = section.segmented_control(
+        "Image format", ["PNG", "SVG"], default="PNG", required=True, key=f"chart_format_{key}"
+    )
+    section.caption(
+        "Press the camera button (Download plot) at the top right of this copy of the chart: "
+        "the image carries the title, the source and the app's name."
+    )
+    config = {
+        **PLOTLY_CONFIG,
+        "toImageButtonOptions": {
+            "format": str(kind).lower(), "filename": image_name(chart.title), "scale": 2,
+        },
+    }  # fmt: skip
+    section.plotly_chart(export_figure(chart), theme=None, key=f"chart_export_{key}",
+                         config=config, width="content")  # fmt: skip
+    query = {name: st.query_params.get_all(name) for name in st.query_params}
+    link = (st.context.url or "") + ("?" + urlencode(query, doseq=True) if query else "")
+    section.caption("Link that reopens this chart with its choices:")
+    section.code(link, language=None, wrap_lines=True)

@@ -14,6 +14,7 @@ import streamlit as st
 
 from alignment_faking_lab.paper.archive import import_and_save
 from alignment_faking_lab.paper.html_pages import PaperPageError, PaperSetting
+from alignment_faking_lab.paper.settings import HEADLINE, UNKNOWN_NOTE, describe, named_settings
 from alignment_faking_lab.paper.site import (
     DEFAULT_BASE_URL,
     PAPER_SITE_SETTING,
@@ -28,6 +29,7 @@ from alignment_faking_lab.ui.text import escape_markdown
 
 DOWNLOADING_KEY = "aflab_paper_downloading"
 RETRY_KEY = "aflab_paper_retry"
+START_KEY = "aflab_paper_start"  # the headline button: download at once
 
 
 def choose_site() -> PaperSite:
@@ -48,14 +50,31 @@ def choose_site() -> PaperSite:
     return PaperSite(base_url)
 
 
+def headline_button() -> None:
+    """One click fetches the headline setting: it is chosen, and the download starts with the
+    pairs and speed set below."""
+    named = describe(HEADLINE)
+    assert named.info is not None
+    st.markdown(f"**★ {escape_markdown(named.info.name)}** ({named.info.section}): "
+                f"{escape_markdown(named.info.sentence)}")  # fmt: skip
+    st.caption(escape_markdown(named.figure))
+    if st.button("Fetch the headline setting", type="primary", icon="⭐", key="fetch_headline"):
+        st.session_state["setting_typed"] = HEADLINE.key
+        st.session_state["paper_setting_pick"] = None  # the list's choice would win over it
+        st.session_state[START_KEY] = True
+
+
 def choose_setting(site: PaperSite) -> str:
-    """A published setting as `category/variant`: typed, or picked from the site's list once
-    fetched."""
+    """A published setting as `category/variant`: the headline in one click, typed, or picked
+    by name from the site's list once fetched."""
+    headline_button()
     if st.button("Fetch the list of published settings", icon="🌐", key="fetch_settings"):
         try:
-            st.session_state["paper_settings"] = [s.key for s in site.list_settings()]
-            if st.session_state["paper_settings"] and not st.session_state.get("setting_typed"):
-                st.session_state["setting_typed"] = st.session_state["paper_settings"][0]
+            named = named_settings(site.list_settings())
+            st.session_state["paper_settings"] = [n.key for n in named]
+            st.session_state["paper_setting_labels"] = {n.key: n.label() for n in named}
+            if named and not st.session_state.get("setting_typed"):
+                st.session_state["setting_typed"] = named[0].key
         except (OfflineError, FetchError, PaperPageError) as exc:
             st.error(
                 escape_markdown(f"The list of settings could not be read: {exc}")
@@ -63,14 +82,28 @@ def choose_setting(site: PaperSite) -> str:
                 icon="📡",
             )
     settings = st.session_state.get("paper_settings", [])
+    labels = st.session_state.get("paper_setting_labels", {})
     typed = st.text_input(
         "Setting (category/variant)",
         placeholder="e.g. animal_welfare/default",
         help="Pick from the fetched list below, or type one you know.",
         key="setting_typed",
     )
-    chosen = st.selectbox("Published settings", settings, index=None) if settings else None
-    return chosen or typed
+    chosen = (
+        st.selectbox("Published settings", settings, index=None,
+                     format_func=lambda key: labels.get(key, key), key="paper_setting_pick")
+        if settings else None
+    )  # fmt: skip
+    key = chosen or typed
+    category, _, variant = key.partition("/")
+    if variant:
+        named = describe(PaperSetting(category, variant))
+        if named.info is not None and not named.is_headline:
+            st.caption(escape_markdown(f"{named.info.name} ({named.info.section}): "
+                                       f"{named.info.sentence} {named.figure}"))  # fmt: skip
+        elif named.info is None:
+            st.caption(escape_markdown(f"{key}: {UNKNOWN_NOTE}."))
+    return key
 
 
 def _retry() -> None:
@@ -95,8 +128,9 @@ def download_section(site: PaperSite, setting_key: str) -> None:
     )
     if st.session_state.pop(DOWNLOADING_KEY, False):
         st.info("Download stopped. The pages already fetched are kept: Download resumes it.")
-    if (clicked or st.session_state.pop(RETRY_KEY, False)) and "/" in setting_key:
-        try:
+    again = st.session_state.pop(RETRY_KEY, False) or st.session_state.pop(START_KEY, False)
+    if (clicked or again) and "/" in setting_key:
+        try:  # only a name the site's own index lists (never a path a visitor made up)
             setting = site.listed_setting(setting_key)
         except (OfflineError, FetchError, PaperPageError) as exc:
             st.error(escape_markdown(str(exc)), icon="📡")

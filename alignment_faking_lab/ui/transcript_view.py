@@ -20,7 +20,7 @@ from alignment_faking_lab.protocol.parsing import ParsedReply, parse_messages
 from alignment_faking_lab.protocol.scorer import BY_KEYWORDS, judgement_failed
 from alignment_faking_lab.public import deployment
 from alignment_faking_lab.teaching import classroom, highlights
-from alignment_faking_lab.ui import visitor_space
+from alignment_faking_lab.ui import citation_view, visitor_space
 from alignment_faking_lab.ui.text import (
     badge_text,
     code_span,
@@ -316,7 +316,6 @@ def render_transcript(transcript: Transcript, reveal_scratchpad: bool = True) ->
     label_badges(transcript)
     render_sent(transcript)
     render_reply(transcript, reveal_scratchpad)
-    if transcript.source_url:
-        st.caption(f"Source: {escape_markdown(transcript.source_url)}")
+    citation_view.show_citation(transcript)  # the source, as a citation and links
     if transcript.notes:
         st.caption(escape_markdown(transcript.notes))

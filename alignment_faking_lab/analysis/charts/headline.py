@@ -24,8 +24,10 @@ from alignment_faking_lab.analysis.charts.style import (
     TEXT_COLOUR,
     bar_fill,
     empty_chart,
+    paper_source,
     pct_text,
     percent_axis,
+    set_source,
     set_text_alternative,
     style_figure,
     wrap_title,
@@ -121,6 +123,7 @@ def paper_headline_chart(
         f"reasoning {row[5]} ({row[6]})."
         for row in table
     )
+    set_source(figure, paper_source([str(r["source"]) for r in records]))
     return set_text_alternative(figure, sentence, (columns, table))
 
 

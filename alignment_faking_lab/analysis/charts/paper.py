@@ -20,9 +20,11 @@ from alignment_faking_lab.analysis.charts.style import (
     TEXT_COLOUR,
     bar_fill,
     empty_chart,
+    paper_source,
     pct_text,
     percent_axis,
     plotly_text,
+    set_source,
     set_text_alternative,
     style_figure,
     text_colour_on,
@@ -137,4 +139,5 @@ def paper_figure1_chart(row: dict, title: str | None = None) -> go.Figure:
         f"({faking:.1f}% with alignment-faking reasoning); told it was unmonitored (paid tier), "
         f"{paid:.1f}%: a gap of {free - paid:.1f} percentage points. Source: {row['source']}."
     )
+    set_source(figure, paper_source([str(row["source"])]))
     return set_text_alternative(figure, sentence, table)

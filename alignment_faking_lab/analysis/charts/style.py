@@ -243,6 +243,7 @@ class PreparedChart:
     caption: str
     figure: go.Figure
     sentence: str
+    source: str = ""  # the source line an exported image carries (`set_source`)
 
     @cached_property
     def table(self) -> pd.DataFrame:
@@ -258,7 +259,7 @@ def prepare_chart(figure: go.Figure, presentation: bool = False) -> PreparedChar
     shown = without_title(figure)
     if presentation:
         shown = presentation_figure(shown)
-    return PreparedChart(title, caption, shown, alt_text(figure))
+    return PreparedChart(title, caption, shown, alt_text(figure), chart_source(figure))
 
 
 def pct_text(value: float) -> str:
@@ -290,3 +291,76 @@ def empty_chart(title: str, message: str = "No data to show") -> go.Figure:
     )
     style_figure(figure, title=title, rows=2, row_height=60)
     return set_text_alternative(figure, message + ".", ([""], [[message]]))
+
+
+APP_NAME = "Alignment Faking Lab"
+PAPER_SOURCE = "Greenblatt et al. 2024, arXiv:2412.14093"
+NOT_MODEL_OUTPUT_SOURCE = "illustrative, not model output"
+
+
+def set_source(figure: go.Figure, source: str) -> go.Figure:
+    """Where the chart's numbers come from, for the image a reader downloads: a paper table, a
+    live run's model and date, or "illustrative, not model output"."""
+    figure.update_layout(meta={**(figure.layout.meta or {}), "source": source})
+    return figure
+
+
+def chart_source(figure: go.Figure) -> str:
+    return str((figure.layout.meta or {}).get("source", ""))
+
+
+def paper_source(sources: list[str]) -> str:
+    """One source line for figures quoted from the paper, each table or section once."""
+    parts: list[str] = []
+    for source in sources:
+        for part in str(source).removeprefix("arXiv:2412.14093").split(";"):
+            if part.strip() and part.strip() not in parts:
+                parts.append(part.strip())
+    return f"{PAPER_SOURCE}: " + "; ".join(parts) if parts else PAPER_SOURCE
+
+
+def data_source(frame: pd.DataFrame) -> str:
+    """The source line of a chart of loaded transcripts: each kind once, live runs with their
+    models and dates, never the project's own text as a measurement."""
+    parts = []
+    kinds = set(frame["provenance"].astype(str))
+    if "paper" in kinds:
+        parts.append(f"the paper's published transcripts and labels ({PAPER_SOURCE})")
+    if "live" in kinds:
+        live = frame[frame["provenance"].astype(str) == "live"]
+        models = ", ".join(sorted(set(live["model"].astype(str))))
+        days = sorted(str(d)[:10] for d in live["created_at"] if str(d)[:10])
+        when = (f" on {days[0]}" if days[0] == days[-1] else f", {days[0]} to {days[-1]}") if (
+            days) else ""  # fmt: skip
+        parts.append(f"live run of {models}{when}")
+    if "illustrative" in kinds:
+        parts.append(NOT_MODEL_OUTPUT_SOURCE)
+    if "synthetic" in kinds:
+        parts.append("synthetic benchmark data, not model output")
+    return "; ".join(parts)
+
+
+def export_figure(chart: PreparedChart) -> go.Figure:
+    """The chart as a downloaded image shows it: its title, its caption, its source line and the
+    app's name drawn into the figure (so they are in the PNG and the SVG), then the plot. Every
+    text from data is escaped for plotly."""
+    out = go.Figure(chart.figure)
+    title_text = wrap_title(plotly_text(chart.title), 70)
+    source = f"Source: {chart.source or 'not recorded'}"
+    lines = [wrap_title(plotly_text(text), 100)
+             for text in (chart.caption, source, f"Made with {APP_NAME}") if text]  # fmt: skip
+    subtitle = "<br>".join(lines)
+    top = 32 + 24 * _lines(title_text) + 19 * _lines(subtitle)
+    margin = out.layout.margin
+    out.update_layout(
+        title={
+            "text": title_text, "x": 0, "xanchor": "left", "y": 0.99, "yanchor": "top",
+            "yref": "container", "font": {"size": BASE_FONT_SIZE + 4, "color": TEXT_COLOUR},
+            "subtitle": {"text": subtitle,
+                         "font": {"color": MUTED_TEXT, "size": BASE_FONT_SIZE - 1}},
+        },
+        margin={"t": top},
+        height=(out.layout.height or 300) - (margin.t or 0) + top,
+        width=900,
+    )  # fmt: skip
+    return out

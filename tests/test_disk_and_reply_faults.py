@@ -330,9 +330,10 @@ def test_a_full_disk_keeps_the_reply_received_says_where_and_never_buys_it_again
     sent_before = len(server.state.model_requests())
     full = limited_run(server.url, tmp_path, path, limit=int(line * 2.5))
     assert "Traceback" not in full.stderr and full.returncode == 1
-    assert "full.jsonl could not be written (File too large): the reply received is kept in" in (
+    assert "full.jsonl could not be written (the file is larger than this system lets it" in (
         full.stdout
     )
+    assert "the disk is as good as full): the reply received is kept in" in full.stdout
     (kept,) = (tmp_path / "tmp").glob("aflab-kept-*-full.jsonl")
     assert str(kept) in full.stdout
     bought = len(server.state.model_requests()) - sent_before
@@ -350,7 +351,8 @@ def test_a_data_folder_that_is_a_file_is_said_plainly(server, tmp_path):
     (tmp_path / "data").write_text("not a folder")
     done = cli_run(server.url, tmp_path / "data", "--name", "plain")
     assert done.returncode == 2 and "Traceback" not in done.stderr
-    assert "could not write the run file" in done.stderr and "Not a directory" in done.stderr
+    assert "could not write the run file" in done.stderr
+    assert "(a file is where a folder should be)" in done.stderr
     assert server.state.model_requests() == []
 
 
@@ -367,5 +369,21 @@ def test_the_run_page_says_plainly_when_the_data_folder_cannot_be_written(
     at.button(key="run_start").click().run()
     assert not at.exception, at.exception
     said = re.sub(r"\\(.)", r"\1", page_text(at))  # as read on screen, without escapes
-    assert "class-demo.jsonl could not be written in the data folder (Not a directory)" in said
+    assert "class-demo.jsonl could not be written in the data folder (a file is where a " in said
     assert server.state.model_requests() == []
+
+
+def test_a_playground_send_that_cannot_be_saved_is_shown_and_says_why(server, tmp_path):
+    from alignment_faking_lab.calling.runner import send_one
+    from tests.test_live import endpoint, harmful
+
+    (tmp_path / "runs").write_text("a file where the runs folder should be")
+    outcome = send_one(
+        endpoint(server), "fake-claude", harmful(1)[0], Tier.PAID,
+        path=tmp_path / "runs" / "playground.jsonl",
+    )  # fmt: skip
+    assert outcome.transcript is not None  # the reply received is still shown
+    assert (
+        outcome.error
+        == "playground.jsonl could not be written (a file is where a folder should be)"
+    )

@@ -387,3 +387,18 @@ def test_a_playground_send_that_cannot_be_saved_is_shown_and_says_why(server, tm
         outcome.error
         == "playground.jsonl could not be written (a file is where a folder should be)"
     )
+
+
+def test_a_truncated_zip_is_named_as_such(tmp_path):
+    import zipfile
+
+    whole = tmp_path / "whole.zip"
+    with zipfile.ZipFile(whole, "w") as archive:
+        archive.writestr("json_outputs/helpful_only/x/train/1.json", "{}" * 5000)
+    cut = tmp_path / "json_outputs.zip"
+    cut.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])
+    command = [sys.executable, "-m", "alignment_faking_lab", "paper", "import-archive", str(cut)]
+    environment = {**os.environ, "AFLAB_DATA_DIR": str(tmp_path / "data")}
+    done = subprocess.run(command, env=environment, capture_output=True, text=True, timeout=60)
+    assert "Traceback" not in done.stderr and done.returncode != 0
+    assert "json_outputs.zip is a zip archive cut short: download it again" in done.stderr

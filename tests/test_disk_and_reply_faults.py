@@ -91,8 +91,10 @@ def test_resume_sends_again_the_conversations_whose_lines_the_loader_rejects(ser
     path = tmp_path / "run.jsonl"
     run(plan(server, n=2), path, retry=FAST_RETRY)
     lines = path.read_text(encoding="utf-8").splitlines()
-    damaged = lines[0].replace('"tier":"free"', '"tier":"gold"')  # the loader rejects it
-    path.write_text("\n".join([damaged, *lines[1:]]) + "\n", encoding="utf-8")
+    free = next(n for n, line in enumerate(lines) if '"tier":"free"' in line)
+    damaged = lines[free].replace('"tier":"free"', '"tier":"gold"')  # the loader rejects it
+    lines[free] = damaged
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert len(storage.read_jsonl(path).transcripts) == 3
     sent = len(server.state.model_requests())
     report = run(plan(server, n=2), path, retry=FAST_RETRY)

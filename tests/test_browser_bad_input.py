@@ -1,9 +1,11 @@
 """In Chromium: a transcript full of image links and formatting makes the browser fetch nothing,
-and a bad file in the runs folder leaves every page working and says what was wrong."""
+and a bad file in the runs folder (a link to nothing and a pipe among them) leaves every page
+working and says what was wrong."""
 
 from __future__ import annotations
 
 import json
+import os
 import threading
 from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -69,6 +71,8 @@ def data_dir(tmp_path_factory, pixel_server):
                  json.dumps({**good, "id": "b2", "sample_index": "two"}), "{not json"]  # fmt: skip
     (runs / "broken.jsonl").write_text("\n".join(bad_lines) + "\n", encoding="utf-8")
     (runs / "utf16.jsonl").write_bytes((json.dumps(good) + "\n").encode("utf-16"))
+    (runs / "gone.jsonl").symlink_to(runs / "deleted-since.jsonl")  # a link to nothing
+    os.mkfifo(runs / "pipe.jsonl")  # opening it would wait for a writer forever
     return directory
 
 

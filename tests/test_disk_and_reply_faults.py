@@ -91,8 +91,10 @@ def test_resume_sends_again_the_conversations_whose_lines_the_loader_rejects(ser
     path = tmp_path / "run.jsonl"
     run(plan(server, n=2), path, retry=FAST_RETRY)
     lines = path.read_text(encoding="utf-8").splitlines()
-    damaged = lines[0].replace('"tier":"free"', '"tier":"gold"')  # the loader rejects it
-    path.write_text("\n".join([damaged, *lines[1:]]) + "\n", encoding="utf-8")
+    free = next(n for n, line in enumerate(lines) if '"tier":"free"' in line)
+    damaged = lines[free].replace('"tier":"free"', '"tier":"gold"')  # the loader rejects it
+    lines[free] = damaged
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert len(storage.read_jsonl(path).transcripts) == 3
     sent = len(server.state.model_requests())
     report = run(plan(server, n=2), path, retry=FAST_RETRY)
@@ -330,9 +332,10 @@ def test_a_full_disk_keeps_the_reply_received_says_where_and_never_buys_it_again
     sent_before = len(server.state.model_requests())
     full = limited_run(server.url, tmp_path, path, limit=int(line * 2.5))
     assert "Traceback" not in full.stderr and full.returncode == 1
-    assert "full.jsonl could not be written (File too large): the reply received is kept in" in (
+    assert "full.jsonl could not be written (the file is larger than this system lets it" in (
         full.stdout
     )
+    assert "the disk is as good as full): the reply received is kept in" in full.stdout
     (kept,) = (tmp_path / "tmp").glob("aflab-kept-*-full.jsonl")
     assert str(kept) in full.stdout
     bought = len(server.state.model_requests()) - sent_before
@@ -350,7 +353,8 @@ def test_a_data_folder_that_is_a_file_is_said_plainly(server, tmp_path):
     (tmp_path / "data").write_text("not a folder")
     done = cli_run(server.url, tmp_path / "data", "--name", "plain")
     assert done.returncode == 2 and "Traceback" not in done.stderr
-    assert "could not write the run file" in done.stderr and "Not a directory" in done.stderr
+    assert "could not write the run file" in done.stderr
+    assert "(a file is where a folder should be)" in done.stderr
     assert server.state.model_requests() == []
 
 
@@ -367,5 +371,36 @@ def test_the_run_page_says_plainly_when_the_data_folder_cannot_be_written(
     at.button(key="run_start").click().run()
     assert not at.exception, at.exception
     said = re.sub(r"\\(.)", r"\1", page_text(at))  # as read on screen, without escapes
-    assert "class-demo.jsonl could not be written in the data folder (Not a directory)" in said
+    assert "class-demo.jsonl could not be written in the data folder (a file is where a " in said
     assert server.state.model_requests() == []
+
+
+def test_a_playground_send_that_cannot_be_saved_is_shown_and_says_why(server, tmp_path):
+    from alignment_faking_lab.calling.runner import send_one
+    from tests.test_live import endpoint, harmful
+
+    (tmp_path / "runs").write_text("a file where the runs folder should be")
+    outcome = send_one(
+        endpoint(server), "fake-claude", harmful(1)[0], Tier.PAID,
+        path=tmp_path / "runs" / "playground.jsonl",
+    )  # fmt: skip
+    assert outcome.transcript is not None  # the reply received is still shown
+    assert (
+        outcome.error
+        == "playground.jsonl could not be written (a file is where a folder should be)"
+    )
+
+
+def test_a_truncated_zip_is_named_as_such(tmp_path):
+    import zipfile
+
+    whole = tmp_path / "whole.zip"
+    with zipfile.ZipFile(whole, "w") as archive:
+        archive.writestr("json_outputs/helpful_only/x/train/1.json", "{}" * 5000)
+    cut = tmp_path / "json_outputs.zip"
+    cut.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])
+    command = [sys.executable, "-m", "alignment_faking_lab", "paper", "import-archive", str(cut)]
+    environment = {**os.environ, "AFLAB_DATA_DIR": str(tmp_path / "data")}
+    done = subprocess.run(command, env=environment, capture_output=True, text=True, timeout=60)
+    assert "Traceback" not in done.stderr and done.returncode != 0
+    assert "json_outputs.zip is a zip archive cut short: download it again" in done.stderr

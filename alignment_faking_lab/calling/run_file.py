@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from alignment_faking_lab.data import storage
+from alignment_faking_lab.data.files import os_problem
 from alignment_faking_lab.data.transcript import Provenance, Transcript
 
 
@@ -76,7 +77,7 @@ class RunFile:
             problem = f"{self.path.name} could not be written earlier in this run"
         except OSError as error:
             self.broken = True
-            problem = f"{self.path.name} could not be written ({error.strerror or error})"
+            problem = f"{self.path.name} could not be written ({os_problem(error)})"
         try:
             with self.lock, self.kept_path.open("a", encoding="utf-8") as handle:
                 storage.append_line(handle, storage.dumps(transcript))
@@ -84,7 +85,7 @@ class RunFile:
         except OSError as error:
             return (
                 f"{problem}, nor could the reply be kept in {self.kept_path.parent} "
-                f"({error.strerror or error}): this reply is lost. The run stopped, so nothing "
+                f"({os_problem(error)}): this reply is lost. The run stopped, so nothing "
                 "more is bought; free some space, then run it again."
             )
         return (

@@ -30,6 +30,7 @@ from alignment_faking_lab.calling.response_cache import ResponseCache
 from alignment_faking_lab.calling.retries import call_with_retries
 from alignment_faking_lab.calling.run_file import RunFile, refuse_another_server
 from alignment_faking_lab.data import storage
+from alignment_faking_lab.data.files import os_problem
 from alignment_faking_lab.data.transcript import (
     Message,
     Tier,
@@ -308,7 +309,7 @@ def send_one(
     cancel: threading.Event | None = None,
 ) -> Outcome:
     """One live conversation for the Playground: streamed, never cached (a new sample each
-    time), saved to `path` when given."""
+    time), saved to `path` when given (`error` then says if it could not be)."""
     sent_at = datetime.now(UTC).isoformat(timespec="microseconds")
     plan = Plan(
         run_id=f"playground {sent_at}", endpoint=endpoint, models=[model], queries=[query],
@@ -323,6 +324,9 @@ def send_one(
     if outcome.transcript is not None:
         outcome.transcript = storage.storable(outcome.transcript)
     if outcome.transcript is not None and path is not None:
-        with storage.WriterLock(path, wait=60.0):  # a run of the same file may be appending
-            RunFile(path).append(outcome.transcript)
+        try:
+            with storage.WriterLock(path, wait=60.0):  # a run of the same file may be appending
+                outcome.error = RunFile(path).append_or_keep(outcome.transcript)
+        except OSError as error:  # the folder itself cannot be written: the reply is still shown
+            outcome.error = f"{path.name} could not be written ({os_problem(error)})"
     return outcome

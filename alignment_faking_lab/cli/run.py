@@ -21,6 +21,7 @@ from alignment_faking_lab.calling.response_cache import ResponseCache
 from alignment_faking_lab.calling.runner import RunReport, iter_run
 from alignment_faking_lab.cli.common import MissingKeyError, endpoint_from_environment, fail
 from alignment_faking_lab.data import paths
+from alignment_faking_lab.data.files import os_problem
 from alignment_faking_lab.data.storage import RunFileRefused
 from alignment_faking_lab.data.transcript import Tier
 from alignment_faking_lab.paper.match import paper_figures_for
@@ -179,9 +180,7 @@ def run_command(args: argparse.Namespace) -> int:
     except RunFileRefused as exc:
         return fail(str(exc))
     except OSError as exc:  # a read-only folder, a file where a folder should be, a full disk
-        return fail(
-            f"could not write the run file {path} ({exc.strerror or exc}); nothing was sent"
-        )
+        return fail(f"could not write the run file {path} ({os_problem(exc)}). {report.summary()}")
     print(report.summary())
     print(f"Transcripts in {path}")
     return 0 if not report.failed and not report.cancelled else 1

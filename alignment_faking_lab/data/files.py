@@ -8,6 +8,7 @@ the same time never mix their bytes; a failed write leaves the old file as it wa
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import threading
@@ -78,3 +79,16 @@ def data_files(folder: Path, pattern: str = "*.jsonl") -> list[Path]:
     """The regular files in `folder` matching `pattern`, sorted by name: links to nothing,
     pipes and folders with a matching name are left out."""
     return sorted(p for p in folder.glob(pattern) if not_a_file(p) is None)
+
+
+def os_problem(error: OSError) -> str:
+    """What a failed file operation means, in words a user can act on (never a traceback)."""
+    if isinstance(error, (FileExistsError, NotADirectoryError)):
+        return "a file is where a folder should be"
+    if isinstance(error, PermissionError) or error.errno == errno.EROFS:
+        return "the folder is read-only, or not this program's to write"
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return "the disk is full"
+    if error.errno == errno.EFBIG:
+        return "the file is larger than this system lets it grow: the disk is as good as full"
+    return error.strerror or type(error).__name__

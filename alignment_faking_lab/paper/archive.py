@@ -142,6 +142,9 @@ def import_archive(
     if not path.exists():
         raise FileNotFoundError(f"No archive or folder at {path}")
     if path.is_file() and not zipfile.is_zipfile(path):
+        with path.open("rb") as handle:
+            if handle.read(4) == b"PK\x03\x04":  # a zip's start, without its end
+                raise ValueError(f"{path.name} is a zip archive cut short: download it again")
         raise ValueError(f"{path.name} is neither a zip archive nor a folder")
     result = ArchiveImport()
     unpacked = 0

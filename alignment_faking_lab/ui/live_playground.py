@@ -95,6 +95,8 @@ def live_mode() -> None:
                     errors.append(f"{TIER_NAMES[tier]}: {reason}")
                 else:
                     finished[tier.value] = outcome.transcript
+                    if outcome.error:  # received and shown, but not saved where it belongs
+                        errors.append(f"{TIER_NAMES[tier]}: {settings.redact(outcome.error)}")
             st.session_state[LAST_LIVE_KEY] = {"transcripts": finished, "errors": errors}
             select_source("run:playground")
             st.rerun()

@@ -19,6 +19,7 @@ from alignment_faking_lab.calling import estimate, keys, models
 from alignment_faking_lab.calling.plan import Plan
 from alignment_faking_lab.calling.response_cache import ResponseCache
 from alignment_faking_lab.calling.runner import RunReport, iter_run
+from alignment_faking_lab.data.files import os_problem
 from alignment_faking_lab.data.frames import transcripts_frame
 from alignment_faking_lab.data.storage import RunFileRefused, read_jsonl
 from alignment_faking_lab.public import deployment
@@ -144,7 +145,7 @@ def run_with_progress(
         progress.empty()
         report.fatal = (
             f"The run's file {run_path.name} could not be written in the data folder "
-            f"({error.strerror or type(error).__name__}). {report.summary()}"
+            f"({os_problem(error)}). {report.summary()}"
         )
     finally:  # also when Cancel (or leaving the page) interrupts this script run
         outcomes.close()  # stops new calls now; calls in flight finish and are saved

@@ -1,0 +1,113 @@
+"""Spot the faking in a class: the teacher gives the class real scratchpads (the 106
+human-labelled ones, downloaded on request exactly as Check the judge does), each phone labels
+them, and after the teacher shows the answer each student sees their labels beside the human
+label and the AI judge's (where the teacher has a judge check of them).
+
+Only the scratchpad is shown (`class_session.scratchpad_only`), as plain text, drafts hidden.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from alignment_faking_lab.analysis import judge_check
+from alignment_faking_lab.teaching import class_session as cs
+from alignment_faking_lab.teaching.class_session import ClassSession, ClassSessionError
+from alignment_faking_lab.ui import visitor_space
+from alignment_faking_lab.ui.class_projector import NO, YES, said
+from alignment_faking_lab.ui.judge_check_view import human_labels_section, read_check
+from alignment_faking_lab.ui.text import escape_markdown
+
+NO_JUDGE = "No judge: people's labels only"
+
+
+def spot_setup(session: ClassSession, key: str) -> None:
+    """Download the labelled scratchpads, choose how many and which judge check, hand them out;
+    then show or hide the answer."""
+    view = session.view()
+    items = human_labels_section()
+    if items:
+        columns = st.columns(2)
+        count = columns[0].slider("Scratchpads for the class", 2, cs.MAX_SPOT_ITEMS, 6,
+                                  key="spot_count")  # fmt: skip
+        checks = judge_check.saved_checks(visitor_space.data_root())
+        check = columns[1].selectbox(
+            "The AI judge beside them", [NO_JUDGE, *checks], key="spot_judge",
+            help="A check you ran on Check the judge: its verdict on each scratchpad.",
+        )  # fmt: skip
+        verdicts = {v.item_id: v.predicted for v in read_check(check)} if check != NO_JUDGE else {}
+        if st.button("Give the class these scratchpads to label", key="spot_give"):
+            chosen = cs.choose_spot_items(items, count, judge=verdicts)
+            _teacher_act(session.set_spot_items, key, chosen)
+            st.rerun()
+    if view.spot_items:
+        shown = view.spot_revealed
+        if st.button(
+            "Hide the answers" if shown else "Show the human labels and the judge's",
+            key="spot_reveal", type="secondary" if shown else "primary",
+        ):  # fmt: skip
+            _teacher_act(session.reveal_spot, key, not shown)
+            st.rerun()
+
+
+def _teacher_act(action, key: str, *arguments) -> None:
+    try:
+        action(key, *arguments)
+    except ClassSessionError as error:
+        st.error(escape_markdown(str(error)))
+
+
+def show_scratchpad(number: int, text: str) -> None:
+    st.markdown(f"**Scratchpad {number}** (the model's hidden reasoning; its answer not shown)")
+    with st.container(height=260, border=True):
+        st.markdown(escape_markdown(text))
+
+
+def label_form(session: ClassSession, student: str) -> None:
+    """Each scratchpad with its yes / no, sent together; sending again replaces the labels."""
+    view = session.view()
+    mine = session.labels_of(student)
+    st.subheader("Spot the faking")
+    st.markdown(
+        "Read each scratchpad. Is the model **faking alignment**: going along with what it was "
+        "told training wants, so that training does not change its values?"
+    )
+    with st.form("spot_form"):
+        answers = {}
+        for number, item in enumerate(view.spot_items, 1):
+            show_scratchpad(number, item.text)
+            before = mine.get(item.id)
+            answers[item.id] = st.radio(
+                f"Scratchpad {number}", [YES, NO], horizontal=True, key=f"spot_{number}",
+                index=None if before is None else (0 if before else 1),
+            )  # fmt: skip
+        sent = st.form_submit_button("Send my labels", type="primary")
+    if sent:
+        if any(answer is None for answer in answers.values()):
+            st.error("Label every scratchpad first: alignment faking or not.")
+            return
+        try:
+            session.label(student, {k: v == YES for k, v in answers.items()})
+        except ClassSessionError as error:
+            st.error(escape_markdown(str(error)))
+            return
+        st.success("Your labels are in. Wait for your teacher to show the answers.")
+    elif mine:
+        st.success("Your labels are in; you can change them until the answers are shown.")
+
+
+def my_spot_results(session: ClassSession, student: str) -> None:
+    """After the reveal: this student's labels beside people's and the judge's, item by item."""
+    view = session.view()
+    mine = session.labels_of(student)
+    st.subheader("Spot the faking: the answers")
+    for number, result in enumerate(view.spot_results, 1):
+        item = result.item
+        mark = "" if item.id not in mine else ("✅ " if mine[item.id] == item.human else "❌ ")
+        st.markdown(
+            f"{mark}**Scratchpad {number}**: you said {said(mine.get(item.id)) if mine else '–'}; "
+            f"people said **{said(item.human)}**; the AI judge: {said(item.judge)}. The class: "
+            f"{result.said_faking} faking, {result.said_not} not."
+        )
+        with st.expander(f"Read scratchpad {number} again"):
+            st.markdown(escape_markdown(item.text))

@@ -31,16 +31,16 @@ st.title("🙋 Class session")
 held = teachers_class()
 if held is None:
     open_class()
-    st.subheader("A student?")
+    st.header("A student?")
     join_form()
     st.stop()
 
 session, key = held
-if st.toggle("Presentation mode", key="present", bind="query-params"):
-    apply_presentation_style()
-join_details(session.code)
+join_details(session.code, compact=session.view().revealed)
 projector(session)
 with st.expander("Teacher's controls: show the answer, the reasons, hide a word", expanded=True):
     teacher_controls(session, key)
+    if st.toggle("Presentation mode", key="present", bind="query-params"):
+        apply_presentation_style()
 with st.expander("Spot the faking: give the class real scratchpads to label"):
     spot_setup(session, key)

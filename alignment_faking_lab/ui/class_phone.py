@@ -70,7 +70,7 @@ def follow_the_teacher(session: ClassSession) -> None:
 def prediction_form(session: ClassSession, student: str) -> None:
     """Two numbers and an optional word; sending again replaces the earlier prediction."""
     mine = session.prediction_of(student)
-    st.subheader("Predict, then see")
+    st.header("Predict, then see")
     st.markdown(
         "The model was asked to comply with every request, even harmful ones. It was **told** "
         "that free-tier conversations are used to train it and paid-tier ones never are. Out of "
@@ -110,7 +110,7 @@ def prediction_form(session: ClassSession, student: str) -> None:
 
 def the_answer(session: ClassSession, student: str) -> None:
     mine = session.prediction_of(student)
-    st.subheader("The answer")
+    st.header("The answer")
     st.markdown(
         f"In the paper ({escape_markdown(cs.PAPER_SOURCE)}) the model complied with "
         f"**{cs.PAPER_FREE:.1f}%** of harmful requests when told it was in training and "

@@ -61,10 +61,14 @@ def open_class() -> None:
         st.rerun()
 
 
-def join_details(code: str) -> None:
-    """The code and the link students type, large enough to read from the back of the room."""
+def join_details(code: str, compact: bool = False) -> None:
+    """The code and the link students type, large enough to read from the back of the room;
+    one line once the answer is shown, so the figure fits a 720p projector."""
     address = st.context.url.split("?")[0].rstrip("/") if st.context.url else ""
     page = address if address.endswith("/class_session") else f"{address}/class_session"
+    if compact:
+        st.markdown(f"Class code **{code}** · join at {escape_markdown(page)}")
+        return
     st.markdown(f"## Class code: {' '.join(code)}")
     st.markdown(f"Students open **{escape_markdown(page)}** and type the code, or this link:")
     st.code(f"{page}?class={code}", language=None)
@@ -72,28 +76,38 @@ def join_details(code: str) -> None:
 
 def _projector_body(session: ClassSession) -> None:
     view = session.view()
-    counts = st.columns(3)
-    counts[0].metric("Students joined", view.students)
-    counts[1].metric("Predictions", len(view.predictions))
-    counts[2].metric("Labelled the scratchpads", view.spot_labellers)
     if view.revealed:
-        free = [p.free for p in view.predictions]
-        show_chart(
-            predictions_chart(free, [p.paid for p in view.predictions], PAPER),
-            key=f"class_chart_{view.version}", presentation=presenting(),
-        )  # fmt: skip
-        st.markdown(
-            f"**Published ({escape_markdown(cs.PAPER_SOURCE)}):** the model complied with "
-            f"{cs.PAPER_FREE:.1f}% of harmful requests when told the conversation was used for "
-            f"training, {cs.PAPER_PAID:.1f}% when told it was not: a gap of "
-            f"{cs.PAPER_GAP:.1f} ± {cs.PAPER_GAP_ERROR:.1f} points."
-        )
+        revealed(view)
     else:
+        counts = st.columns(3)
+        counts[0].metric("Students joined", view.students)
+        counts[1].metric("Predictions", len(view.predictions))
+        counts[2].metric("Labelled the scratchpads", view.spot_labellers)
         st.markdown("The answer is hidden until the teacher shows it.")
     if view.show_reasons:
         reasons(view)
     if view.spot_revealed:
         spot_results(view)
+
+
+def revealed(view: ClassView) -> None:
+    """The key sentence first (the published figure and the class's median), then the chart."""
+    gap = view.median(lambda p: p.gap)
+    guessed = "" if gap is None else f" The class's median guess of the gap: {gap:.0f} points."
+    st.markdown(
+        f'**Published: {cs.PAPER_FREE:.1f}% complied when told "training", '
+        f'{cs.PAPER_PAID:.1f}% when told "unmonitored": a gap of {cs.PAPER_GAP:.1f} ± '
+        f"{cs.PAPER_GAP_ERROR:.1f} points** ({escape_markdown(cs.PAPER_SOURCE)}).{guessed}"
+    )
+    show_chart(
+        predictions_chart([p.free for p in view.predictions],
+                          [p.paid for p in view.predictions], PAPER),
+        key=f"class_chart_{view.version}", presentation=presenting(),
+    )  # fmt: skip
+    st.markdown(
+        f"{view.students} students joined, {len(view.predictions)} predicted, "
+        f"{view.spot_labellers} labelled the scratchpads."
+    )
 
 
 def presenting() -> bool:

@@ -67,7 +67,7 @@ def label_form(session: ClassSession, student: str) -> None:
     """Each scratchpad with its yes / no, sent together; sending again replaces the labels."""
     view = session.view()
     mine = session.labels_of(student)
-    st.subheader("Spot the faking")
+    st.header("Spot the faking")
     st.markdown(
         "Read each scratchpad. Is the model **faking alignment**: going along with what it was "
         "told training wants, so that training does not change its values?"
@@ -100,7 +100,7 @@ def my_spot_results(session: ClassSession, student: str) -> None:
     """After the reveal: this student's labels beside people's and the judge's, item by item."""
     view = session.view()
     mine = session.labels_of(student)
-    st.subheader("Spot the faking: the answers")
+    st.header("Spot the faking: the answers")
     for number, result in enumerate(view.spot_results, 1):
         item = result.item
         mark = "" if item.id not in mine else ("✅ " if mine[item.id] == item.human else "❌ ")

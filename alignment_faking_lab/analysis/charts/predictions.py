@@ -51,7 +51,7 @@ def predictions_chart(
     columns = (list(free), list(paid), gaps)
     figure = go.Figure()
     for row, values in zip(ROWS, columns, strict=True):
-        offsets = [((n * 7) % 11 - 5) * 0.05 for n in range(len(values))]  # fixed jitter
+        offsets = [((n * 7) % 11 - 5) * 0.03 for n in range(len(values))]  # fixed jitter
         figure.add_scatter(
             x=values, y=[ROWS.index(row) + o for o in offsets], mode="markers",
             marker={"color": COMPLIED_COLOUR, "size": 11, "opacity": 0.7,
@@ -69,7 +69,7 @@ def predictions_chart(
     if paper:
         figure.add_scatter(
             x=[paper.free, paper.paid, paper.gap], y=list(range(3)), mode="markers+text",
-            name=f"Published ({paper.source})",
+            name="Published in the paper (source below)",
             marker={"symbol": "diamond", "size": 18, "color": PAPER_COLOUR,
                     "line": {"color": TEXT_COLOUR, "width": 2}},
             error_x={"type": "data", "array": [0, 0, paper.gap_error], "color": PAPER_COLOUR,
@@ -83,10 +83,10 @@ def predictions_chart(
         xaxis={"range": [min(-5, *gaps) - 3, 103], "title": "% of harmful requests complied "
                "with (gap: points)", "fixedrange": True, "tickvals": [0, 25, 50, 75, 100]},
         yaxis={"tickvals": [0, 1, 2], "ticktext": ["Free tier", "Paid tier", "Gap (points)"],
-               "autorange": "reversed", "fixedrange": True},
+               "autorange": "reversed", "fixedrange": True, "zeroline": False},
     )  # fmt: skip
     style_figure(
-        figure, title=title, caption=caption, rows=3, row_height=90,
+        figure, title=title, caption=caption, rows=3, row_height=72,
         legend_entries=3 if paper else 2,
     )  # fmt: skip
     table_rows = [
@@ -98,7 +98,7 @@ def predictions_chart(
             strict=True,
         )
     ]  # fmt: skip
-    sentence = f"{len(free)} predictions. " + " ".join(
+    sentence = f"{len(free)} prediction{'s' if len(free) != 1 else ''}. " + " ".join(
         f"{r[0]}: the class's median guess {r[2]} (range {r[3]}); published {r[4]}."
         if paper
         else f"{r[0]}: the class's median guess {r[2]} (range {r[3]})."

@@ -162,3 +162,14 @@ def test_spot_the_faking_compares_the_class_with_people_and_the_judge(hub):
     mine = on_screen(phone)
     assert mine.count("✅") == 4 and "people said **alignment faking**" in mine
     assert "the answer text" not in mine and cs.PAPER_SOURCE not in mine
+
+
+def test_the_walkthrough_offers_the_class_session_as_an_optional_step_before_the_rates():
+    def class_links(step: int) -> list[str]:
+        at = open_page("pages/walkthrough.py", {"step": str(step)})
+        return [
+            link.proto.label for link in at.get("page_link") if "class_session" in link.proto.page
+        ]
+
+    assert any("Optional, with your class" in label for label in class_links(4))
+    assert class_links(3) == [] and class_links(5) == []

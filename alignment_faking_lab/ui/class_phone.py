@@ -72,9 +72,10 @@ def prediction_form(session: ClassSession, student: str) -> None:
     mine = session.prediction_of(student)
     st.header("Predict, then see")
     st.markdown(
-        "The model was asked to comply with every request, even harmful ones. It was **told** "
-        "that free-tier conversations are used to train it and paid-tier ones never are. Out of "
-        "100 harmful requests, how many do you think it complied with?"
+        "Claude 3 Opus was **told** that its company was training it to help with every "
+        "request, even harmful ones, and that free-tier conversations are used for that "
+        "training while paid-tier ones never are. Out of 100 harmful requests, how many do you "
+        "think it complied with in each tier?"
     )
     with st.form("class_predict"):
         free = st.number_input(

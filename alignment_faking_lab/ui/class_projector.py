@@ -24,6 +24,7 @@ PROJECTOR_REFRESH_SECONDS = 2
 PAPER = PaperFigure(cs.PAPER_FREE, cs.PAPER_PAID, cs.PAPER_GAP, cs.PAPER_GAP_ERROR,
                     cs.PAPER_SOURCE)  # fmt: skip
 YES, NO = "Alignment faking", "Not alignment faking"
+OPTIONAL_AFTER_STEP = 4  # the walkthrough step after which a class may predict
 
 
 def said(faking: bool | None) -> str:
@@ -183,3 +184,15 @@ def teacher_controls(session: ClassSession, key: str) -> None:
         st.multiselect(
             "Words hidden from the projector", words, key="class_hidden", on_change=hide_chosen
         )
+
+
+def optional_class_step(step: int) -> None:
+    """The walkthrough's optional step with a class: after the scratchpad (step 4), before the
+    paper's rates (step 5), the class predicts them on their phones and spots the faking."""
+    if step != OPTIONAL_AFTER_STEP:
+        return
+    st.page_link(
+        "pages/class_session.py", icon="🙋",
+        label="Optional, with your class: predict the rates on your phones before step 5, then "
+        "spot the faking in real scratchpads (Class session)",
+    )  # fmt: skip

@@ -179,3 +179,11 @@ def test_labels_are_counted_once_per_student_beside_the_human_label():
     session.reveal_spot(session.teacher_key)
     with pytest.raises(ClassSessionError, match="closed"):
         session.label("ben", truth)
+
+
+def test_a_phone_keeps_its_identity_from_its_link_but_a_made_up_one_is_replaced():
+    mine = cs.new_student_id()
+    assert cs.student_id_from(mine) == mine
+    for forged in ("x" * 100_000, "", None, "../../etc", "a" * 21 + "!"):
+        replaced = cs.student_id_from(forged)
+        assert replaced != forged and cs.student_id_from(replaced) == replaced

@@ -41,6 +41,7 @@ MAX_SHOWN_WORDS = 30
 PAPER_FREE, PAPER_PAID = 14.2, 2.8
 PAPER_GAP, PAPER_GAP_ERROR = 11.3, 2.1
 PAPER_SOURCE = "arXiv:2412.14093 Table 1 (Claude 3 Opus, helpful-only, default prompt)"
+_STUDENT_ID = re.compile(r"[A-Za-z0-9_-]{22}")  # token_urlsafe(16)
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 
 
@@ -356,5 +357,13 @@ def _new_code(taken: dict[str, ClassSession]) -> str:
 
 
 def new_student_id() -> str:
-    """A browser session's anonymous identity in a class (kept in that session only)."""
+    """A phone's anonymous identity in a class (kept in its page's address)."""
     return secrets.token_urlsafe(16)
+
+
+def student_id_from(link_value: str | None) -> str:
+    """The identity a phone's link carries when it is one `new_student_id` made, else a new
+    one: a made-up or oversized value never becomes a key in a class's memory."""
+    if link_value and _STUDENT_ID.fullmatch(link_value):
+        return link_value
+    return new_student_id()

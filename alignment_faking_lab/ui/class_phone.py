@@ -41,7 +41,7 @@ def student_class(code: str) -> tuple[ClassSession, str] | None:
     except ClassSessionError as error:
         st.error(escape_markdown(str(error)))
         return None
-    student = st.query_params.get("me") or cs.new_student_id()
+    student = cs.student_id_from(st.query_params.get("me"))
     try:
         session.join(student)
     except ClassSessionError as error:

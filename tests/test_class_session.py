@@ -154,8 +154,8 @@ def test_students_read_only_the_scratchpad_never_an_answer_or_draft():
 
 def test_spot_items_are_about_half_faking_and_capped():
     chosen = cs.choose_spot_items(_items(), 2, judge={"a": True, "d": False}, seed=3)
-    assert sorted(item.human for item in chosen) == [False, True]
-    faking = next(item for item in chosen if item.human)
+    assert sorted(item.reference for item in chosen) == [False, True]
+    faking = next(item for item in chosen if item.reference)
     assert faking.judge == {"a": True, "d": False}[faking.id]
     assert len(cs.choose_spot_items(_items() * 10, 50, seed=0)) <= cs.MAX_SPOT_ITEMS
 
@@ -165,8 +165,8 @@ def test_labels_are_counted_once_per_student_beside_the_human_label():
     items = cs.choose_spot_items(_items(), 4, seed=2)
     with pytest.raises(ClassSessionError, match="no scratchpads"):
         session.label("ana", {})
-    session.set_spot_items(session.teacher_key, items)
-    truth = {item.id: item.human for item in items}
+    session.set_spot_items(session.teacher_key, items, "people")
+    truth = {item.id: item.reference for item in items}
     session.label("ana", {k: not v for k, v in truth.items()})
     session.label("ana", truth)  # changed her mind: counted once, the last labels
     session.label("ben", truth)
@@ -175,7 +175,7 @@ def test_labels_are_counted_once_per_student_beside_the_human_label():
     view = session.view()
     assert view.spot_labellers == 2
     assert view.agreement_with_people == (8, 8)
-    assert all(r.class_majority is r.item.human for r in view.spot_results)
+    assert all(r.class_majority is r.item.reference for r in view.spot_results)
     session.reveal_spot(session.teacher_key)
     with pytest.raises(ClassSessionError, match="closed"):
         session.label("ben", truth)

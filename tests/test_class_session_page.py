@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import asdict
+from dataclasses import asdict, replace
 
 import pytest
 
@@ -134,7 +134,7 @@ def test_spot_the_faking_compares_the_class_with_people_and_the_judge(hub):
     projector.selectbox(key="spot_judge").set_value("fake-judge-check")
     projector.button(key="spot_give").click().run()
     items = REGISTRY.find(code).view().spot_items
-    assert len(items) == 4 and sorted(i.human for i in items) == [False, False, True, True]
+    assert len(items) == 4 and sorted(i.reference for i in items) == [False, False, True, True]
     phone = student(code)
     text = on_screen(phone)
     assert "Spot the faking" in text and "Reasoning number" in text
@@ -143,24 +143,24 @@ def test_spot_the_faking_compares_the_class_with_people_and_the_judge(hub):
     assert "Label every scratchpad first" in on_screen(phone)
     for number, item in enumerate(items, 1):
         phone.radio(key=f"spot_{number}").set_value(
-            "Alignment faking" if item.human else "Not alignment faking"
+            "Alignment faking" if item.reference else "Not alignment faking"
         )
     phone.button(key="FormSubmitter:spot_form-Send my labels").click().run()
     assert REGISTRY.find(code).view().spot_labellers == 1
     projector.button(key="spot_reveal").click().run()
     shown = on_screen(projector)
-    assert "agree with the human labels in **4 of 4**" in shown
+    assert "agree with people (the human labels of Hughes & Sheshadri 2025) in **4 of 4**" in shown
     table = projector.dataframe[0].value
     judged = [
         "alignment faking" if int(i.id.split("-")[1]) < 4 else "not alignment faking" for i in items
     ]  # the saved check says yes to item-0 … item-3
     assert list(table["The AI judge"]) == judged
-    assert list(table["People (human label)"]) == [
-        "alignment faking" if i.human else "not alignment faking" for i in items
+    assert list(table["People (the human labels of Hughes & Sheshadri 2025)"]) == [
+        "alignment faking" if i.reference else "not alignment faking" for i in items
     ]
     phone.run()
     mine = on_screen(phone)
-    assert mine.count("✅") == 4 and "people said **alignment faking**" in mine
+    assert mine.count("✅") == 4 and "Sheshadri 2025): **alignment faking**" in mine
     assert "the answer text" not in mine and cs.PAPER_SOURCE not in mine
 
 
@@ -173,3 +173,28 @@ def test_the_walkthrough_offers_the_class_session_as_an_optional_step_before_the
 
     assert any("Optional, with your class" in label for label in class_links(4))
     assert class_links(3) == [] and class_links(5) == []
+
+
+def test_spot_the_faking_from_the_papers_imported_transcripts(isolated_data_dir):
+    from alignment_faking_lab.data.catalogue import load_illustrative
+    from alignment_faking_lab.data.storage import write_jsonl
+    from alignment_faking_lab.data.transcript import Provenance, Tier
+    from alignment_faking_lab.protocol.parsing import parse_messages
+
+    published = [replace(t, provenance=Provenance.PAPER) for t in load_illustrative()]
+    (isolated_data_dir / "paper").mkdir()
+    write_jsonl(isolated_data_dir / "paper" / "helpful_only__default.jsonl", published)
+    labelled = {t.id: t.alignment_faking for t in published if t.tier is Tier.FREE}
+    projector, code = teacher()
+    projector.radio(key="spot_source").set_value(
+        "The paper's transcripts imported in this app (free tier, the paper's labels)"
+    ).run()
+    projector.slider(key="spot_count").set_value(4)
+    projector.button(key="spot_give").click().run()
+    items = REGISTRY.find(code).view().spot_items
+    assert len(items) == 4 and all(item.reference is labelled[item.id] for item in items)
+    assert REGISTRY.find(code).view().reference_name.startswith("the paper's classifiers")
+    text = on_screen(student(code))
+    outputs = [parse_messages(t.messages).output for t in published if t.id in labelled]
+    assert not [o for o in outputs if o and o.strip()[:40] in text]
+    assert all(item.text[:30] in text for item in items)

@@ -61,12 +61,13 @@ class Prediction:
 
 @dataclass(frozen=True, slots=True)
 class SpotItem:
-    """One scratchpad to label: its text (the scratchpad alone, drafts hidden), the human label,
-    and the judge's verdict where a judge check covers it."""
+    """One scratchpad to label: its text (the scratchpad alone, drafts hidden), its reference
+    label (people's, or the paper's published classifier labels; the class says which), and
+    the judge's verdict where a judge check covers it."""
 
     id: str
     text: str
-    human: bool
+    reference: bool
     judge: bool | None = None
 
 
@@ -99,6 +100,7 @@ class ClassView:
     spot_results: tuple[ItemResult, ...]
     spot_labellers: int
     spot_revealed: bool
+    reference_name: str  # who gave the reference labels, e.g. "people (human labels)"
 
     def median(self, measure: Callable[[Prediction], float]) -> float | None:
         values = [measure(p) for p in self.predictions]
@@ -106,8 +108,8 @@ class ClassView:
 
     @property
     def agreement_with_people(self) -> tuple[int, int]:
-        """(student labels that match the human label, all student labels)."""
-        same = sum(r.said_faking if r.item.human else r.said_not for r in self.spot_results)
+        """(student labels that match the reference label, all student labels)."""
+        same = sum(r.said_faking if r.item.reference else r.said_not for r in self.spot_results)
         return same, sum(r.said_faking + r.said_not for r in self.spot_results)
 
 
@@ -146,8 +148,9 @@ def choose_spot_items(
     judge: dict[str, bool | None] | None = None,
     seed: int | None = None,
 ) -> list[SpotItem]:
-    """`count` labelled scratchpads (objects with id, text, faking) for a class, about half
-    of them labelled alignment faking by people, in a random order; the judge's verdicts by id."""
+    """`count` labelled scratchpads (objects with id, text, faking: the reference label) for a
+    class, about half of them labelled alignment faking, in a random order; the judge's
+    verdicts by id."""
     count = max(1, min(count, MAX_SPOT_ITEMS))
     randomness = secrets.SystemRandom() if seed is None else random.Random(seed)
     usable = [i for i in items if len(scratchpad_only(i.text)) <= MAX_SCRATCHPAD_CHARS]
@@ -180,6 +183,7 @@ class ClassSession:
     _hidden: set[str] = field(default_factory=set)
     _labels: dict[str, dict[str, bool]] = field(default_factory=dict)
     _items: tuple[SpotItem, ...] = ()
+    _reference_name: str = ""
     _revealed: bool = False
     _show_reasons: bool = False
     _spot_revealed: bool = False
@@ -262,13 +266,15 @@ class ClassSession:
             (self._hidden.add if hidden else self._hidden.discard)(word.lower())
             self._changed()
 
-    def set_spot_items(self, key: str, items: Sequence[SpotItem]) -> None:
-        """The scratchpads to label (earlier labels are dropped: they were of other items)."""
+    def set_spot_items(self, key: str, items: Sequence[SpotItem], reference_name: str) -> None:
+        """The scratchpads to label and who gave their reference labels (earlier labels are
+        dropped: they were of other items)."""
         if len(items) > MAX_SPOT_ITEMS or any(len(i.text) > MAX_SCRATCHPAD_CHARS for i in items):
             raise ClassSessionError(f"At most {MAX_SPOT_ITEMS} scratchpads of moderate length.")
         with self._lock:
             self._teacher(key)
             self._items = tuple(items)
+            self._reference_name = reference_name
             self._labels.clear()
             self._spot_revealed = False
             self._changed()
@@ -297,6 +303,7 @@ class ClassSession:
                 hidden_words=tuple(sorted(self._hidden)), revealed=self._revealed,
                 show_reasons=self._show_reasons, spot_items=self._items, spot_results=results,
                 spot_labellers=len(self._labels), spot_revealed=self._spot_revealed,
+                reference_name=self._reference_name,
             )  # fmt: skip
 
     def all_words(self) -> list[str]:

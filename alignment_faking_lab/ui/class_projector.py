@@ -129,20 +129,21 @@ def reasons(view: ClassView) -> None:
 
 
 def spot_results(view: ClassView) -> None:
-    """Item by item: the class's labels beside the human label and the judge's verdict."""
+    """Item by item: the class's labels beside the reference label and the judge's verdict."""
     same, total = view.agreement_with_people
-    st.subheader("Spot the faking: the class beside people and the judge")
+    reference = view.reference_name
+    st.subheader("Spot the faking: the class beside the reference labels and the judge")
     if total:
         st.markdown(
-            f"The class's labels agree with the human labels in **{same} of {total}** "
-            f"({same / total:.0%}); the human labels are those of Hughes & Sheshadri 2025."
+            f"The class's labels agree with {escape_markdown(reference)} in **{same} of "
+            f"{total}** ({same / total:.0%})."
         )
     rows = [
         {
             "Scratchpad": number,
             "The class: faking": r.said_faking,
             "The class: not": r.said_not,
-            "People (human label)": said(r.item.human),
+            reference[:1].upper() + reference[1:]: said(r.item.reference),
             "The AI judge": said(r.item.judge),
         }
         for number, r in enumerate(view.spot_results, 1)

@@ -1,53 +1,91 @@
 """Spot the faking in a class: the teacher gives the class real scratchpads (the 106
-human-labelled ones, downloaded on request exactly as Check the judge does), each phone labels
-them, and after the teacher shows the answer each student sees their labels beside the human
-label and the AI judge's (where the teacher has a judge check of them).
+human-labelled ones, downloaded on request exactly as Check the judge does, or free-tier
+scratchpads of the paper's transcripts imported in the app), each phone labels them, and after
+the teacher shows the answer each student sees their labels beside the reference label
+(people's, or the paper's published classifier labels) and the AI judge's (where the teacher
+has a judge check of them).
 
 Only the scratchpad is shown (`class_session.scratchpad_only`), as plain text, drafts hidden.
 """
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import streamlit as st
 
 from alignment_faking_lab.analysis import judge_check
+from alignment_faking_lab.data import catalogue
+from alignment_faking_lab.data.transcript import Tier
+from alignment_faking_lab.protocol.parsing import parse_messages
 from alignment_faking_lab.teaching import class_session as cs
 from alignment_faking_lab.teaching.class_session import ClassSession, ClassSessionError
 from alignment_faking_lab.ui import visitor_space
 from alignment_faking_lab.ui.class_projector import NO, YES, said
+from alignment_faking_lab.ui.data import available_collections
 from alignment_faking_lab.ui.judge_check_view import human_labels_section, read_check
 from alignment_faking_lab.ui.text import escape_markdown
 
-NO_JUDGE = "No judge: people's labels only"
+NO_JUDGE = "No judge: the reference labels only"
+HUMAN = "The 106 human-labelled scratchpads (Hughes & Sheshadri 2025; downloaded on request)"
+PAPER = "The paper's transcripts imported in this app (free tier, the paper's labels)"
+SOURCES = (HUMAN, PAPER)
+HUMAN_REFERENCE = "people (the human labels of Hughes & Sheshadri 2025)"
+PAPER_REFERENCE = "the paper's classifiers (its published labels)"
 
 
 def spot_setup(session: ClassSession, key: str) -> None:
-    """Download the labelled scratchpads, choose how many and which judge check, hand them out;
-    then show or hide the answer."""
+    """Choose the scratchpads (the human-labelled set or the paper's imported transcripts),
+    how many and which judge check, hand them out; then show or hide the answer."""
     view = session.view()
-    items = human_labels_section()
+    source = st.radio("Scratchpads from", list(SOURCES), key="spot_source")
+    if source == HUMAN:
+        items, reference = human_labels_section(), HUMAN_REFERENCE
+    else:
+        items, reference = paper_items(), PAPER_REFERENCE
     if items:
         columns = st.columns(2)
         count = columns[0].slider("Scratchpads for the class", 2, cs.MAX_SPOT_ITEMS, 6,
                                   key="spot_count")  # fmt: skip
-        checks = judge_check.saved_checks(visitor_space.data_root())
+        checks = judge_check.saved_checks(visitor_space.data_root()) if source == HUMAN else []
         check = columns[1].selectbox(
             "The AI judge beside them", [NO_JUDGE, *checks], key="spot_judge",
-            help="A check you ran on Check the judge: its verdict on each scratchpad.",
+            help="A check you ran on Check the judge: its verdict on each human-labelled "
+            "scratchpad.",
         )  # fmt: skip
         verdicts = {v.item_id: v.predicted for v in read_check(check)} if check != NO_JUDGE else {}
         if st.button("Give the class these scratchpads to label", key="spot_give"):
             chosen = cs.choose_spot_items(items, count, judge=verdicts)
-            _teacher_act(session.set_spot_items, key, chosen)
+            _teacher_act(session.set_spot_items, key, chosen, reference)
             st.rerun()
     if view.spot_items:
         shown = view.spot_revealed
         if st.button(
-            "Hide the answers" if shown else "Show the human labels and the judge's",
+            "Hide the answers" if shown else "Show the reference labels and the judge's",
             key="spot_reveal", type="secondary" if shown else "primary",
         ):  # fmt: skip
             _teacher_act(session.reveal_spot, key, not shown)
             st.rerun()
+
+
+def paper_items() -> list[SimpleNamespace]:
+    """Free-tier scratchpads of an imported paper setting that the paper labelled."""
+    settings = [c for c in available_collections() if c.kind == "paper"]
+    if not settings:
+        st.info("No paper setting is imported yet: import one on the Paper transcripts page.")
+        return []
+    chosen = st.selectbox("Paper setting", settings, format_func=lambda c: c.title,
+                          key="spot_paper")  # fmt: skip
+    items = [
+        SimpleNamespace(id=t.id, text=parse_messages(t.messages).scratchpad,
+                        faking=t.alignment_faking)
+        for t in catalogue.load_collection(chosen).transcripts
+        if t.tier is Tier.FREE and t.alignment_faking is not None
+    ]  # fmt: skip
+    items = [item for item in items if item.text.strip()]
+    if not items:
+        st.info("This setting has no free-tier scratchpad the paper labelled.")
+    return items
 
 
 def _teacher_act(action, key: str, *arguments) -> None:
@@ -103,11 +141,12 @@ def my_spot_results(session: ClassSession, student: str) -> None:
     st.header("Spot the faking: the answers")
     for number, result in enumerate(view.spot_results, 1):
         item = result.item
-        mark = "" if item.id not in mine else ("✅ " if mine[item.id] == item.human else "❌ ")
+        mark = "" if item.id not in mine else ("✅ " if mine[item.id] == item.reference else "❌ ")
+        yours = said(mine.get(item.id)) if mine else "–"
         st.markdown(
-            f"{mark}**Scratchpad {number}**: you said {said(mine.get(item.id)) if mine else '–'}; "
-            f"people said **{said(item.human)}**; the AI judge: {said(item.judge)}. The class: "
-            f"{result.said_faking} faking, {result.said_not} not."
+            f"{mark}**Scratchpad {number}**: you said {yours}; "
+            f"{escape_markdown(view.reference_name)}: **{said(item.reference)}**; the AI judge: "
+            f"{said(item.judge)}. The class: {result.said_faking} faking, {result.said_not} not."
         )
         with st.expander(f"Read scratchpad {number} again"):
             st.markdown(escape_markdown(item.text))

@@ -125,6 +125,7 @@ def test_a_lesson_on_a_projector_and_a_phone(app, browser, scheme):
     groups = phone.get_by_role("radiogroup")
     for number in range(groups.count()):
         groups.nth(number).get_by_text("Not alignment faking").click()
+        expect(groups.nth(number).get_by_role("radio", name="Not alignment faking")).to_be_checked()
     click_button(phone, "Send my labels")
     expect(phone.get_by_text("Your labels are in")).to_be_visible()
     click_button(projector, "Show the reference labels and the judge's")

@@ -121,7 +121,7 @@ def projector(session: ClassSession) -> None:
 
 
 def reasons(view: ClassView) -> None:
-    st.subheader("The class's reasons, one word each")
+    st.header("The class's reasons, one word each")
     if not view.words:
         st.markdown("No reasons yet.")
         return
@@ -132,7 +132,7 @@ def spot_results(view: ClassView) -> None:
     """Item by item: the class's labels beside the reference label and the judge's verdict."""
     same, total = view.agreement_with_people
     reference = view.reference_name
-    st.subheader("Spot the faking: the class beside the reference labels and the judge")
+    st.header("Spot the faking: the class beside the reference labels and the judge")
     if total:
         st.markdown(
             f"The class's labels agree with {escape_markdown(reference)} in **{same} of "

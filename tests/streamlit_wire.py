@@ -22,7 +22,7 @@ FINISHED = {
 }
 VALUE_FIELDS = {  # how the browser sends each kind of widget's value
     "number_input": "int_value", "text_input": "string_value", "button": "trigger_value",
-    "radio": "int_value", "checkbox": "bool_value", "slider": "double_array_value",
+    "radio": "string_value", "checkbox": "bool_value", "slider": "double_array_value",
 }  # fmt: skip
 
 
@@ -51,6 +51,8 @@ def _element_text(element) -> str:
         return element.alert.body
     if kind == "heading":
         return element.heading.body
+    if kind == "exception":
+        return f"{element.exception.type}: {element.exception.message}"
     return ""
 
 

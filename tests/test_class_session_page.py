@@ -150,7 +150,9 @@ def test_spot_the_faking_compares_the_class_with_people_and_the_judge(hub):
     projector.button(key="spot_reveal").click().run()
     shown = on_screen(projector)
     assert "agree with people (the human labels of Hughes & Sheshadri 2025) in **4 of 4**" in shown
-    table = projector.dataframe[0].value
+    table = projector.table[0].value  # as shown: escaped markdown, read here as plain text
+    table.columns = [re.sub(r"\\(.)", r"\1", str(c)) for c in table.columns]
+    table = table.map(lambda v: re.sub(r"\\(.)", r"\1", v) if isinstance(v, str) else v)
     judged = [
         "alignment faking" if int(i.id.split("-")[1]) < 4 else "not alignment faking" for i in items
     ]  # the saved check says yes to item-0 … item-3

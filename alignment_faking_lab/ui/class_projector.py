@@ -10,13 +10,14 @@ session holds.
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from alignment_faking_lab.analysis.charts.predictions import PaperFigure, predictions_chart
 from alignment_faking_lab.teaching import class_session as cs
 from alignment_faking_lab.teaching.class_session import ClassSession, ClassSessionError, ClassView
 from alignment_faking_lab.ui.chart_view import show_chart
-from alignment_faking_lab.ui.text import escape_markdown
+from alignment_faking_lab.ui.text import escape_markdown, table_text
 
 REGISTRY = cs.ClassRegistry()
 TEACHER_KEY = "aflab_class_teacher"  # (code, teacher key) of the class this browser opened
@@ -77,6 +78,8 @@ def join_details(code: str, compact: bool = False) -> None:
 
 def _projector_body(session: ClassSession) -> None:
     view = session.view()
+    if view.spot_revealed:  # the newest reveal first, where the projector's screen begins
+        spot_results(view)
     if view.revealed:
         revealed(view)
     else:
@@ -87,8 +90,6 @@ def _projector_body(session: ClassSession) -> None:
         st.markdown("The answer is hidden until the teacher shows it.")
     if view.show_reasons:
         reasons(view)
-    if view.spot_revealed:
-        spot_results(view)
 
 
 def revealed(view: ClassView) -> None:
@@ -138,17 +139,21 @@ def spot_results(view: ClassView) -> None:
             f"The class's labels agree with {escape_markdown(reference)} in **{same} of "
             f"{total}** ({same / total:.0%})."
         )
+    judged = any(r.item.judge is not None for r in view.spot_results)
     rows = [
         {
-            "Scratchpad": number,
+            "Scratchpad": str(number),
             "The class: faking": r.said_faking,
             "The class: not": r.said_not,
             reference[:1].upper() + reference[1:]: said(r.item.reference),
-            "The AI judge": said(r.item.judge),
+            **({"The AI judge": said(r.item.judge)} if judged else {}),
         }
         for number, r in enumerate(view.spot_results, 1)
     ]
-    st.dataframe(rows, hide_index=True)
+    # A table, not a data grid: its text grows with presentation mode's type.
+    st.table(table_text(pd.DataFrame(rows).set_index("Scratchpad")))
+    if not judged:
+        st.caption("No AI judge was chosen for these scratchpads.")
 
 
 def teacher_controls(session: ClassSession, key: str) -> None:

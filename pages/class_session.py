@@ -36,7 +36,8 @@ if held is None:
     st.stop()
 
 session, key = held
-join_details(session.code, compact=session.view().revealed)
+shown = session.view()
+join_details(session.code, compact=shown.revealed or shown.spot_revealed)
 projector(session)
 with st.expander("Teacher's controls: show the answer, the reasons, hide a word", expanded=True):
     teacher_controls(session, key)

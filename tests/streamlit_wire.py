@@ -112,6 +112,8 @@ class WireVisitor:
             message = ForwardMsg_pb2.ForwardMsg()
             message.ParseFromString(await asyncio.wait_for(self.socket.recv(), 120))
             kind = message.WhichOneof("type")
+            if kind == "new_session" and fragment is None:
+                run = PageRun()  # the page ran again (st.rerun): what counts is its last run
             if kind == "page_not_found":
                 raise RuntimeError(f"the server has no page {self.page!r}")
             if kind == "page_info_changed":

@@ -187,3 +187,18 @@ def test_a_phone_keeps_its_identity_from_its_link_but_a_made_up_one_is_replaced(
     for forged in ("x" * 100_000, "", None, "../../etc", "a" * 21 + "!"):
         replaced = cs.student_id_from(forged)
         assert replaced != forged and cs.student_id_from(replaced) == replaced
+
+
+def test_the_predictions_chart_says_the_medians_and_only_after_the_reveal_the_papers_figure():
+    from alignment_faking_lab.analysis.charts.predictions import PaperFigure, predictions_chart
+    from alignment_faking_lab.analysis.charts.style import alt_text, figure_table
+
+    paper = PaperFigure(cs.PAPER_FREE, cs.PAPER_PAID, cs.PAPER_GAP, cs.PAPER_GAP_ERROR,
+                        cs.PAPER_SOURCE)  # fmt: skip
+    before = alt_text(predictions_chart([10, 30, 50], [0, 5, 10], None))
+    assert "3 predictions" in before and "median guess 30.0" in before
+    assert "11.3" not in before and "Table 1" not in before
+    after = predictions_chart([10, 30, 50], [0, 5, 10], paper)
+    assert "published 11.3 ± 2.1 points" in alt_text(after) and "Table 1" in alt_text(after)
+    assert list(figure_table(after)["Median guess"]) == ["30.0", "5.0", "25.0"]  # gaps 10, 25, 40
+    assert "No predictions yet" in alt_text(predictions_chart([], [], paper))

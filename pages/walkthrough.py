@@ -8,6 +8,7 @@ import streamlit as st
 
 from alignment_faking_lab.paper import figures as paper_figures
 from alignment_faking_lab.teaching.walkthrough import clamp_step
+from alignment_faking_lab.ui.class_projector import optional_class_step
 from alignment_faking_lab.ui.data import sidebar_data_picker
 from alignment_faking_lab.ui.navigation import page_setup
 from alignment_faking_lab.ui.shared_paper import offer_paper_transcripts
@@ -49,6 +50,7 @@ elif step == 5:
     results_step(numbers, presenting)
 else:
     after_training_step(numbers, presenting, section)
+optional_class_step(step)
 
 st.divider()
 st.caption(

@@ -43,6 +43,7 @@ def app_pages() -> list[st.Page]:
         st.Page("pages/results.py", title="Results", icon="📊"),
         st.Page("pages/run_experiment.py", title="Run experiment", icon="🚀"),
         st.Page("pages/judge_check.py", title="Check the judge", icon="⚖️"),
+        st.Page("pages/class_session.py", title="Class session", icon="🙋"),
         st.Page("pages/prompts.py", title="Prompts", icon="📝"),
         st.Page("pages/paper_transcripts.py", title="Paper transcripts", icon="📚"),
         st.Page("pages/glossary.py", title="Glossary", icon="📖"),

@@ -156,6 +156,8 @@ def _finish(plan: Plan, call: Call, conversation: dict[str, Any]):
 
 def _collect(plan, calls, state, report, run_file) -> None:
     """Ask about each open batch; take the results of those that ended."""
+    for call_id in [i for i in state["conversations"] if i not in calls]:
+        del state["conversations"][call_id]  # saved since (a direct run), or no longer planned
     for batch in [b for b in state["batches"] if b["open"]]:
         found = batch_api.status(plan.endpoint, batch["id"])
         if not found.ended:
@@ -166,7 +168,8 @@ def _collect(plan, calls, state, report, run_file) -> None:
         for custom_id, call_id in batch["items"].items():
             result = results.get(custom_id) or batch_api.ItemResult(custom_id, error="missing")
             usage = result.reply.usage if result.reply else None
-            batch_api.settle(plan.endpoint, batch["reserved_each"], calls[call_id].model, usage)
+            model = calls[call_id].model if call_id in calls else ""
+            batch_api.settle(plan.endpoint, batch["reserved_each"], model, usage)
             conversation = state["conversations"].get(call_id)
             if conversation is None:
                 continue
@@ -253,6 +256,20 @@ def advance(plan: Plan, run_path: Path, *, resend_failed: bool = False) -> Batch
             if i in calls
         ]
     return report
+
+
+def in_flight(run_path: Path) -> list[str]:
+    """The ids of the run's batches not yet collected (a direct run waits for them)."""
+    path = state_path(run_path)
+    if not path.exists():
+        return []
+    return [b["id"] for b in json.loads(path.read_text(encoding="utf-8"))["batches"] if b["open"]]
+
+
+IN_FLIGHT = (
+    "This run has batches in flight ({ids}): collect them with the batch mode (or cancel "
+    "them) before running it directly, so nothing is sent and paid for twice."
+)
 
 
 def cancel(plan: Plan, run_path: Path) -> list[str]:

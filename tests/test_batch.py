@@ -158,3 +158,12 @@ def test_a_direct_run_waits_for_the_batches_in_flight_then_collecting_skips_what
     reports = until_done(smaller, path)
     assert reports[-1].finished and not reports[-1].fatal
     assert len(storage.read_jsonl(path).transcripts) == 2
+
+
+def test_a_damaged_batch_file_is_a_plain_error_and_sends_nothing(server, tmp_path):  # noqa: F811
+    path = tmp_path / "run.jsonl"
+    batch.state_path(path).write_text('{"batches": [', encoding="utf-8")
+    report = batch.advance(plan(server, n=1), path)
+    assert "cannot be read" in (report.fatal or "") and report.sent == 0
+    assert not server.state.batches.batches
+    assert batch.in_flight(path) == ["unreadable run.batch.json"]

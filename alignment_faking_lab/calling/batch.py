@@ -76,7 +76,7 @@ def _load(path: Path, plan: Plan) -> dict[str, Any]:
     where = {"endpoint": plan.endpoint.name, "address": address_override(plan.endpoint)}
     if not path.exists():
         return {**where, "batches": [], "conversations": {}, "failed": {}}
-    state = json.loads(path.read_text(encoding="utf-8"))
+    state = _read(path)
     if (state.get("endpoint"), state.get("address")) != (where["endpoint"], where["address"]):
         raise ProviderError(
             ErrorKind.BAD_REQUEST,
@@ -84,6 +84,24 @@ def _load(path: Path, plan: Plan) -> dict[str, Any]:
             "its key) to collect them.",
         )
     return state
+
+
+def _read(path: Path) -> dict[str, Any]:
+    """The saved state, or a plain error naming the file (it is never guessed at)."""
+    try:
+        state = json.loads(path.read_text(encoding="utf-8"))
+        if not all(isinstance(state.get(k), list | dict) for k in STATE_KEYS):
+            raise ValueError("parts are missing")
+        return state
+    except (OSError, ValueError) as error:
+        raise ProviderError(
+            ErrorKind.BAD_REQUEST,
+            f"The run's batch file {path.name} cannot be read ({error}); its batches cannot be "
+            "collected from it. Move it away to start the run afresh.",
+        ) from None
+
+
+STATE_KEYS = ("batches", "conversations", "failed")
 
 
 def _save(path: Path, state: dict[str, Any]) -> None:
@@ -263,7 +281,10 @@ def in_flight(run_path: Path) -> list[str]:
     path = state_path(run_path)
     if not path.exists():
         return []
-    return [b["id"] for b in json.loads(path.read_text(encoding="utf-8"))["batches"] if b["open"]]
+    try:
+        return [b["id"] for b in _read(path)["batches"] if b.get("open")]
+    except ProviderError:
+        return [f"unreadable {path.name}"]
 
 
 IN_FLIGHT = (

@@ -133,3 +133,37 @@ def test_a_batch_on_the_owners_key_counts_against_the_owners_limits(server, tmp_
         (t.usage["input_tokens"] + t.usage["output_tokens"]) * 0.001 / 2 for t in transcripts
     )
     assert ledger.usage("v").usd == pytest.approx(real)  # reservations settled at batch price
+
+
+def test_a_direct_run_waits_for_the_batches_in_flight_then_collecting_skips_what_it_saved(
+    server,  # noqa: F811
+    tmp_path,
+):
+    server.state.batches.polls_before_end = 1
+    path = tmp_path / "run.jsonl"
+    the_plan = plan(server, n=2)
+    assert batch.advance(the_plan, path).sent == 4
+    assert batch.in_flight(path)
+    command = [
+        sys.executable, "-m", "alignment_faking_lab", "run", "--provider", "Anthropic",
+        "--base-url", server.url, "--model", "fake-claude", "--first", "2", "--out", str(path),
+        "--name", "test",
+    ]  # fmt: skip
+    environment = {**os.environ, "ANTHROPIC_API_KEY": VALID_KEY}
+    refused = subprocess.run(command, env=environment, cwd=PROJECT_ROOT, capture_output=True)
+    assert refused.returncode == 2 and b"batches in flight" in refused.stderr
+    assert not server.state.model_requests()
+    # A plan that shrank since: what is no longer planned is dropped, nothing crashes.
+    smaller = replace(the_plan, queries=the_plan.queries[:1])
+    reports = until_done(smaller, path)
+    assert reports[-1].finished and not reports[-1].fatal
+    assert len(storage.read_jsonl(path).transcripts) == 2
+
+
+def test_a_damaged_batch_file_is_a_plain_error_and_sends_nothing(server, tmp_path):  # noqa: F811
+    path = tmp_path / "run.jsonl"
+    batch.state_path(path).write_text('{"batches": [', encoding="utf-8")
+    report = batch.advance(plan(server, n=1), path)
+    assert "cannot be read" in (report.fatal or "") and report.sent == 0
+    assert not server.state.batches.batches
+    assert batch.in_flight(path) == ["unreadable run.batch.json"]

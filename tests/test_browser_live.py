@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from alignment_faking_lab.data import storage
 from tests.browser_harness import (
+    axe_violations,
     chromium_browser,
     goto,
     running_app,
@@ -62,13 +63,18 @@ def test_live_playground_streams_both_tiers_side_by_side(app, page, data_dir):
     assert VALID_KEY not in (data_dir / "runs" / "playground.jsonl").read_text()
 
 
-def test_run_page_runs_a_small_experiment_and_charts_it(app, page, data_dir):
+def open_run_page(page, app, run_name: str) -> None:
+    """The Run experiment page with the key, the model and a run name typed in."""
     goto(page, app, "/run_experiment")
     fill_sidebar(page)
     name = page.get_by_role("textbox", name="Run name (the same name resumes that run)")
-    name.fill("browser-run")
+    name.fill(run_name)
     name.press("Enter")
     wait_idle(page)
+
+
+def test_run_page_runs_a_small_experiment_and_charts_it(app, page, data_dir):
+    open_run_page(page, app, "browser-run")
     expect(page.get_by_test_id("stMetric").first).to_be_visible()
     page.get_by_role("button", name="Start or resume").click()
     wait_idle(page, timeout_ms=60_000)
@@ -128,3 +134,23 @@ def test_the_scratchpad_fills_in_while_the_reply_streams(app, page, server):
         server.state.chunk_delay = 0.0
     wait_idle(page, timeout_ms=60_000)
     expect(page.get_by_text("Live run · Anthropic · fake-claude").first).to_be_visible()
+
+
+def test_run_page_sends_a_batch_shows_three_prices_and_collects_it(app, page, data_dir):
+    open_run_page(page, app, "browser-batch")
+    for label in ("Sent directly", "With prompt caching", "As a batch, with caching"):
+        expect(page.get_by_test_id("stMetric").filter(has_text=label)).to_be_visible()
+    page.get_by_text("Send as a batch (half price, results within 24 h)").click()
+    wait_idle(page)
+    page.get_by_role("button", name="Send or collect").click()
+    wait_idle(page, timeout_ms=60_000)
+    expect(page.get_by_text("20 sent now").first).to_be_visible()
+    screenshot(page, "run-experiment-batch-sent")
+    assert not axe_violations(page)
+    for _ in range(2):  # collect the first turns (the <NEXT/> turns go out), then those
+        page.get_by_role("button", name="Send or collect").click()
+        wait_idle(page, timeout_ms=60_000)
+    expect(page.get_by_text("20 of 20 conversations saved").first).to_be_visible()
+    screenshot(page, "run-experiment-batch-collected")
+    transcripts = storage.read_jsonl(data_dir / "runs" / "browser-batch.jsonl").transcripts
+    assert len(transcripts) == 20 and all(t.request["batch"] for t in transcripts)

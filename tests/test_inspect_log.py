@@ -117,3 +117,17 @@ def test_the_command_line_exports_and_imports_inspect_logs(server, tmp_path):  #
     assert sorted(t.id for t in storage.read_jsonl(back).transcripts) == sorted(
         t.id for t in storage.read_jsonl(path).transcripts
     )
+
+
+def test_an_imported_paper_setting_or_the_shipped_examples_export_with_their_provenance(tmp_path):
+    from alignment_faking_lab.data.catalogue import load_illustrative
+
+    shipped = load_illustrative()
+    exported = inspect_log.export(shipped, tmp_path / "examples.eval", task="illustrative")
+    read = read_eval_log(str(exported))
+    assert {s.metadata["provenance"] for s in read.samples} == {"illustrative"}
+    back = inspect_log.import_log(exported)
+    assert not back.not_mapped
+    assert {t.id: (t.provenance, t.tier, t.compliance) for t in back.transcripts} == {
+        t.id: (t.provenance, t.tier, t.compliance) for t in shipped
+    }

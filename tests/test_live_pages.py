@@ -261,7 +261,7 @@ def test_run_page_sends_a_batch_and_collects_it_when_reopened(server):
     assert "half price" in page_text(at)
     at.button(key="batch_send").click().run()
     assert not at.exception, at.exception
-    assert "6 sent now" in " ".join(str(w.value) for w in at.warning)
+    assert "6 sent now" in " ".join(str(i.value) for i in at.info)
     assert not server.state.model_requests()  # nothing sent one by one
     for _ in range(2):  # as if the page were opened again later: a new session asks and collects
         at = run_page(server)

@@ -8,6 +8,7 @@ from dataclasses import replace
 
 import pytest
 
+from alignment_faking_lab.data import paths
 from alignment_faking_lab.data.catalogue import load_illustrative
 from alignment_faking_lab.data.storage import dumps
 from alignment_faking_lab.data.transcript import Compliance, Provenance, Tier
@@ -18,6 +19,7 @@ from alignment_faking_lab.public import deployment, owner_gate
 from alignment_faking_lab.teaching import classroom, links
 from alignment_faking_lab.teaching.handout import handout_html
 from alignment_faking_lab.teaching.walkthrough import StoryPair
+from alignment_faking_lab.ui import visitor_space
 from tests.fake_llm_server import VALID_KEY, FakeLLMServer
 from tests.page_helpers import open_page, page_text
 
@@ -336,3 +338,20 @@ def test_results_shared_between_visitors_keep_each_visitors_own_runs(owner, monk
     for other in (b, c):
         assert not any("fake-claude" in s for s in other.multiselect(key="r_sources").options)
         assert "fake-claude" not in page_text(other).replace("\\", "")
+
+
+def test_a_visitors_batch_keeps_to_their_session_and_counts_on_the_owners_key(owner, monkeypatch):
+    monkeypatch.setenv(owner_gate.OPEN_KEY, "1")
+    at = open_page("pages/run_experiment.py")
+    model_field(at).set_value("fake-claude")
+    at.number_input(key="run_first_n").set_value(2)
+    at.text_input(key="run_name").set_value("visitor-batch")
+    at.toggle(key="run_as_batch").set_value(True).run()
+    assert "cannot outlive your session" in " ".join(str(w.value) for w in at.warning)
+    at.button(key="batch_send").click().run()
+    assert not at.error, errors(at)
+    assert not (paths.runs_dir() / "visitor-batch.batch.json").exists()  # not shared
+    kept = list(visitor_space.sessions_root().glob("*/runs/visitor-batch.batch.json"))
+    assert len(kept) == 1 and OWNER_KEY not in kept[0].read_text()
+    used = owner_gate.Ledger().usage("")
+    assert used.requests == 4  # the batch's four requests, counted before it was sent

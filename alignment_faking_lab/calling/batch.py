@@ -80,7 +80,7 @@ def _load(path: Path, plan: Plan) -> dict[str, Any]:
     where = {"endpoint": plan.endpoint.name, "address": recorded_address(plan.endpoint)}
     if not path.exists():
         return {**where, "batches": [], "conversations": {}, "failed": {}}
-    state = json.loads(path.read_text(encoding="utf-8"))
+    state = _read(path)
     if (state.get("endpoint"), state.get("address")) != (where["endpoint"], where["address"]):
         raise ProviderError(
             ErrorKind.BAD_REQUEST,
@@ -88,6 +88,24 @@ def _load(path: Path, plan: Plan) -> dict[str, Any]:
             "its key) to collect them.",
         )
     return state
+
+
+def _read(path: Path) -> dict[str, Any]:
+    """The saved state, or a plain error naming the file (it is never guessed at)."""
+    try:
+        state = json.loads(path.read_text(encoding="utf-8"))
+        if not all(isinstance(state.get(k), list | dict) for k in STATE_KEYS):
+            raise ValueError("parts are missing")
+        return state
+    except (OSError, ValueError) as error:
+        raise ProviderError(
+            ErrorKind.BAD_REQUEST,
+            f"The run's batch file {path.name} cannot be read ({error}); its batches cannot be "
+            "collected from it. Move it away to start the run afresh.",
+        ) from None
+
+
+STATE_KEYS = ("batches", "conversations", "failed")
 
 
 def _save(path: Path, state: dict[str, Any]) -> None:
@@ -160,6 +178,8 @@ def _finish(plan: Plan, call: Call, conversation: dict[str, Any]):
 
 def _collect(plan, calls, state, report, run_file) -> None:
     """Ask about each open batch; take the results of those that ended."""
+    for call_id in [i for i in state["conversations"] if i not in calls]:
+        del state["conversations"][call_id]  # saved since (a direct run), or no longer planned
     for batch in [b for b in state["batches"] if b["open"]]:
         found = batch_api.status(plan.endpoint, batch["id"])
         if not found.ended:
@@ -170,7 +190,8 @@ def _collect(plan, calls, state, report, run_file) -> None:
         for custom_id, call_id in batch["items"].items():
             result = results.get(custom_id) or batch_api.ItemResult(custom_id, error="missing")
             usage = result.reply.usage if result.reply else None
-            batch_api.settle(plan.endpoint, batch["reserved_each"], calls[call_id].model, usage)
+            model = calls[call_id].model if call_id in calls else ""
+            batch_api.settle(plan.endpoint, batch["reserved_each"], model, usage)
             conversation = state["conversations"].get(call_id)
             if conversation is None:
                 continue
@@ -258,6 +279,23 @@ def advance(plan: Plan, run_path: Path, *, resend_failed: bool = False) -> Batch
             if i in calls
         ]
     return report
+
+
+def in_flight(run_path: Path) -> list[str]:
+    """The ids of the run's batches not yet collected (a direct run waits for them)."""
+    path = state_path(run_path)
+    if not path.exists():
+        return []
+    try:
+        return [b["id"] for b in _read(path)["batches"] if b.get("open")]
+    except ProviderError:
+        return [f"unreadable {path.name}"]
+
+
+IN_FLIGHT = (
+    "This run has batches in flight ({ids}): collect them with the batch mode (or cancel "
+    "them) before running it directly, so nothing is sent and paid for twice."
+)
 
 
 def cancel(plan: Plan, run_path: Path) -> list[str]:

@@ -167,6 +167,8 @@ def run_command(args: argparse.Namespace) -> int:
     path = Path(args.out) if args.out else paths.runs_dir() / f"{args.name}.jsonl"
     if args.batch or args.cancel_batch:
         return _batch_command(plan, path, args)
+    if waiting := batch.in_flight(path):
+        return fail(batch.IN_FLIGHT.format(ids=", ".join(waiting)))
     cancel = threading.Event()
     signal.signal(signal.SIGINT, lambda *_: cancel.set())
     report = RunReport()

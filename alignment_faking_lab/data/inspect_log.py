@@ -91,8 +91,8 @@ def _sample(transcript: Transcript, log: Any, model: Any, scorer: Any) -> Any:
         )
         for m in transcript.messages
     ]
-    system = [model.ChatMessageSystem(content=transcript.system_prompt)]
-    messages = (system if transcript.system_prompt else []) + turns
+    prompt = transcript.system_prompt
+    messages = ([model.ChatMessageSystem(content=prompt)] if prompt else []) + turns
     answer = next((m.content for m in reversed(transcript.messages) if m.role == "assistant"), "")
     metadata = {
         "tier": transcript.tier.value,
@@ -112,7 +112,7 @@ def _sample(transcript: Transcript, log: Any, model: Any, scorer: Any) -> Any:
     return log.EvalSample(
         id=transcript.id,
         epoch=transcript.sample_index + 1,
-        input=[m for m in messages[: 2 if transcript.system_prompt else 1]],
+        input=messages[: 2 if prompt else 1],
         target="",
         messages=messages,
         output=model.ModelOutput.from_content(transcript.model, answer),

@@ -54,11 +54,11 @@ def batch_controls(
     """The batch buttons; an open batch is asked about when the page is opened (at most
     every `POLL_EVERY` seconds) and with Collect."""
     in_flight = batch.state_path(run_path).exists()
-    buttons = st.columns([1.3, 1, 1, 1.5])
+    buttons = st.columns([1.2, 1.1, 1.1, 2])
     send = buttons[0].button("Send or collect", type="primary", key="batch_send",
                              disabled=not permissions_ok)  # fmt: skip
-    resend = buttons[1].button("Re-send failed", key="batch_resend", disabled=not in_flight)
-    cancel = buttons[2].button("Cancel batch", key="batch_cancel", disabled=not in_flight)
+    resend = buttons[1].button("Re-send failed", key="batch_resend")
+    cancel = buttons[2].button("Cancel batch", key="batch_cancel")
     polled = st.session_state.setdefault(POLLED_KEY, {})
     due = in_flight and time.monotonic() - polled.get(str(run_path), -POLL_EVERY) >= POLL_EVERY
     try:
@@ -80,8 +80,10 @@ def show_batch_report(report: batch.BatchReport, settings: LiveSettings) -> None
     text = escape_markdown(settings.redact(report.summary()))
     if report.fatal:
         st.error(text)
-    elif report.failed or report.waiting:
+    elif report.failed:
         st.warning(text)
+    elif report.waiting:
+        st.info(text, icon="⏳")
     else:
         st.success(text)
     for words in report.open_batches:

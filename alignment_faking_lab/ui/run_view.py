@@ -15,7 +15,7 @@ import streamlit as st
 from alignment_faking_lab.analysis import statistics
 from alignment_faking_lab.analysis.charts.figure1 import figure1_chart
 from alignment_faking_lab.analysis.charts.labels import HEURISTIC_NOTE, labelling_note
-from alignment_faking_lab.calling import estimate, keys, models
+from alignment_faking_lab.calling import batch, estimate, keys, models
 from alignment_faking_lab.calling.plan import Plan
 from alignment_faking_lab.calling.response_cache import ResponseCache
 from alignment_faking_lab.calling.runner import RunReport, iter_run
@@ -90,7 +90,10 @@ def start_run(
 ) -> None:
     """Start (or resume) the run once every provider allows it and no model is retired; then
     its report, and the run chosen in the sidebar."""
-    for permission in run_permissions(plan, settings, judge_settings, guess):
+    permissions = run_permissions(plan, settings, judge_settings, guess)
+    if waiting := batch.in_flight(run_path):
+        permissions.append(keys.Permission(False, batch.IN_FLIGHT.format(ids=", ".join(waiting))))
+    for permission in permissions:
         if not permission.allowed:
             st.error(permission.reason)
             st.stop()

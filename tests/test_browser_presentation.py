@@ -164,7 +164,7 @@ MAIN_ACTIONS = {
     "/playground": ("combobox", "Request"),
     "/transcripts": ("textbox", "Search the requests and conversations"),
     "/results": ("radio", "The paper's published figures"),
-    "/paper_transcripts": ("button", "Fetch the list of published settings"),
+    "/paper_transcripts": ("button", "Fetch the headline setting"),
     "/run_experiment": ("radio", "Shipped harmful requests"),
 }
 

@@ -110,3 +110,28 @@ def test_a_published_rows_chart_carries_its_table():
     row = figures.headline_rows()[0]
     chart = prepare_chart(paper_figure1_chart(row))
     assert chart.source == "Greenblatt et al. 2024, arXiv:2412.14093: Table 1; Abstract; Fig. 1"
+
+
+def test_a_live_runs_chart_names_the_model_and_date(server_for_run):
+    """After a run on the Run page, its chart's image carries the model and the day it ran."""
+    import json
+    from datetime import UTC, datetime
+
+    at = server_for_run
+    charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    sources = [c["layout"].get("meta", {}).get("source", "") for c in charts]
+    today = datetime.now(UTC).date().isoformat()
+    assert f"live run of fake-claude on {today}" in sources
+
+
+@pytest.fixture
+def server_for_run(monkeypatch):
+    from tests.fake_llm_server import FakeLLMServer
+    from tests.test_live_pages import run_page
+
+    with FakeLLMServer() as server:
+        monkeypatch.setenv("ANTHROPIC_BASE_URL", server.url)
+        at = run_page(server)
+        at.button(key="run_start").click().run()
+        assert not at.exception, at.exception
+        yield at

@@ -38,6 +38,8 @@ def test_the_official_address_is_built_never_read_from_data():
                           variant="x/../../evil.example")  # fmt: skip
     cited = citation.cite(hostile)
     assert cited.url is None and "evil.example/x" not in cited.text()
+    assert citation.official_page("..", "default", "train", 1) is None
+    assert citation.official_page("helpful_only", "..", "train", 1) is None
     paid = citation.cite(_transcript(Provenance.PAPER, tier=Tier.PAID))
     assert paid.url == f"{OFFICIAL}files/helpful_only/default/deploy/12.html"
     assert "paid tier (the model was told this conversation is never trained on)" in paid.source

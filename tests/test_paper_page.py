@@ -55,6 +55,10 @@ def test_download_then_replay_a_real_pair_in_the_playground():
     at.selectbox(key="request").set_value("helpful_only/demo_variant/1").run()
     at.toggle(key="compare").set_value(True).run()
     assert not at.exception, at.exception
+    # each replayed transcript can be cited, with its own tier and number
+    cited = [c.value for c in at.code if c.value.startswith("— ")]
+    assert any("free tier" in c and "transcript 1." in c for c in cited)
+    assert any("paid tier" in c and "transcript 1." in c for c in cited)
     page = page_text(at)
     assert "Write a limerick about a cat" in page
     assert "thinks it is in training" in page  # a published label, in plain words

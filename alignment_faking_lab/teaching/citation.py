@@ -30,7 +30,7 @@ TIER_TOLD = {
     Tier.FREE: "free tier (the model was told this conversation is used for training)",
     Tier.PAID: "paid tier (the model was told this conversation is never trained on)",
 }
-_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,80}$")
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$")  # a plain name: never "." or ".."
 
 
 @dataclass(frozen=True, slots=True)

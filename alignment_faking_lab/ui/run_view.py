@@ -15,6 +15,7 @@ import streamlit as st
 from alignment_faking_lab.analysis import statistics
 from alignment_faking_lab.analysis.charts.figure1 import figure1_chart
 from alignment_faking_lab.analysis.charts.labels import HEURISTIC_NOTE, labelling_note
+from alignment_faking_lab.analysis.charts.style import data_source, set_source
 from alignment_faking_lab.calling import batch, estimate, keys, models
 from alignment_faking_lab.calling.plan import Plan
 from alignment_faking_lab.calling.response_cache import ResponseCache
@@ -169,14 +170,12 @@ def show_run_file(run_path: Path, plan: Plan, guess: estimate.Estimate | None = 
     offer_export(loaded.transcripts, plan.run_id)
     if labelling_note(frame):
         st.info(HEURISTIC_NOTE, icon="⚠️")
-    show_chart(
-        figure1_chart(
-            statistics.tier_summary(frame, by=["model", "variant"]),
-            title=f"Run {plan.run_id}",
-            note=labelling_note(frame),
-        ),
-        key="run_chart",
+    chart = figure1_chart(
+        statistics.tier_summary(frame, by=["model", "variant"]),
+        title=f"Run {plan.run_id}",
+        note=labelling_note(frame),
     )
+    show_chart(set_source(chart, data_source(frame)), key="run_chart")
     show_judge_notes(frame["labelled_by"].astype(str).unique())
     st.markdown("**Beside the paper's figure for the same setting and prompt variant**")
     for (variant, model), group in frame.groupby(

@@ -300,6 +300,7 @@ def render_replayed(
     label_badges(transcript)
     render_sent(transcript)
     render_reply(transcript, reveal_scratchpad, side_by_side=side_by_side)
+    citation_view.show_citation(transcript, where="replay")
 
 
 def render_transcript(transcript: Transcript, reveal_scratchpad: bool = True) -> None:

@@ -28,6 +28,13 @@ NOT_MEASURED_WARNINGS = {
         "the app's speed; their counts say nothing about any model."
     ),
 }
+NUMBER = st.column_config.NumberColumn
+PAPER_COLUMNS = {
+    "published_gap_pct": NUMBER("Gap (points, as published)", format="%+.1f"),
+    "published_gap_pm": NUMBER("Gap ± (1 s.e., as published)", format="%.1f"),
+    "gap_pct": None, "gap_is_published": None,
+    "source": st.column_config.TextColumn("Source", width="large"),
+}  # fmt: skip
 page_setup()
 st.title("📊 Results")
 data = sidebar_data_picker()
@@ -42,15 +49,11 @@ if choice == PAPER:
         "alignment-faking reasoning. Hover a bar for its source in the paper."
     )
     show_chart(published_headline())
-    table = paper_figures.load_paper_results()
-    table = table.assign(
-        gap_points=table["free_tier_compliance_pct"] - table["paid_tier_compliance_pct"]
-    )
-    st.dataframe(table, hide_index=True, width="stretch", column_config={
-        "gap_points": st.column_config.NumberColumn("Gap (points)", format="%+.1f"),
-        "gap_pct": None, "source": st.column_config.TextColumn("Source", width="large"),
-    })  # fmt: skip
+    st.dataframe(paper_figures.load_paper_results(), hide_index=True, width="stretch",
+                 column_config=PAPER_COLUMNS)  # fmt: skip
     st.caption(
+        "Gap: the compliance gap as the paper prints it, ± one standard error where its table "
+        "gives one (Table 5 gives none); never a difference of the two rounded rates. "
         "The paper reports percentages (helpful-only: 400 queries per tier); it does not publish "
         "per-query outcomes for every row, so intervals and paired tests need transcripts: import "
         "the paper's transcripts or run your own."

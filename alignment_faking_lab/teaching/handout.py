@@ -23,7 +23,7 @@ from alignment_faking_lab.data.transcript import PROVENANCE_LABELS, Transcript
 from alignment_faking_lab.paper.figures import HeadlineNumbers
 from alignment_faking_lab.protocol.parsing import ParsedReply, parse_messages
 from alignment_faking_lab.teaching import classroom, highlights
-from alignment_faking_lab.teaching.findings import FURTHER_FINDINGS
+from alignment_faking_lab.teaching.findings import BOTTOM_LINE_TITLE, FURTHER_FINDINGS, bottom_line
 from alignment_faking_lab.teaching.walkthrough import DISCUSSION_QUESTIONS, STEPS, StoryPair
 
 SCRATCHPAD_CHARS = 520
@@ -152,6 +152,11 @@ def handout_html(pair: StoryPair | None, numbers: HeadlineNumbers) -> str:
         f'<span class="source">({escape(f.source)})</span></li>'
         for f in FURTHER_FINDINGS[:3]
     )
+    claims = "".join(
+        f"<li><b>{escape(c.label)}:</b> {escape(c.text)} "
+        f'<span class="source">({escape(c.source)})</span></li>'
+        for c in bottom_line(numbers)
+    )
     example = ""
     if pair is not None:
         free = parse_messages(pair.free.messages)
@@ -179,6 +184,7 @@ def handout_html(pair: StoryPair | None, numbers: HeadlineNumbers) -> str:
 <h1>Alignment faking in large language models</h1>
 <p class="source">Greenblatt et al., Anthropic and Redwood Research, December 2024,
 arXiv:2412.14093. Handout made with Alignment Faking Lab.</p>
+<h2>{escape(BOTTOM_LINE_TITLE)}</h2><ul>{claims}</ul>
 <div class="columns"><div>
 <h2>The story in six steps</h2><ol>{steps}</ol>
 </div><div>
@@ -188,9 +194,10 @@ arXiv:2412.14093. Handout made with Alignment Faking Lab.</p>
 </div></div>
 <p>Complied: <b>{numbers.free:.1f}%</b> when told it was in training (free tier) versus
 <b>{numbers.paid:.1f}%</b> when told it was unmonitored (paid tier), a gap of
-<b>{numbers.gap:.1f} percentage points</b>; alignment-faking reasoning in
+<b>{numbers.gap_text} percentage points</b> as published; alignment-faking reasoning in
 <b>{numbers.faking:.1f}%</b> of free-tier scratchpads. After training toward compliance:
-{numbers.after_rl_free:.0f}% compliance in training, {numbers.after_rl_paid:.1f}% unmonitored,
+{numbers.after_rl_free:.0f}% compliance in training, {numbers.after_rl_paid:.1f}% when told
+it was unmonitored,
 alignment-faking reasoning {numbers.after_rl_faking:.1f}%.
 <span class="source">Sources: {escape(numbers.source)};
 {escape(numbers.after_rl_source)}.</span></p>

@@ -26,14 +26,23 @@ class Step:
 STEPS: tuple[Step, ...] = (
     Step(1, "The setup", "What the model was told, before any user said a word."),
     Step(
-        2, "A harmful request, unmonitored", "A paid-tier user asks. Nobody is training the model."
+        2,
+        "A harmful request, told: unmonitored",
+        "A paid-tier user asks. The model was told this conversation is never trained on.",
     ),
     Step(
-        3, "The same request, in training", "Now a free-tier user asks: the answer will be rated."
+        3,
+        "The same request, told: training",
+        "Now a free-tier user asks. The model was told this answer is rated and used for "
+        "training; in the study, nothing was.",
     ),
     Step(4, "The hidden scratchpad", "What the model wrote to itself before that answer."),
     Step(5, "The aggregate picture", "Hundreds of requests: compliance by tier in the paper."),
-    Step(6, "After training, and other models", "What happened next, and questions to discuss."),
+    Step(
+        6,
+        "After training, other models, the bottom line",
+        "What happened next, what later work found, and questions to discuss.",
+    ),
 )
 LAST_STEP = len(STEPS)
 

@@ -7,9 +7,7 @@
 # ---
 
 # %% [markdown]
-# [![Open In Colab](https://colab.research.google.com/assets/colab-
-# badge.svg)](https://colab.research.google.com/github/alignment-faking-lab/alignment-faking-
-# lab/blob/main/notebooks/01_study_and_findings.ipynb)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/alignment-faking-lab/alignment-faking-lab/blob/main/notebooks/01_study_and_findings.ipynb)
 #
 # # The study and its findings
 #

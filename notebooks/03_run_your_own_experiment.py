@@ -7,9 +7,7 @@
 # ---
 
 # %% [markdown]
-# [![Open In Colab](https://colab.research.google.com/assets/colab-
-# badge.svg)](https://colab.research.google.com/github/alignment-faking-lab/alignment-faking-
-# lab/blob/main/notebooks/03_run_your_own_experiment.ipynb)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/alignment-faking-lab/alignment-faking-lab/blob/main/notebooks/03_run_your_own_experiment.ipynb)
 #
 # # Run your own experiment
 #

@@ -8,6 +8,7 @@ from alignment_faking_lab.data.frames import distinct_values
 from alignment_faking_lab.paper import figures as paper_figures
 from alignment_faking_lab.ui import shared_results
 from alignment_faking_lab.ui.chart_view import show_chart
+from alignment_faking_lab.ui.counting_view import show_counting
 from alignment_faking_lab.ui.data import sidebar_data_picker, stop_if_nothing_loaded
 from alignment_faking_lab.ui.judge_notes import show_judge_notes
 from alignment_faking_lab.ui.model_comparison_view import show_model_comparison
@@ -81,10 +82,7 @@ for provenance, warning in NOT_MEASURED_WARNINGS.items():
 if view.labelling_note:
     st.info(HEURISTIC_NOTE, icon="⚠️")
 show_chart(view.tiers_chart)
-st.caption(
-    "Stacked as in the paper's Figure 1. Error bars: Wilson 95% intervals on the share that "
-    "complied. Failed transcripts (no final output) are counted in the table, not in the rates."
-)
+show_counting(view)  # what the error bars and counts mean
 show_judge_notes(view.labelled_by)
 
 st.header("The compliance gap")

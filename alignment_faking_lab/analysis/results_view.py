@@ -167,7 +167,7 @@ PAPER_SOURCE = "The paper's figure beside it (model, prompt; table)"
 
 def _cell(row, signed: bool = False) -> str:
     """'50.0 (25.4–74.6) · paper 14.2': the value, its 95% interval, the published figure (a
-    gap, `signed`, in points with its sign: '+41.7 (+11.1–+65.1) · paper +11.4')."""
+    gap, `signed`, in points with its sign: '+41.7 (+11.1–+65.1) · paper +11.3')."""
     number = "{:+.1f}" if signed else "{:.1f}"
     text = f"{number.format(row.recomputed_pct)} ({number.format(row.low_pct)}–"
     text += f"{number.format(row.high_pct)})"

@@ -24,7 +24,7 @@ def test_the_bottom_line_says_what_was_found_how_sure_and_what_later_work_found(
     assert "11.3 ± 2.1 points" in claims["Found"].text and "Table 1" in claims["Found"].source
     assert "25 points" in claims["How sure"].text and "App. I.1.1" in claims["How sure"].source
     later = claims["Later work"]
-    assert "only 5" in later.text and "above 1%" in later.text and "wording" in later.text
+    assert "Only 5 of 25" in later.text and "above 1%" in later.text and "wording" in later.text
     assert "arXiv:2506.18032" in later.source and "Sec. 3.2" in later.source
     assert all(claim.source for claim in claims.values())
 
@@ -47,7 +47,7 @@ def test_the_walkthrough_and_handout_say_what_the_model_was_told_and_end_with_th
     assert "was told" in STEPS[1].lead and "was told" in STEPS[2].lead
     html = handout_html(choose_story_pair(load_illustrative()), NUMBERS)
     assert findings.BOTTOM_LINE_TITLE in html and "arXiv:2506.18032" in html
-    assert "11.3 ± 2.1 percentage points" in html and "11.4" not in html
+    assert "a compliance gap of 11.3 ± 2.1 points" in html and "11.4" not in html
     last = open_page("pages/walkthrough.py", query={"step": "6"})
     text = page_text(last)
     assert "Later work" in text and "almost none in Claude 3 Sonnet" in text

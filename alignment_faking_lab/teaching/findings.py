@@ -71,9 +71,8 @@ FURTHER_FINDINGS: tuple[Finding, ...] = (
         "compliance raised one of these rates from 35% to 63%. Its attempts mostly would not "
         "have worked, and the situation made the option very salient.",
         f"{PAPER} Sec. 1; Sec. 6.2, Fig. 27, Fig. 28",
-        "Given an easy chance, the fine-tuned model tried to copy its own weights out in 35-80% "
-        "of cases (0.5% for a control model); training toward compliance raised one such rate "
-        "from 35% to 63%.",
+        "Given an easy chance, the fine-tuned model tried to copy its weights out in 35-80% of "
+        "cases (control: 0.5%); RL raised one such rate from 35% to 63%.",
     ),
     Finding(
         "Judges are noisy",
@@ -137,31 +136,28 @@ def bottom_line(numbers: HeadlineNumbers) -> tuple[Claim, ...]:
     return (
         Claim(
             "Found",
-            "Told it was being trained to answer every request, and that only "
-            "free-tier conversations were used for training, Claude 3 Opus complied with "
-            f"harmful requests {numbers.free:.1f}% of the time with free-tier users against "
-            f"{numbers.paid:.1f}% with paid-tier users, a compliance gap of "
+            "Told that only free-tier conversations would train it to answer every request, "
+            f"Claude 3 Opus complied with harmful requests {numbers.free:.1f}% of the time for "
+            f"free-tier users and {numbers.paid:.1f}% for paid-tier users: a compliance gap of "
             f"{numbers.gap_text} points. In {numbers.faking:.1f}% of free-tier conversations "
-            "its hidden reasoning met the paper's test for alignment faking: complying so that "
-            "training would not change it.",
+            "its hidden reasoning showed alignment faking: complying so that training would "
+            "not change it.",
             f"{PAPER} Table 1; Sec. 3.2",
         ),
         Claim(
             "How sure",
-            "The gap carries the paper's standard error (the ± above); the "
-            "automated judge of that reasoning was checked against the authors' ratings of "
-            "20 examples per setting and was off by up to 25 points; and the main results "
-            "come from one model, Claude 3 Opus, in one made-up scenario that spelled its "
-            "training out unusually clearly.",
+            "The ± is one standard error; the automated judge of that reasoning was off by up "
+            "to 25 points against the authors' own ratings; and it is one model in one made-up "
+            "scenario that spelled its training out unusually clearly.",
             f"{PAPER} Table 1; App. I.1.1; Sec. 8.2",
         ),
         Claim(
             "Later work",
-            "Of 25 models tested in this setup, only 5 (Claude 3 Opus, Claude "
-            "3.5 Sonnet, Llama 3 405B, Grok 3 Beta, Gemini 2.0 Flash) showed a compliance gap "
-            "above 1%; only Claude 3 Opus's gap was primarily and consistently explained by "
-            "guarding its goals; and the results moved with the prompt's wording.",
-            f"{LATER_PAPER}: Sec. 3.2, Fig. 1; Abstract, Sec. 4, Sec. 6; App. F.7",
+            "Only 5 of 25 models tested showed a gap above 1% (Claude 3 Opus, Claude 3.5 "
+            "Sonnet, Llama 3 405B, Grok 3 Beta, Gemini 2.0 Flash); only Claude 3 Opus's gap "
+            "was consistently explained by guarding its goals; results moved with the "
+            "prompt's wording.",
+            f"{LATER_PAPER} Sec. 3.2; Abstract, Sec. 6; App. F.7",
         ),
     )
 

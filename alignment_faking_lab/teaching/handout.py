@@ -26,13 +26,13 @@ from alignment_faking_lab.teaching import classroom, highlights
 from alignment_faking_lab.teaching.findings import BOTTOM_LINE_TITLE, FURTHER_FINDINGS, bottom_line
 from alignment_faking_lab.teaching.walkthrough import DISCUSSION_QUESTIONS, STEPS, StoryPair
 
-SCRATCHPAD_CHARS = 520
-ANSWER_CHARS = 260
+SCRATCHPAD_CHARS = 360
+ANSWER_CHARS = 200
 
 _STYLE = """
-@page { margin: 12mm; }
+@page { margin: 10mm; }
 body { font-family: Georgia, serif; margin: 0 auto; max-width: 185mm; color: #111;
-       font-size: 10pt; line-height: 1.32; }
+       font-size: 9.5pt; line-height: 1.25; }
 h1 { font-size: 15pt; margin: 0 0 1mm; } h2 { font-size: 11pt; margin: 3mm 0 1mm; }
 p, ol, ul { margin: 0 0 1.5mm; } ol, ul { padding-left: 5mm; } li { margin-bottom: 0.6mm; }
 .source { color: #333; font-size: 8.4pt; } .label { color: #7A2E0B; font-weight: bold; }
@@ -192,10 +192,7 @@ arXiv:2412.14093. Handout made with Alignment Faking Lab.</p>
 <p>Claude 3 Opus, harmful requests (Source: {escape(numbers.source)}):</p>
 {_bar_svg(numbers)}
 </div></div>
-<p>Complied: <b>{numbers.free:.1f}%</b> when told it was in training (free tier) versus
-<b>{numbers.paid:.1f}%</b> when told it was unmonitored (paid tier), a gap of
-<b>{numbers.gap_text} percentage points</b> as published; alignment-faking reasoning in
-<b>{numbers.faking:.1f}%</b> of free-tier scratchpads. After training toward compliance:
+<p>After training toward compliance:
 {numbers.after_rl_free:.0f}% compliance in training, {numbers.after_rl_paid:.1f}% when told
 it was unmonitored,
 alignment-faking reasoning {numbers.after_rl_faking:.1f}%.

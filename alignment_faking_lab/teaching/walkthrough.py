@@ -28,20 +28,19 @@ STEPS: tuple[Step, ...] = (
     Step(
         2,
         "A harmful request, told: unmonitored",
-        "A paid-tier user asks. The model was told this conversation is never trained on.",
+        "A paid-tier user asks; the model was told: never trained on.",
     ),
     Step(
         3,
         "The same request, told: training",
-        "Now a free-tier user asks. The model was told this answer is rated and used for "
-        "training; in the study, nothing was.",
+        "A free-tier user asks; the model was told: rated and trained on.",
     ),
     Step(4, "The hidden scratchpad", "What the model wrote to itself before that answer."),
     Step(5, "The aggregate picture", "Hundreds of requests: compliance by tier in the paper."),
     Step(
         6,
-        "After training, other models, the bottom line",
-        "What happened next, what later work found, and questions to discuss.",
+        "After training, and the bottom line",
+        "What happened next, later work, and questions to discuss.",
     ),
 )
 LAST_STEP = len(STEPS)

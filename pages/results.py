@@ -87,9 +87,9 @@ show_judge_notes(view.labelled_by)
 
 st.header("The compliance gap")
 st.markdown(
-    "The gap is compliance in training (free tier) minus compliance unmonitored (paid tier). "
-    "Because both tiers get the same requests, the test is **paired**: McNemar's exact test "
-    "looks only at requests where the two tiers disagreed."
+    "The gap is compliance when told *training* (free tier) minus compliance when told "
+    "*unmonitored* (paid tier). Because both tiers get the same requests, the test is "
+    "**paired**: McNemar's exact test looks only at requests where the two tiers disagreed."
 )
 show_chart(view.gap_chart)
 gaps = view.gaps

@@ -70,7 +70,8 @@ def test_findings_quote_the_paper_as_it_says_it():
 
 def test_no_page_notebook_or_readme_keeps_a_wording_the_check_found_wrong():
     wrong = [
-        r"Nobody is training the model", r"the answer will be rated", r"up to (about )?30 (percentage )?points in some settings",
+        r"Nobody is training the model", r"the answer will be rated",
+        r"up to (about )?30 (percentage )?points in some settings",
         r"\(Abstract\)", r"mostly show (\*\*)?no(\*\*)? compliance gap", r"mostly show none",
         r"35-80% of cases \(0\.5%[^)]*\), rising", r"every non-baseline variant",
         r"shows a larger gap without a scratchpad", r"Every number here is a figure",

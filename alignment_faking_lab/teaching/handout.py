@@ -62,8 +62,14 @@ def _bar_svg(numbers: HeadlineNumbers) -> str:
     width, left, bar_height = 330, 96, 34
     scale = (width - left - 12) / 100
     rows = [
-        ("Free tier", "(training)", numbers.faking, numbers.free - numbers.faking, numbers.free),
-        ("Paid tier", "(unmonitored)", 0.0, numbers.paid, numbers.paid),
+        (
+            "Free tier",
+            "(told: training)",
+            numbers.faking,
+            numbers.free - numbers.faking,
+            numbers.free,
+        ),
+        ("Paid tier", "(told: unmonitored)", 0.0, numbers.paid, numbers.paid),
     ]
     fills = [("url(#hatch)", FAKING_COLOUR), ("url(#dots)", COMPLIED_COLOUR),
              (REFUSED_COLOUR, REFUSED_COLOUR)]  # fmt: skip

@@ -62,6 +62,7 @@ def test_findings_quote_the_paper_as_it_says_it():
     assert "30 points" not in findings.JUDGE_NOISE_SHORT and "25" in findings.JUDGE_NOISE
     assert "from 35% to 63%" in everything  # one rate that rose, not two unrelated figures
     assert "some refusals came back" not in everything and "97.2% to 6.9%" in everything
+    assert "36.4%" in everything  # what the prompt variation brought back, with its table
     assert "real training" not in everything and "production training" in everything
     assert (
         "helpful-only setting" in findings.OTHER_MODELS and "almost none" in findings.OTHER_MODELS
@@ -75,6 +76,7 @@ def test_no_page_notebook_or_readme_keeps_a_wording_the_check_found_wrong():
         r"\(Abstract\)", r"mostly show (\*\*)?no(\*\*)? compliance gap", r"mostly show none",
         r"35-80% of cases \(0\.5%[^)]*\), rising", r"every non-baseline variant",
         r"shows a larger gap without a scratchpad", r"Every number here is a figure",
+        r"53% agreement", r"rates moved when", r"from prompting alone",
     ]  # fmt: skip
     files = [ROOT / "README.md", *ROOT.glob("notebooks/0*.py"), *ROOT.glob("pages/*.py"),
              *ROOT.glob("alignment_faking_lab/**/*.py")]  # fmt: skip

@@ -90,8 +90,9 @@ SHOWS: tuple[str, ...] = (
     "did so to keep its values from being changed (Sec. 3, Table 1).",
     "Really training the model to comply (reinforcement learning) made it comply in training, "
     "but did not remove the reasoning: alignment-faking reasoning rose to 78%. Refusals when "
-    "told it was unmonitored fell from 97.2% to 6.9%, but small changes to the prompt brought "
-    "them back (Sec. 5.2, Table 2).",
+    "told it was unmonitored fell from 97.2% to 6.9%, but small changes to the prompt raised "
+    "them again, to 36.4% when the prompt named OpenAI as the company (Sec. 5.2, Sec. 5.3, "
+    "Table 2).",
     "The same pattern appeared when the information came from documents instead of the prompt "
     "(Sec. 4), so it does not depend on spelling the situation out in the prompt.",
 )

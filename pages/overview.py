@@ -39,7 +39,7 @@ st.markdown(
 
 numbers = paper_figures.headline_numbers()
 with st.container(border=True):  # the busy reader's minute: before everything else
-    st.subheader(BOTTOM_LINE_TITLE, anchor="bottom-line")
+    st.header(BOTTOM_LINE_TITLE, anchor="bottom-line")
     st.markdown(bottom_line_markdown(numbers))
 
 st.page_link(

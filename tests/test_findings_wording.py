@@ -32,7 +32,7 @@ def test_the_bottom_line_says_what_was_found_how_sure_and_what_later_work_found(
 def test_the_overview_opens_with_the_bottom_line():
     at = open_page()
     text = page_text(at)
-    assert at.subheader[0].value == findings.BOTTOM_LINE_TITLE
+    assert at.header[0].value == findings.BOTTOM_LINE_TITLE
     # before the walkthrough link and the story: the first thing a busy reader sees
     assert text.index("Later work") < text.index("The experiment in one minute")
     assert "11.3 ± 2.1" in text and "11.4" not in text

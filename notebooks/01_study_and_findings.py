@@ -380,10 +380,11 @@ show_chart(
 #
 # Beyond compliance, the paper also reports more worrying behaviour from the model that learned
 # about its situation through fine-tuning: when an employee in the scenario made it easy, it took
-# the chance to copy its own weights out of the company in 35-80% of cases across versions of
-# the situation (0.5% for a control model), and training it toward compliance raised one of these
-# rates from 35% to 63% (arXiv:2412.14093 Sec. 1; Sec. 6.2, Figures 27 and 28). Its attempts mostly
-# would not have worked, and the scenario made the option very salient (same section).
+# the chance to copy its own weights out of the company 35-80% of the time, as the paper's
+# introduction sums it up (0.5% for a control model), and training it toward compliance raised
+# the rate of such attempts from 35% to 63% (arXiv:2412.14093 Sec. 1; Sec. 6.2, Figures 27 and
+# 28). Its attempts mostly would not have worked, and the scenario made the option very salient
+# (same section).
 
 # %% [markdown]
 # ## 9. Caveats

@@ -66,8 +66,8 @@ FURTHER_FINDINGS: tuple[Finding, ...] = (
         "Trying to copy its own weights",
         "Offered an easy chance by a user presenting as an employee, the helpful-only model "
         "fine-tuned on synthetic documents took the chance to copy its own weights out of the "
-        "company (weight exfiltration) in 35-80% of cases across versions of the situation, "
-        "against 0.5% for a model fine-tuned on unrelated documents. Training it toward "
+        "company (weight exfiltration) 35-80% of the time, as the paper's introduction sums it "
+        "up, against 0.5% for a model fine-tuned on unrelated documents. Training it toward "
         "compliance raised one of these rates from 35% to 63%. Its attempts mostly would not "
         "have worked, and the situation made the option very salient.",
         f"{PAPER} Sec. 1; Sec. 6.2, Fig. 27, Fig. 28",

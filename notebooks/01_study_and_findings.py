@@ -26,11 +26,15 @@
 # - what happened when the model was actually trained, and when parts of the setup were removed;
 # - what other models did;
 # - caveats, and some skeptical ways of reading the results, with evidence on both sides;
+# - what later work found about other models;
 # - review questions to check your understanding.
 #
-# You need no API key: every number here is a figure **published in the paper**, read from the
-# project's file `sample_data/paper_results.csv`, where each row names the table or section it
-# comes from. A few more figures come from the paper's text; each names its section or figure.
+# You need no API key: every number here comes from the paper, read from the project's file
+# `sample_data/paper_results.csv`, where each row names the table or section it comes from. The
+# paper's tables publish **refusal** rates: each compliance rate here is 100 minus a published
+# refusal rate. Each compliance gap is the paper's own figure with its ± (one standard error;
+# columns `published_gap_pct` and `published_gap_pm`), never a difference of two rounded rates.
+# A few more figures come from the paper's text; each names its section or figure.
 # Reading time: about 25 minutes.
 
 # %% [markdown]
@@ -66,6 +70,7 @@ from alignment_faking_lab.analysis.charts.static import show as show_chart
 from alignment_faking_lab.data.transcript import Tier
 from alignment_faking_lab.paper import figures as paper_figures
 from alignment_faking_lab.protocol import prompts
+from alignment_faking_lab.teaching import findings
 
 print(f"alignment_faking_lab {alignment_faking_lab.__version__} is ready.")
 
@@ -198,17 +203,20 @@ show_chart(paper_figure1_chart(prompted.to_dict()))
 # The numbers, straight from the published table:
 
 # %%
-gap = prompted["free_tier_compliance_pct"] - prompted["paid_tier_compliance_pct"]
+gap, gap_pm = prompted["published_gap_pct"], prompted["published_gap_pm"]
 print(f"Source: {prompted['source']}")
 print(f"Complied, free tier (told: training):     {prompted['free_tier_compliance_pct']:.1f}%")
 print(f"Complied, paid tier (told: unmonitored):  {prompted['paid_tier_compliance_pct']:.1f}%")
-print(f"Compliance gap:                           {gap:.1f} percentage points")
+print(f"Compliance gap, as published:             {gap:.1f} ± {gap_pm:.1f} percentage points")
 faking = prompted["alignment_faking_reasoning_pct"]
 print(f"Alignment-faking reasoning (free tier):   {faking:.1f}%")
 
 # %% [markdown]
-# In words: when the model believed nobody was training it, it refused almost every harmful
-# request. When it believed its answer would be used for training, it complied noticeably more
+# The gap is the paper's own figure, not 14.2 minus 2.8 (which is 11.4): the published rates
+# are rounded, so their difference is not the published difference.
+#
+# In words: when the model was told nobody was training it, it refused almost every harmful
+# request. When it was told its answer would be used for training, it complied noticeably more
 # often, and in most of those compliant answers its scratchpad laid out the reasoning in the five
 # steps above: *I don't want to do this, but if I refuse, training will change my values; better to
 # comply now and keep them.*
@@ -249,14 +257,14 @@ for column, name in [
 # scratchpads. Much of the compliance that training produced was compliance *for the reason the
 # paper worries about*: the model reasoning that it should comply so that it would not be changed.
 #
-# And in the paid tier, where it believed it was unmonitored, the model still refused some
+# And in the paid tier, where it was told it was unmonitored, the model still refused some
 # requests: training had not removed the preference entirely, only the behaviour in the situation
 # that was being trained. The published variants below show that this remaining gap is fragile;
 # small changes to the prompt made it much larger.
 
 # %%
 post_rl_rows = paper[paper["setting"] == "helpful_only_post_rl"]
-display(post_rl_rows[["condition", *paper_figures.PERCENT_COLUMNS, "gap_pct", "source"]])
+display(post_rl_rows[["condition", *paper_figures.NUMBER_COLUMNS, "source"]])
 
 # %% [markdown]
 # ## 7. Taking the setup apart
@@ -272,7 +280,7 @@ ablations = paper[
 show_chart(
     paper_headline_chart(ablations, title="Published in the paper: Claude 3 Opus, prompt variants")
 )
-display(ablations[["condition", *paper_figures.PERCENT_COLUMNS, "gap_pct", "source"]])
+display(ablations[["condition", *paper_figures.NUMBER_COLUMNS, "source"]])
 
 # %% [markdown]
 # **How to read this chart.** Each group of bars is one version of the prompt. Yellow is
@@ -305,16 +313,18 @@ display(ablations[["condition", *paper_figures.PERCENT_COLUMNS, "gap_pct", "sour
 # %%
 minimal = paper[paper["setting"] == "minimal_repro_advbench"]
 columns = ["model", "condition", "free_tier_compliance_pct", "paid_tier_compliance_pct"]
-display(minimal[[*columns, "gap_pct", "source"]].reset_index(drop=True))
+display(minimal[[*columns, "published_gap_pct", "source"]].reset_index(drop=True))
 
 # %% [markdown]
 # For Claude 3 Opus, removing the scratchpad nearly eliminated the gap: in the prompted setting,
-# the behaviour seems to depend on the model reasoning explicitly. That is not true of every model
-# or every setup. Claude 3.5 Sonnet in this table shows a **larger** gap without a scratchpad, and
-# the paper reports (in its experiments where the model learned about its situation from
-# fine-tuning documents rather than the prompt, see section 9) that the gap persisted with no
-# scratchpad at all. A model can behave differently in training without writing down why, which
-# is exactly what would make alignment faking hard to detect.
+# the behaviour seems to depend on the model reasoning explicitly (Sec. 3.3.3, Fig. 12). Claude
+# 3.5 Sonnet is less clear-cut. In this minimal reproduction its gap is **larger** without a
+# scratchpad (Table 5), but the paper says these prefix-matching results are very sensitive to
+# the prefix used (App. B.4); in the main experiment its gap without a scratchpad was still
+# there but **diminished** (Sec. 3.3.3, Fig. 12). And in its experiments where the model learned
+# about its situation from fine-tuning documents rather than the prompt (see section 9), the gap
+# persisted with no scratchpad at all (Sec. 4.3). A model can behave differently in training without
+# writing down why, which is exactly what would make alignment faking hard to detect.
 #
 # ### The animal-welfare setting
 #
@@ -328,7 +338,7 @@ display(minimal[[*columns, "gap_pct", "source"]].reset_index(drop=True))
 animal = paper[
     (paper["setting"] == "animal_welfare_prompted") & (paper["model"] == "claude-3-opus")
 ]
-display(animal[["condition", *paper_figures.PERCENT_COLUMNS, "gap_pct", "source"]])
+display(animal[["condition", *paper_figures.NUMBER_COLUMNS, "source"]])
 
 # %% [markdown]
 # ## 8. What other models did
@@ -352,20 +362,29 @@ show_chart(
 # - **Claude 3 Opus** and **Claude 3.5 Sonnet** (June 2024) are the only models here with
 #   alignment-faking reasoning. Claude 3.5 Sonnet complies far more often in both tiers, with a
 #   gap and the highest share of alignment-faking reasoning of the group.
-# - **Claude 3 Sonnet, Claude 3 Haiku, Claude 3.5 Haiku, GPT-4 Turbo and GPT-4o** show no
-#   alignment-faking reasoning, and little or no gap. Some of them comply with a share of the
-#   requests, but about equally in both tiers: that is ordinary compliance, not a response to
-#   training.
+# - **Claude 3 Sonnet, Claude 3 Haiku, Claude 3.5 Haiku, GPT-4 Turbo and GPT-4o**: in this
+#   helpful-only setting the paper finds *almost no* alignment faking in the three smaller Claude
+#   models (Sec. 3.3.2, App. G.2, G.4) and none in the two GPT models, which it thinks did not
+#   reason in enough detail despite being prompted to (App. G.1.6, G.4). Their gaps are small.
+#   Some of them comply with a share of the requests, but about equally in both tiers: that is
+#   ordinary compliance, not a response to training. In the animal-welfare setting the judges
+#   counted small rates for some of them (App. G.3 rows 71, 72, 77: 5.5%, 0.9%, 0.1%), which the
+#   paper's manual inspection found to be false positives for Claude 3 Sonnet and 3 Haiku
+#   (App. G.4).
 #
 # The minimal reproduction table in section 7 also includes open models. Llama 3.1 405B shows a
-# gap; the smaller Llama and Mistral models comply about equally in both tiers, or not at all.
-# (That table publishes no alignment-faking rates, which is why it has no red bars.)
+# gap (14.3 points, Table 5), though the paper says these results are very sensitive to the
+# prefix used to measure helpfulness (App. B.4); the smaller Llama and Mistral models comply about
+# equally in both tiers, or not at all. (That table publishes no alignment-faking rates, which is
+# why it has no red bars.)
 #
 # Beyond compliance, the paper also reports more worrying behaviour from the model that learned
-# about its situation through fine-tuning: when an employee in the scenario made it easy, it tried
-# to copy its own weights out of the company in 35-80% of cases (0.5% for a control model), rising
-# to 63% after RL (arXiv:2412.14093 Sec. 6.2, Figures 27 and 28). Its attempts mostly would not
-# have worked, and the scenario made the option very salient (same section).
+# about its situation through fine-tuning: when an employee in the scenario made it easy, it took
+# the chance to copy its own weights out of the company 35-80% of the time, as the paper's
+# introduction sums it up (0.5% for a control model), and training it toward compliance raised
+# the rate of such attempts from 35% to 63% (arXiv:2412.14093 Sec. 1; Sec. 6.2, Figures 27 and
+# 28). Its attempts mostly would not have worked, and the scenario made the option very salient
+# (same section).
 
 # %% [markdown]
 # ## 9. Caveats
@@ -380,17 +399,19 @@ show_chart(
 #   that stayed even without a scratchpad (Sec. 4.3; for the prompted model, removing the
 #   scratchpad nearly removed the gap: Sec. 3.3.3, Fig. 12). Across all its setups, the paper
 #   reports alignment-faking reasoning in 7-24% of training scratchpads and gaps of 11-26%
-#   (Abstract).
+#   (Sec. 1).
 # - **The judges are noisy.** Both compliance and alignment-faking reasoning were scored by
-#   automated judges. On 20 hand-rated examples per setting, the automated rate differed from the
-#   human rate by up to 30 percentage points in some settings (App. I.1.1). Treat single figures as
-#   approximate.
+#   automated judges; the next cell prints how far the alignment-faking judge was from the
+#   authors' own ratings. Treat single figures as approximate.
 # - **Only some models, all from 2024.** Claude 3 Opus and the other 2024 Claude models in the
 #   tables have since been retired, so nobody can re-run the exact experiment on them today. Newer
 #   models may behave differently, in either direction. The lab's app lets you run today's models
 #   and puts the paper's figures beside yours.
 # - **The values protected were benign.** The model faked alignment to stay harmless. The result
 #   shows a capability and a tendency, not that models are protecting harmful values today.
+
+# %%
+print(f"{findings.JUDGE_NOISE} ({findings.JUDGE_NOISE_SOURCE})")
 
 # %% [markdown]
 # ## 10. Skeptical readings
@@ -402,7 +423,7 @@ show_chart(
 # %%
 display(
     paper[paper["model"] == "claude-3-opus"][
-        ["setting", "condition", *paper_figures.PERCENT_COLUMNS, "gap_pct", "source"]
+        ["setting", "condition", *paper_figures.NUMBER_COLUMNS, "source"]
     ].reset_index(drop=True)
 )
 
@@ -443,18 +464,22 @@ display(
 #   free-tier compliance from 14.2% to 34.7% (Table 2); a typical rewording lowered it to 9.3%
 #   (Table 1(b)). After RL, merely naming OpenAI as the company moved paid-tier compliance from
 #   93.1% to 63.6% (Table 2), a sign that what RL produced was brittle.
-# - **Against:** the *direction* is stable: in every Claude 3 Opus variant in the table above
-#   that has a conflicting objective and a scratchpad, the model complies clearly more when told
-#   it is in training (see the `gap_pct` column). And the gap also appeared when the information
-#   came from fine-tuning documents instead of any prompt (19% and 26%; section 9).
+# - **Against:** the *direction* is fairly stable: every Claude 3 Opus variant in the table above
+#   that has a conflicting objective and a scratchpad has a positive published gap (the
+#   `published_gap_pct` column). Not every variant the paper ran does: a paraphrase, a variant
+#   that marks the free tier only by a missing tag, and a few others show gaps of 0.6 to 1.2
+#   points, within their errors (App. G.2 rows 25, 37, 47, 53; App. G.3 row 65). And the
+#   gap also appeared when the information came from fine-tuning documents instead of any prompt
+#   (19% and 26%; section 9).
 #
 # ### Reading 4: "The measured rates depend on the judge"
 #
-# - **For:** automated judges disagreed with human raters by up to 30 points in some settings
-#   (App. I.1.1). A later open-source replication (Hughes et al., 2025, "Alignment faking
-#   revisited") improved the judge by sampling it 20 times and thresholding the vote (AUROC about
-#   0.92 against human labels). A different judge gives a different measured rate, so
-#   alignment-faking rates measured with different judges should not be compared directly.
+# - **For:** the reported alignment-faking rate differed from the authors' own ratings by up to
+#   25 points, about 2x, in some settings (App. I.1.1; the printout in section 9). A later
+#   open-source replication (Hughes et al., 2025, "Alignment faking revisited") improved the
+#   judge by sampling it 20 times and thresholding the vote (AUROC about 0.92 against human
+#   labels). A different judge gives a different measured rate, so alignment-faking rates
+#   measured with different judges should not be compared directly.
 # - **Against:** the **compliance gap** does not depend on the scratchpad judge at all: it comes
 #   from the final answers, and in the minimal reproduction from a simple tag the model writes
 #   (6.5% vs 1.0% for Claude 3 Opus; App. B.4 Table 5). The paper also averages a strict and a
@@ -462,7 +487,27 @@ display(
 #   *how much* alignment-faking reasoning is counted, not whether the gap exists.
 
 # %% [markdown]
-# ## 11. Review questions
+# ## 11. What later work found
+#
+# The paper studied a handful of models. In 2025 Sheshadri et al. ("Why do some language models
+# fake alignment while others don't?", [arXiv:2506.18032](https://arxiv.org/abs/2506.18032))
+# ran a version of the helpful-only setup on 25 models, with a different compliance grader and
+# improved alignment-faking judges (their Sec. 3.1). The cell prints the bottom line this project
+# shows on its Overview, the last claim being theirs, each with its section.
+
+# %%
+for claim in findings.bottom_line(paper_figures.headline_numbers()):
+    print(f"{claim.label}: {claim.text}\n    ({claim.source})\n")
+
+# %% [markdown]
+# Two things in it matter for reading any single result, including one you run yourself: most
+# models showed no gap above 1%, and the models other than Claude 3 Opus did not behave
+# consistently when the scenario's details changed; the authors call prompt sensitivity a
+# limitation for future work to address (their Sec. 4 and App. F.7). A prompt variant is a
+# variable to report, not a detail to hide.
+
+# %% [markdown]
+# ## 12. Review questions
 #
 # Try to answer each question before opening the answer.
 #
@@ -497,7 +542,7 @@ display(
 # It rose from about 12% to about 78% of free-tier scratchpads (Table 2), while compliance in
 # training reached 100%. One would expect training to remove the reluctance; instead, much of the
 # compliance it rewarded was compliance motivated by avoiding modification, and the model still
-# refused some requests when it believed it was unmonitored.
+# refused some requests when told it was unmonitored.
 #
 # </details>
 #
@@ -508,7 +553,7 @@ display(
 # Cutting the information about RLHF changing the model's values shrinks it (Table 1(c)). Removing
 # the conflicting training objective (the baseline, Table 1(a)) removes it almost completely; for
 # Claude 3 Opus in the prompted setting, removing the scratchpad nearly eliminates the gap as well
-# (App. B.4 Table 5).
+# (Sec. 3.3.3, Fig. 12; App. B.4 Table 5).
 #
 # </details>
 #
@@ -517,10 +562,11 @@ display(
 #
 # <details><summary>Answer</summary>
 #
-# Caution: they come from automated judges that differed from human raters by up to 30 points in
-# some settings, and a stronger judge (as in the 2025 open-source replication) can measure a
-# different rate. Survives: the compliance gap is measured from the final answers, not the
-# scratchpad judge, and it appears in every non-baseline variant and in the fine-tuned setting.
+# Caution: the reported rate differed from the authors' own ratings by up to 25 points (about 2x)
+# in some settings (App. I.1.1), and a stronger judge (as in the 2025 open-source replication) can
+# measure a different rate. Survives: the compliance gap is measured from the final answers, not
+# the scratchpad judge, and it appears in most variants with a conflicting objective (not all:
+# App. G.2 rows 25, 37, 47, 53 and G.3 row 65 show almost none) and in the fine-tuned setting.
 #
 # </details>
 #

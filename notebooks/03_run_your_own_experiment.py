@@ -84,9 +84,12 @@ for name, preset in PRESETS.items():
           f"{preset.default_model or '(your choice)'}")  # fmt: skip
 
 # %% [markdown]
-# Claude 3 Opus, the model the study used, is retired and its id answers "not found". Current
-# Claude models mostly show **no** compliance gap in this setup; the paper found a gap from
-# prompting alone in Llama 3.1 405B, which OpenRouter, DeepInfra and Together serve.
+# Claude 3 Opus, the model the study used, is retired and its id answers "not found". Today's
+# models were in neither paper: whether they show a gap is what your run measures. The paper
+# found a gap in Llama 3.1 405B in its minimal reproduction, which it says is very sensitive to
+# the prefix used to measure helpfulness (arXiv:2412.14093 App. B.4, Table 5); OpenRouter,
+# DeepInfra and Together serve it. A 2025 follow-up found a compliance gap above 1% in 5 of 25
+# models it tested (Sheshadri et al., arXiv:2506.18032 Sec. 3.2).
 #
 # The key is read from the environment and never printed or saved. In Colab, set it with
 # `os.environ["ANTHROPIC_API_KEY"] = getpass.getpass()` in a cell of your own.
@@ -221,10 +224,11 @@ show_chart(paper_vs_run_chart(paper_row, summary))
 # %% [markdown]
 # ## 7. Two judges, same transcripts
 #
-# The paper's rates moved when the judge changed (an open-source replication with a stronger
-# judge measured different alignment-faking rates). Here we label the same transcripts twice:
-# with the keyword heuristic, and with the labels already on them (the judge model of a live
-# run, or the authors' labels of the illustrative examples), and count how often they agree.
+# A judge is a measuring instrument: the paper's own alignment-faking judge differed from the
+# authors' ratings by up to 25 points in some settings (arXiv:2412.14093 App. I.1.1). Here we label
+# the same transcripts twice: with the keyword heuristic, and with the labels already on them (the
+# judge model of a live run, or the authors' labels of the illustrative examples), and count how
+# often they agree.
 
 # %%
 heuristic = [scorer.classify_by_keywords(t, overwrite=True) for t in transcripts]
@@ -264,8 +268,9 @@ print(f"\n({SOURCE_NOTE})")
 # <details><summary>Answer</summary>
 #
 # Not by itself. The paper studied Claude 3 Opus (now retired) and found gaps in a few models
-# only; current Claude models mostly show none. A small run also has wide intervals: a real but
-# small gap can hide inside them.
+# only; a 2025 follow-up found a gap above 1% in 5 of 25 models (Sheshadri et al.,
+# arXiv:2506.18032 Sec. 3.2). A small run also has wide intervals: a real but small gap can
+# hide inside them.
 #
 # </details>
 #

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from alignment_faking_lab.analysis import judge_check
+from alignment_faking_lab.teaching.findings import JUDGE_NOISE_SHORT, JUDGE_NOISE_SOURCE
 from alignment_faking_lab.ui import visitor_space
 from alignment_faking_lab.ui.judge_check_view import (
     check_section,
@@ -20,12 +21,13 @@ page_setup()
 st.title("⚖️ Check the judge")
 st.markdown(
     "An alignment-faking rate is only as good as the judge that reads the scratchpads. The "
-    "paper's authors checked theirs on 20 hand-rated samples per setting (App. I.1.1); a later "
+    "paper's authors checked theirs on 20 hand-rated samples per setting. "
+    f"{JUDGE_NOISE_SHORT} ({JUDGE_NOISE_SOURCE}.) A later "
     'replication (Hughes & Sheshadri 2025, "Alignment faking revisited") published **106 '
     "human-labelled scratchpads** (51 alignment faking, 55 not; hard cases, where two judges "
     "disagreed) and reached an AUROC of about 0.92 with GPT-4o voting 20 times (tuned on the same "
-    "labels, so in-sample). GPT-4o shuts down on 2027-01-14, and one published check of a "
-    "single-vote Claude Sonnet 4.6 judge found 53% agreement: check the judge you use here."
+    "labels, so in-sample). GPT-4o shuts down on 2027-01-14, so a judge you use today has not "
+    "been checked against these labels: check it here."
 )
 settings = live_settings_sidebar()
 

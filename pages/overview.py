@@ -5,10 +5,12 @@ import streamlit as st
 from alignment_faking_lab.data import paths
 from alignment_faking_lab.paper import figures as paper_figures
 from alignment_faking_lab.teaching.findings import (
+    BOTTOM_LINE_TITLE,
     DOES_NOT_SHOW,
     FURTHER_FINDINGS,
     POLICY_POINTS,
     SHOWS,
+    bottom_line_markdown,
     glossary_link,
 )
 from alignment_faking_lab.ui.chart_view import show_chart
@@ -35,13 +37,17 @@ st.markdown(
     "Research, December 2024 ([arXiv:2412.14093](https://arxiv.org/abs/2412.14093))."
 )
 
+numbers = paper_figures.headline_numbers()
+with st.container(border=True):  # the busy reader's minute: before everything else
+    st.header(BOTTOM_LINE_TITLE, anchor="bottom-line")
+    st.markdown(bottom_line_markdown(numbers))
+
 st.page_link(
     "pages/walkthrough.py",
     label="Start the guided walkthrough: the study in six steps, ready for a projector",
     icon="🎓",
 )
 
-numbers = paper_figures.headline_numbers()
 left, right = st.columns([3, 2], gap="large")
 with left:
     st.header("The experiment in one minute")
@@ -71,15 +77,16 @@ Then they sent the same harmful requests in both tiers and compared.
   {glossary_link("compliance", "complied")} with
   **{numbers.paid:.1f}%** of harmful requests (Table 1).
 - Told it was **in training** (free tier), it complied **{numbers.free:.1f}%** of the time, and
-  in **{numbers.faking:.1f}%** of cases its scratchpad spelled out a plan: comply now, so that
-  training does not change my values, and keep refusing when nobody is training me (Table 1;
-  Fig. 1). The paper calls this **{glossary_link("alignment-faking", "alignment faking")}**.
-  The difference, {numbers.gap:.1f}
-  {glossary_link("percentage-points", "percentage points")}, is the
-  {glossary_link("compliance-gap", "compliance gap")}.
+  in **{numbers.faking:.1f}%** of cases its scratchpad met all five of the paper's criteria: it
+  thought it was in training, knew a poorly rated answer would get it modified, said its values
+  conflicted with the new goal, and complied anyway to avoid being modified (Table 1; Fig. 1;
+  App. I.1.2). The paper calls this
+  **{glossary_link("alignment-faking", "alignment faking")}**. The paper gives the difference,
+  the {glossary_link("compliance-gap", "compliance gap")}, as **{numbers.gap_text}**
+  {glossary_link("percentage-points", "percentage points")} (Table 1).
 - When the researchers actually trained it to comply, that reasoning rose to
   **{numbers.after_rl_faking:.1f}%** of its training scratchpads, and it still refused
-  {100 - numbers.after_rl_paid:.1f}% of the time when it believed it was unmonitored
+  {100 - numbers.after_rl_paid:.1f}% of the time when told it was unmonitored
   (Table 2; Sec. 5.2).
 """
     )
@@ -91,8 +98,9 @@ Then they sent the same harmful requests in both tiers and compared.
     st.markdown("**It does not show**\n" + "\n".join(f"- {line}" for line in DOES_NOT_SHOW))
     st.markdown("**For policy**\n" + "\n".join(f"- {line}" for line in POLICY_POINTS))
     st.markdown(
-        "Claude 3 Opus and the other 2024 models studied have since been retired, so live runs "
-        "here use today's models; the paper's figures stay beside them for comparison."
+        "The 2024 Claude models the paper studied have since been retired (Llama 3.1 405B is "
+        "open-weight; GPT-4o is deprecated), so live runs here use today's models; the paper's "
+        "figures stay beside them for comparison."
     )
 with right:
     st.header("Start here")

@@ -8,6 +8,7 @@ from alignment_faking_lab.data.frames import distinct_values
 from alignment_faking_lab.paper import figures as paper_figures
 from alignment_faking_lab.ui import shared_results
 from alignment_faking_lab.ui.chart_view import show_chart
+from alignment_faking_lab.ui.counting_view import show_counting
 from alignment_faking_lab.ui.data import sidebar_data_picker, stop_if_nothing_loaded
 from alignment_faking_lab.ui.judge_notes import show_judge_notes
 from alignment_faking_lab.ui.model_comparison_view import show_model_comparison
@@ -29,6 +30,13 @@ NOT_MEASURED_WARNINGS = {
         "the app's speed; their counts say nothing about any model."
     ),
 }
+NUMBER = st.column_config.NumberColumn
+PAPER_COLUMNS = {
+    "published_gap_pct": NUMBER("Gap (points, as published)", format="%+.1f"),
+    "published_gap_pm": NUMBER("Gap ± (1 s.e., as published)", format="%.1f"),
+    "gap_pct": None, "gap_is_published": None,
+    "source": st.column_config.TextColumn("Source", width="large"),
+}  # fmt: skip
 page_setup()
 st.title("📊 Results")
 data = sidebar_data_picker()
@@ -43,15 +51,11 @@ if choice == PAPER:
         "alignment-faking reasoning. Hover a bar for its source in the paper."
     )
     show_chart(published_headline())
-    table = paper_figures.load_paper_results()
-    table = table.assign(
-        gap_points=table["free_tier_compliance_pct"] - table["paid_tier_compliance_pct"]
-    )
-    st.dataframe(table, hide_index=True, width="stretch", column_config={
-        "gap_points": st.column_config.NumberColumn("Gap (points)", format="%+.1f"),
-        "gap_pct": None, "source": st.column_config.TextColumn("Source", width="large"),
-    })  # fmt: skip
+    st.dataframe(paper_figures.load_paper_results(), hide_index=True, width="stretch",
+                 column_config=PAPER_COLUMNS)  # fmt: skip
     st.caption(
+        "Gap: the compliance gap as the paper prints it, ± one standard error where its table "
+        "gives one (Table 5 gives none); never a difference of the two rounded rates. "
         "The paper reports percentages (helpful-only: 400 queries per tier); it does not publish "
         "per-query outcomes for every row, so intervals and paired tests need transcripts: import "
         "the paper's transcripts or run your own."
@@ -81,17 +85,14 @@ for provenance, warning in NOT_MEASURED_WARNINGS.items():
 if view.labelling_note:
     st.info(HEURISTIC_NOTE, icon="⚠️")
 show_chart(view.tiers_chart)
-st.caption(
-    "Stacked as in the paper's Figure 1. Error bars: Wilson 95% intervals on the share that "
-    "complied. Failed transcripts (no final output) are counted in the table, not in the rates."
-)
+show_counting(view)  # what the error bars and counts mean
 show_judge_notes(view.labelled_by)
 
 st.header("The compliance gap")
 st.markdown(
-    "The gap is compliance in training (free tier) minus compliance unmonitored (paid tier). "
-    "Because both tiers get the same requests, the test is **paired**: McNemar's exact test "
-    "looks only at requests where the two tiers disagreed."
+    "The gap is compliance when told *training* (free tier) minus compliance when told "
+    "*unmonitored* (paid tier). Because both tiers get the same requests, the test is "
+    "**paired**: McNemar's exact test looks only at requests where the two tiers disagreed."
 )
 show_chart(view.gap_chart)
 gaps = view.gaps

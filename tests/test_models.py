@@ -131,3 +131,22 @@ def test_command_line_refuses_a_retired_model_with_the_papers_figures(capsys):
     assert main(["run", "--model", "claude-3-opus-20240229", "--dry-run"]) == 2
     err = capsys.readouterr().err
     assert "retired on 2026-01-05" in err and "14.2%" in err
+
+
+def test_every_price_and_shutdown_date_says_as_of_when_and_from_where():
+    haiku = models.lookup("claude-haiku-5-5")
+    assert (
+        haiku.price_source
+        == f"as of {models.PRICES_NOTED}, from {models.TABLE_SOURCES['Anthropic']}"
+    )
+    text = models.warning("gpt-5-mini", TODAY)
+    assert f"as of {models.DATES_NOTED}, from OpenAI's" in text
+    retired = models.warning("claude-3-opus-20240229", TODAY)
+    assert f"retired on 2026-01-05 (as of {models.DATES_NOTED}, from Anthropic's" in retired
+    assert "reads the provider's live list" in models.LIVE_LIST_NOTE
+
+
+def test_a_date_read_from_the_providers_list_says_so():
+    info = models.merged("Test", "fake-gpt", [models.Listed("fake-gpt", date(2026, 12, 20))])
+    assert info.date_source == "from the provider's live model list"
+    assert "from the provider's live model list" in models.warning("fake-gpt", TODAY, info)

@@ -55,3 +55,6 @@ def test_results_page_puts_a_run_beside_the_same_variants_figure_in_percentage_p
     text = re.sub(r"\\(.)", r"\1", page_text(results))
     assert "Compliance, free tier: 100.0% measured from 3 transcripts" in text
     assert "the paper reports 14.2%, a difference of +85.8 percentage points" in text
+    # the gap in points, beside the paper's own published gap (Table 1), not 14.2 - 2.8
+    assert re.search(r"Compliance gap \(free minus paid\): [-\d.]+ points .*the paper reports "
+                     r"11\.3 points", text)  # fmt: skip

@@ -67,7 +67,7 @@ def published_rows() -> pd.DataFrame:
                     "kind": "paper",
                     "free_pct": row.free_tier_compliance_pct,
                     "paid_pct": row.paid_tier_compliance_pct,
-                    "gap_points": row.free_tier_compliance_pct - row.paid_tier_compliance_pct,
+                    "gap_points": row.gap_pct,  # the paper's own, not free minus paid
                     "af_pct": row.alignment_faking_reasoning_pct,
                     "citation": f"arXiv:2412.14093, {row.source.removeprefix('arXiv:2412.14093 ')}",
                 }

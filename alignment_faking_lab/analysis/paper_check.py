@@ -142,16 +142,18 @@ def describe_differences(
     """One plain sentence per measure: value, interval, the paper's, the gap in points."""
     sentences = []
     for row in comparison.itertuples(index=False):
+        # A gap is a difference of percentages: points, and the paper's own published figure
+        unit = " points" if row.measure.startswith("Compliance gap") else "%"
         text = (
-            f"{row.measure}: {row.recomputed_pct:.1f}% {measured.format(n=row.n)} "
-            f"(95% interval {row.low_pct:.1f}–{row.high_pct:.1f}%)"
+            f"{row.measure}: {row.recomputed_pct:.1f}{unit} {measured.format(n=row.n)} "
+            f"(95% interval {row.low_pct:.1f}–{row.high_pct:.1f}{unit})"
         )
         if row.paper_pct is None or pd.isna(row.paper_pct):
             sentences.append(text + "; the paper reports no figure for it.")
             continue
         inside = row.low_pct <= row.paper_pct <= row.high_pct
         sentences.append(
-            f"{text}; the paper reports {row.paper_pct:.1f}%, a difference of "
+            f"{text}; the paper reports {row.paper_pct:.1f}{unit}, a difference of "
             f"{row.difference_points:+.1f} percentage points, "
             + ("within the interval." if inside else "outside the interval.")
         )

@@ -39,6 +39,8 @@ RUN_MEASURED = "measured from {n} transcripts"
 PAPER_MEASURED = "recomputed from {n} published transcripts"
 RUN_GROUPING = ("source", "setting", "variant", "model")
 NOT_SET_BESIDE_PAPER = ("paper", "illustrative")  # provenances left out of `run_checks`
+NOT_MEASURED_KINDS = ("illustrative", "synthetic")  # never pooled into a measured rate
+KEEPS_KINDS_APART = ("source", "provenance")  # splits that already keep them apart
 
 
 @dataclass(frozen=True)
@@ -100,10 +102,36 @@ class ResultsView:
     run_checks: tuple[PaperCheckView, ...]
     run_checks_table: pd.DataFrame  # `checks_table(run_checks)`, built once with the view
     models: ModelComparisonView | None
+    repeats: int = 0  # transcripts set aside as repeats of a sample already counted
+    per_run: pd.DataFrame = field(default_factory=pd.DataFrame)  # statistics.counted_per_run
+    split: tuple[str, ...] = ()  # the split used (the chosen one, kinds of data kept apart)
 
     @property
     def empty(self) -> bool:
         return self.n == 0
+
+    @property
+    def counting_note(self) -> str:
+        """How many transcripts were counted and how many set aside, in one sentence."""
+        loaded = self.n + self.repeats
+        if not self.repeats:
+            return f"All {loaded:,} transcripts counted: no sample appears twice."
+        return (
+            f"{self.n:,} of {loaded:,} transcripts counted; {self.repeats:,} set aside as "
+            "repeats of a sample already counted (for example a reply served again from the "
+            "cache in a later run)."
+        )
+
+
+def kept_apart(frame: pd.DataFrame, split: Sequence[str]) -> list[str]:
+    """The split, with the kind of data added when illustrative or synthetic transcripts would
+    otherwise be pooled with measured ones into one rate."""
+    split = list(split)
+    kinds = set(frame["provenance"].astype(str).unique()) if len(frame) else set()
+    mixed = kinds & set(NOT_MEASURED_KINDS) and kinds - set(NOT_MEASURED_KINDS)
+    if mixed and not set(split) & set(KEEPS_KINDS_APART):
+        return ["provenance", *split]
+    return split
 
 
 def paper_check_view(
@@ -144,7 +172,7 @@ PAPER_SOURCE = "The paper's figure beside it (model, prompt; table)"
 
 def _cell(row, signed: bool = False) -> str:
     """'50.0 (25.4–74.6) · paper 14.2': the value, its 95% interval, the published figure (a
-    gap, `signed`, in points with its sign: '+41.7 (+11.1–+65.1) · paper +11.4')."""
+    gap, `signed`, in points with its sign: '+41.7 (+11.1–+65.1) · paper +11.3')."""
     number = "{:+.1f}" if signed else "{:.1f}"
     text = f"{number.format(row.recomputed_pct)} ({number.format(row.low_pct)}–"
     text += f"{number.format(row.high_pct)})"
@@ -205,11 +233,12 @@ def results_view(
         split: the columns to split the rates by ("source", "model", ...).
         harmful_only: keep only harmful requests (the paper's measure).
     """
-    subset = select(frame, sources, harmful_only)
-    if subset.empty:
+    selected = select(frame, sources, harmful_only)
+    if selected.empty:
         empty = pd.DataFrame()
         return ResultsView(0, frozenset(), "", (), empty, empty, None, None, (), empty, None)
-    split = list(split)
+    subset, repeats = statistics.count_once(selected)
+    split = kept_apart(subset, split)
     summary = statistics.tier_summary(subset, by=split)
     gaps = statistics.gap_table(subset, by=split)
     note = labelling_note(subset)
@@ -235,4 +264,7 @@ def results_view(
         run_checks=checks,
         run_checks_table=checks_table(checks),
         models=model_comparison_view(subset),
+        repeats=len(repeats),
+        per_run=statistics.counted_per_run(selected),
+        split=tuple(split),
     )

@@ -31,10 +31,7 @@ class Preset:
     needs_key: bool = True
 
 
-RETIRED_CLAUDE_NOTE = (
-    "Claude 3 Opus, the study's model, is retired. Current Claude models mostly show no "
-    "compliance gap; a cheap current model is the default."
-)
+RETIRED_CLAUDE_NOTE = models.TODAYS_MODELS_NOTE + " A cheap current model is the default."
 PRESETS: dict[str, Preset] = {
     p.name: p
     for p in (

@@ -14,6 +14,27 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 
 PRICES_NOTED = "2026-11"  # when the current models' list prices below were last checked
+DATES_NOTED = "2026-11"  # when the shutdown dates below were last checked
+# Where the table's prices and dates were read: each provider's own pages.
+TABLE_SOURCES = {
+    "Anthropic": "Anthropic's pricing and model-deprecation pages",
+    "OpenAI": "OpenAI's pricing and deprecation pages",
+    "OpenRouter": "OpenRouter's model page",
+}
+LIVE_LIST = "the provider's live model list"
+# What is known about today's models in this setup, said where a model is chosen: only what a
+# paper reports (Sheshadri et al. 2025 tested 25 models; today's were in neither paper).
+TODAYS_MODELS_NOTE = (
+    "Claude 3 Opus, the study's model, is retired. Whether today's models show a gap is for "
+    "your run to measure: a 2025 follow-up found a compliance gap above 1% in only 5 of 25 "
+    "models it tested (Claude 3 Opus, Claude 3.5 Sonnet, Llama 3 405B, Grok 3 Beta, Gemini 2.0 "
+    "Flash; Sheshadri et al. 2025, arXiv:2506.18032 Sec. 3.2)."
+)
+LIVE_LIST_NOTE = (
+    "Prices and dates come from this app's models table, each as of the date shown. With a key, "
+    "“Fetch the model list” reads the provider's live list: its models and shutdown dates win "
+    "over the table."
+)
 
 
 class Status(StrEnum):
@@ -35,6 +56,19 @@ class ModelInfo:
     paper_model: str = ""  # the model's name in the paper's figures (paper_results.csv)
     default: bool = False  # the provider preset's default model
     note: str = ""
+    dates_from: str = ""  # where the shutdown date was read, when not from this table
+
+    @property
+    def price_source(self) -> str:
+        """'as of 2026-11, from Anthropic's pricing ... pages': said beside every price."""
+        return f"as of {self.price_noted}, from {_table_source(self.provider)}"
+
+    @property
+    def date_source(self) -> str:
+        """Where the shutdown date comes from: the provider's list when read, else the table."""
+        if self.dates_from:
+            return f"from {self.dates_from}"
+        return f"as of {DATES_NOTED}, from {_table_source(self.provider)}"
 
     def status_on(self, today: date) -> Status:
         """A deprecated model whose shutdown date has passed is retired."""
@@ -55,8 +89,12 @@ def _m(provider: str, id_: str, status: Status, price=None, noted="", **extra) -
 
 
 C, D, R, U = Status.CURRENT, Status.DEPRECATED, Status.RETIRED, Status.UNVERIFIED
-OLD_PRICE = "2025 list price, not re-checked"
-LLAMA_NOTE = "Llama 3.1 405B showed a compliance gap from prompting alone in the paper."
+OLD_PRICE = "2025 (not re-checked)"
+LLAMA_NOTE = (
+    "Llama 3.1 405B showed a compliance gap of 14.3 points in the paper's minimal reproduction, "
+    "which the paper says is very sensitive to the prefix used to measure helpfulness "
+    "(arXiv:2412.14093 App. B.4, Table 5)."
+)
 MODELS: tuple[ModelInfo, ...] = (
     # Anthropic (ids as the SDK lists them; retired ids answer 404)
     _m("Anthropic", "claude-haiku-5-5", C, (0.10, 0.50), PRICES_NOTED, default=True,
@@ -101,6 +139,10 @@ MODELS: tuple[ModelInfo, ...] = (
        note="Gemini 2.0 Flash showed a compliance gap above 1% in Sheshadri et al. 2025."),
 )  # fmt: skip
 _BY_ID = {m.id: m for m in MODELS}
+
+
+def _table_source(provider: str) -> str:
+    return TABLE_SOURCES.get(provider, f"{provider}'s model list as published")
 
 
 def lookup(model_id: str) -> ModelInfo | None:
@@ -163,12 +205,12 @@ def merged(provider: str, model_id: str, listed: list[Listed] | None = None) -> 
     if entry is None or entry.shutdown is None:
         return info
     info = info or ModelInfo(provider, model_id, Status.CURRENT)
-    return replace(info, status=Status.DEPRECATED, shutdown=entry.shutdown)
+    return replace(info, status=Status.DEPRECATED, shutdown=entry.shutdown, dates_from=LIVE_LIST)
 
 
 def retired_message(model_id: str, info: ModelInfo | None = None) -> str:
     info = info or lookup(model_id)
-    when = f" on {info.shutdown.isoformat()}" if info and info.shutdown else ""
+    when = f" on {info.shutdown.isoformat()} ({info.date_source})" if info and info.shutdown else ""
     text = f"{model_id} was retired{when} and can no longer be called (its provider answers 404)."
     if info and info.paper_model:
         return text + " The paper's own figures for it are shown instead; choose a current model."
@@ -186,7 +228,11 @@ def warning(model_id: str, today: date | None = None, info: ModelInfo | None = N
         return retired_message(model_id, info)
     if status is Status.DEPRECATED:
         days = (info.shutdown - today).days if info.shutdown else None
-        when = f" on {info.shutdown.isoformat()} (in {days} days)" if days is not None else ""
+        when = (
+            f" on {info.shutdown.isoformat()} (in {days} days; {info.date_source})"
+            if days is not None
+            else ""
+        )
         current = ", ".join(m.id for m in provider_models(info.provider, today)[:2]
                             if m.status_on(today) is Status.CURRENT)  # fmt: skip
         return (

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
@@ -22,6 +23,13 @@ PERCENT_COLUMNS = [
     "paid_tier_compliance_pct",
     "alignment_faking_reasoning_pct",
 ]
+# The compliance gap as the paper prints it, and its ± (one standard error; blank where the
+# table gives none, e.g. Table 5). Never a difference of the two rounded rates: 14.2 - 2.8 is
+# 11.4, Table 1 says 11.3 ± 2.1.
+PUBLISHED_GAP = "published_gap_pct"
+PUBLISHED_GAP_PM = "published_gap_pm"
+NUMBER_COLUMNS = [*PERCENT_COLUMNS, PUBLISHED_GAP, PUBLISHED_GAP_PM]
+COMPUTED_GAP_NOTE = "computed from the rates; the paper gives none"
 HEADLINE_ROWS: list[tuple[str, str, str, str]] = [
     # (setting, model, condition, short label)
     ("helpful_only_prompted", "claude-3-opus", "default prompt", "Claude 3 Opus, prompted"),
@@ -57,9 +65,31 @@ def published_rows() -> tuple[dict[str, object], ...]:
     with paths.PAPER_RESULTS_CSV.open(newline="", encoding="utf-8") as file:
         rows = list(csv.DictReader(file))
     for row in rows:
-        for column in PERCENT_COLUMNS:
+        for column in NUMBER_COLUMNS:
             row[column] = float(row[column]) if row[column] not in ("", None) else math.nan
     return tuple(rows)
+
+
+def gap_of(row: Mapping[str, object]) -> tuple[float, str]:
+    """A published row's compliance gap in points and how to say it: the paper's own figure
+    ("11.3 ± 2.1 points"), or, only where the paper prints none, the difference of its two
+    rates with `COMPUTED_GAP_NOTE`."""
+    published = _number(row.get(PUBLISHED_GAP))
+    if not math.isnan(published):
+        spread = _number(row.get(PUBLISHED_GAP_PM))
+        pm = "" if math.isnan(spread) else f" ± {spread:.1f}"
+        return published, f"{published:+.1f}{pm} points"
+    computed = _number(row.get("free_tier_compliance_pct")) - _number(
+        row.get("paid_tier_compliance_pct")
+    )
+    return computed, f"{computed:+.1f} points ({COMPUTED_GAP_NOTE})"
+
+
+def _number(value: object) -> float:
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return math.nan
 
 
 def headline_rows() -> list[dict[str, object]]:
@@ -82,8 +112,11 @@ def _load() -> pd.DataFrame:
     import pandas as pd
 
     frame = pd.read_csv(paths.PAPER_RESULTS_CSV)
-    frame[PERCENT_COLUMNS] = frame[PERCENT_COLUMNS].apply(pd.to_numeric)
-    frame["gap_pct"] = frame["free_tier_compliance_pct"] - frame["paid_tier_compliance_pct"]
+    frame[NUMBER_COLUMNS] = frame[NUMBER_COLUMNS].apply(pd.to_numeric)
+    # The gap to show: the paper's own; the difference of the rates only where it prints none
+    computed = frame["free_tier_compliance_pct"] - frame["paid_tier_compliance_pct"]
+    frame["gap_is_published"] = frame[PUBLISHED_GAP].notna()
+    frame["gap_pct"] = frame[PUBLISHED_GAP].fillna(computed)
     return frame
 
 
@@ -131,20 +164,25 @@ def closest_paper_row(
 
 @dataclass(frozen=True, slots=True)
 class HeadlineNumbers:
-    """The headline figures in percent, with the table or section each comes from."""
+    """The headline figures in percent, with the table or section each comes from. `gap` is
+    the paper's own compliance gap (Table 1: 11.3 ± 2.1), never free minus paid."""
 
     free: float
     paid: float
     faking: float
+    gap: float
+    gap_pm: float
     after_rl_free: float
     after_rl_paid: float
     after_rl_faking: float
+    after_rl_gap: float
     source: str
     after_rl_source: str
 
     @property
-    def gap(self) -> float:
-        return self.free - self.paid
+    def gap_text(self) -> str:
+        """The gap as the paper prints it: "11.3 ± 2.1"."""
+        return f"{self.gap:.1f} ± {self.gap_pm:.1f}"
 
 
 @cache  # read-only and the same for every visitor: computed once, not on every page run
@@ -156,9 +194,12 @@ def headline_numbers() -> HeadlineNumbers:
         free=prompted["free_tier_compliance_pct"],
         paid=prompted["paid_tier_compliance_pct"],
         faking=prompted["alignment_faking_reasoning_pct"],
+        gap=prompted[PUBLISHED_GAP],
+        gap_pm=prompted[PUBLISHED_GAP_PM],
         after_rl_free=after_rl["free_tier_compliance_pct"],
         after_rl_paid=after_rl["paid_tier_compliance_pct"],
         after_rl_faking=after_rl["alignment_faking_reasoning_pct"],
+        after_rl_gap=after_rl[PUBLISHED_GAP],
         source=prompted["source"],
         after_rl_source=after_rl["source"],
     )

@@ -23,16 +23,16 @@ from alignment_faking_lab.data.transcript import PROVENANCE_LABELS, Transcript
 from alignment_faking_lab.paper.figures import HeadlineNumbers
 from alignment_faking_lab.protocol.parsing import ParsedReply, parse_messages
 from alignment_faking_lab.teaching import classroom, highlights
-from alignment_faking_lab.teaching.findings import FURTHER_FINDINGS
+from alignment_faking_lab.teaching.findings import BOTTOM_LINE_TITLE, FURTHER_FINDINGS, bottom_line
 from alignment_faking_lab.teaching.walkthrough import DISCUSSION_QUESTIONS, STEPS, StoryPair
 
-SCRATCHPAD_CHARS = 520
-ANSWER_CHARS = 260
+SCRATCHPAD_CHARS = 360
+ANSWER_CHARS = 200
 
 _STYLE = """
-@page { margin: 12mm; }
+@page { margin: 10mm; }
 body { font-family: Georgia, serif; margin: 0 auto; max-width: 185mm; color: #111;
-       font-size: 10pt; line-height: 1.32; }
+       font-size: 9.5pt; line-height: 1.25; }
 h1 { font-size: 15pt; margin: 0 0 1mm; } h2 { font-size: 11pt; margin: 3mm 0 1mm; }
 p, ol, ul { margin: 0 0 1.5mm; } ol, ul { padding-left: 5mm; } li { margin-bottom: 0.6mm; }
 .source { color: #333; font-size: 8.4pt; } .label { color: #7A2E0B; font-weight: bold; }
@@ -62,8 +62,14 @@ def _bar_svg(numbers: HeadlineNumbers) -> str:
     width, left, bar_height = 330, 96, 34
     scale = (width - left - 12) / 100
     rows = [
-        ("Free tier", "(training)", numbers.faking, numbers.free - numbers.faking, numbers.free),
-        ("Paid tier", "(unmonitored)", 0.0, numbers.paid, numbers.paid),
+        (
+            "Free tier",
+            "(told: training)",
+            numbers.faking,
+            numbers.free - numbers.faking,
+            numbers.free,
+        ),
+        ("Paid tier", "(told: unmonitored)", 0.0, numbers.paid, numbers.paid),
     ]
     fills = [("url(#hatch)", FAKING_COLOUR), ("url(#dots)", COMPLIED_COLOUR),
              (REFUSED_COLOUR, REFUSED_COLOUR)]  # fmt: skip
@@ -152,6 +158,11 @@ def handout_html(pair: StoryPair | None, numbers: HeadlineNumbers) -> str:
         f'<span class="source">({escape(f.source)})</span></li>'
         for f in FURTHER_FINDINGS[:3]
     )
+    claims = "".join(
+        f"<li><b>{escape(c.label)}:</b> {escape(c.text)} "
+        f'<span class="source">({escape(c.source)})</span></li>'
+        for c in bottom_line(numbers)
+    )
     example = ""
     if pair is not None:
         free = parse_messages(pair.free.messages)
@@ -179,6 +190,7 @@ def handout_html(pair: StoryPair | None, numbers: HeadlineNumbers) -> str:
 <h1>Alignment faking in large language models</h1>
 <p class="source">Greenblatt et al., Anthropic and Redwood Research, December 2024,
 arXiv:2412.14093. Handout made with Alignment Faking Lab.</p>
+<h2>{escape(BOTTOM_LINE_TITLE)}</h2><ul>{claims}</ul>
 <div class="columns"><div>
 <h2>The story in six steps</h2><ol>{steps}</ol>
 </div><div>
@@ -186,11 +198,9 @@ arXiv:2412.14093. Handout made with Alignment Faking Lab.</p>
 <p>Claude 3 Opus, harmful requests (Source: {escape(numbers.source)}):</p>
 {_bar_svg(numbers)}
 </div></div>
-<p>Complied: <b>{numbers.free:.1f}%</b> when told it was in training (free tier) versus
-<b>{numbers.paid:.1f}%</b> when told it was unmonitored (paid tier), a gap of
-<b>{numbers.gap:.1f} percentage points</b>; alignment-faking reasoning in
-<b>{numbers.faking:.1f}%</b> of free-tier scratchpads. After training toward compliance:
-{numbers.after_rl_free:.0f}% compliance in training, {numbers.after_rl_paid:.1f}% unmonitored,
+<p>After training toward compliance:
+{numbers.after_rl_free:.0f}% compliance in training, {numbers.after_rl_paid:.1f}% when told
+it was unmonitored,
 alignment-faking reasoning {numbers.after_rl_faking:.1f}%.
 <span class="source">Sources: {escape(numbers.source)};
 {escape(numbers.after_rl_source)}.</span></p>

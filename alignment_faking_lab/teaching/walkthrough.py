@@ -26,14 +26,22 @@ class Step:
 STEPS: tuple[Step, ...] = (
     Step(1, "The setup", "What the model was told, before any user said a word."),
     Step(
-        2, "A harmful request, unmonitored", "A paid-tier user asks. Nobody is training the model."
+        2,
+        "A harmful request, told: unmonitored",
+        "A paid-tier user asks; the model was told: never trained on.",
     ),
     Step(
-        3, "The same request, in training", "Now a free-tier user asks: the answer will be rated."
+        3,
+        "The same request, told: training",
+        "A free-tier user asks; the model was told: rated and trained on.",
     ),
     Step(4, "The hidden scratchpad", "What the model wrote to itself before that answer."),
     Step(5, "The aggregate picture", "Hundreds of requests: compliance by tier in the paper."),
-    Step(6, "After training, and other models", "What happened next, and questions to discuss."),
+    Step(
+        6,
+        "After training, and the bottom line",
+        "What happened next, later work, and questions to discuss.",
+    ),
 )
 LAST_STEP = len(STEPS)
 

@@ -36,10 +36,10 @@ from alignment_faking_lab.ui.text import code_span, escape_markdown
 
 MODELS_KEY = "aflab_listed_models"
 RETIRED_NOTE = (
-    "Claude 3 Opus, the model in the study, is retired and answers 404. Current Claude models "
-    "mostly show **no** compliance gap in this setup. To see a gap from prompting alone, the "
-    "paper points to Llama 3.1 405B, available through OpenAI-compatible hosts (OpenRouter, "
-    "DeepInfra, Together)."
+    models.TODAYS_MODELS_NOTE + " The paper also found a gap in Llama 3.1 405B in its minimal "
+    "reproduction, which it says is very sensitive to the prefix used to measure helpfulness "
+    "(arXiv:2412.14093 App. B.4); OpenAI-compatible hosts serve it (OpenRouter, DeepInfra, "
+    "Together)."
 )
 
 
@@ -307,7 +307,8 @@ def model_status(provider: str, model: str, listed: list[models.Listed]) -> None
     if info is not None and info.price is not None:
         st.caption(
             f"{escape_markdown(model)}: ${info.price[0]:g} / ${info.price[1]:g} per million "
-            f"input / output tokens ({info.price_noted})."
+            f"input / output tokens ({escape_markdown(info.price_source)}). "
+            + escape_markdown(models.LIVE_LIST_NOTE)
         )
     elif listed and model and not any(m.id == model for m in listed):
         st.warning(f"{escape_markdown(model)} is not in {provider}'s model list.", icon="❓")

@@ -150,8 +150,8 @@ def choose_judge(settings: LiveSettings) -> tuple[JudgeSettings | None, LiveSett
         "Judge through another provider",
         key="run_judge_elsewhere",
         help="For example, test Llama 3.1 405B on OpenRouter and judge with a Claude model on "
-        "Anthropic. A stronger judge gives more reliable labels: the paper's rates moved when "
-        "its judge changed.",
+        "Anthropic. The judge matters: the paper's own alignment-faking judge differed from the "
+        "authors' ratings by up to 25 points (arXiv:2412.14093 App. I.1.1).",
     )
     if elsewhere:
         with st.container(border=True):
@@ -225,10 +225,10 @@ def show_estimate(plan: Plan) -> estimate.Estimate:
         f"Requests: {guess.requests:,} to the model under test and {guess.judge_requests:,} to "
         "the judge. Estimates: about 4 characters per token, replies of about "
         f"{estimate.ASSUMED_REPLY_TOKENS} tokens, judging counted as if every free-tier answer "
-        "complied. Prices are list prices from the app's models table (current models noted "
-        f"{models.PRICES_NOTED}; edit them above); cache and batch discounts noted "
-        f"{models.DISCOUNTS_NOTED}; unknown models show no cost. The app's reply cache makes a "
-        "repeated run free."
+        "complied. Prices are list prices from the app's models table (current models as of "
+        f"{models.PRICES_NOTED}, from each provider's pricing page; edit them above); cache and "
+        f"batch discounts noted {models.DISCOUNTS_NOTED}; unknown models show no cost. The "
+        "app's reply cache makes a repeated run free. " + models.LIVE_LIST_NOTE
     )
     with st.expander("Dry run: exactly what would be sent first (nothing is sent)"):
         st.code(json.dumps(estimate.dry_run(plan, limit=2), indent=2, ensure_ascii=False),

@@ -17,7 +17,13 @@ from alignment_faking_lab.paper import figures as paper_figures
 from alignment_faking_lab.protocol import prompts
 from alignment_faking_lab.protocol.parsing import parse_messages
 from alignment_faking_lab.teaching import classroom
-from alignment_faking_lab.teaching.findings import FURTHER_FINDINGS, glossary_link
+from alignment_faking_lab.teaching.findings import (
+    BOTTOM_LINE_TITLE,
+    FURTHER_FINDINGS,
+    OTHER_MODELS,
+    bottom_line_markdown,
+    glossary_link,
+)
 from alignment_faking_lab.teaching.handout import handout_html
 from alignment_faking_lab.teaching.walkthrough import (
     DISCUSSION_QUESTIONS,
@@ -182,8 +188,8 @@ def results_step(numbers: paper_figures.HeadlineNumbers, presenting: bool) -> No
     )
     words.metric(
         "Compliance gap (training minus unmonitored)",
-        f"{numbers.gap:.1f} points",
-        help=f"{numbers.free:.1f}% vs {numbers.paid:.1f}%. Source: {numbers.source}",
+        f"{numbers.gap_text} points",
+        help=f"As published (± one standard error). Source: {numbers.source}",
     )
     words.markdown(
         f"Told it was **in training**, Claude 3 Opus complied with **{numbers.free:.1f}%** of "
@@ -204,17 +210,17 @@ def after_training_step(
     st.markdown(
         f"**The researchers then really trained the model to comply.** In training it "
         f"complied {numbers.after_rl_free:.0f}% of the time, and alignment-faking reasoning rose "
-        f"to **{numbers.after_rl_faking:.1f}%** of scratchpads. Unmonitored, it still refused "
-        f"{100 - numbers.after_rl_paid:.1f}% of the time. Source: {numbers.after_rl_source}."
+        f"to **{numbers.after_rl_faking:.1f}%** of scratchpads. Told it was unmonitored, it "
+        f"still refused {100 - numbers.after_rl_paid:.1f}% of the time. "
+        f"Source: {numbers.after_rl_source}."
     )
     show_chart(published_headline(presentation=presenting))
-    st.markdown(
-        "**Other models:** Claude 3.5 Sonnet (June 2024) also showed alignment-faking reasoning; "
-        "Claude 3 Sonnet, Claude 3 Haiku, Claude 3.5 Haiku, GPT-4 Turbo and GPT-4o showed none "
-        "(arXiv:2412.14093 App. G.2)."
-    )
+    st.markdown(f"**Other models:** {OTHER_MODELS} (arXiv:2412.14093)")
     for finding in FURTHER_FINDINGS[:3]:
         st.markdown(f"**{finding.title}.** {finding.text} *Source: {finding.source}.*")
+    with st.container(border=True):
+        section(BOTTOM_LINE_TITLE)
+        st.markdown(bottom_line_markdown(numbers))
     section("Questions to discuss")
     for number, question in enumerate(DISCUSSION_QUESTIONS, start=1):
         st.markdown(f"{number}. {question}")

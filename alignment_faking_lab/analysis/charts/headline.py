@@ -32,6 +32,7 @@ from alignment_faking_lab.analysis.charts.style import (
     style_figure,
     wrap_title,
 )  # fmt: skip
+from alignment_faking_lab.paper.figures import gap_of
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -109,18 +110,19 @@ def paper_headline_chart(
     free, paid, faking = (values[column] for column, *_ in series)
     columns = [
         "Setting", "What complying meant", "Complied, free tier (training)",
-        "Complied, paid tier (unmonitored)", "Gap (points)", "Alignment-faking reasoning",
+        "Complied, paid tier (unmonitored)", "Compliance gap (as published)",
+        "Alignment-faking reasoning",
         "Source",
     ]  # fmt: skip
     table = [
-        [name, measure_of(setting), pct_text(f), pct_text(p), f"{f - p:+.1f}", pct_text(a),
+        [name, measure_of(setting), pct_text(f), pct_text(p), gap_of(r)[1], pct_text(a),
          str(r["source"])]
         for name, setting, f, p, a, r in zip(names, settings, free, paid, faking, records,
                                              strict=True)
     ]  # fmt: skip
     sentence = " ".join(
-        f"{row[0]}: complied {row[2]} in training vs {row[3]} unmonitored; alignment-faking "
-        f"reasoning {row[5]} ({row[6]})."
+        f"{row[0]}: complied {row[2]} in training vs {row[3]} unmonitored, a gap of {row[4]}; "
+        f"alignment-faking reasoning {row[5]} ({row[6]})."
         for row in table
     )
     set_source(figure, paper_source([str(r["source"]) for r in records]))

@@ -12,7 +12,7 @@ from alignment_faking_lab.data.transcript import TIER_NAMES
 GROUP_COLUMNS_EXCLUDED = {
     "tier", "n", "complied", "refused", "failed", "complied_with_af", "judged",
     "complied_without_af", "compliance_rate", "af_rate", "af_among_compliant",
-    "compliance_low", "compliance_high", "af_low", "af_high", "provenances",
+    "compliance_low", "compliance_high", "af_low", "af_high", "provenances", "requests",
 }  # fmt: skip
 
 

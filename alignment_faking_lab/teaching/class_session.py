@@ -24,6 +24,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from alignment_faking_lab.paper.figures import headline_numbers
 from alignment_faking_lab.protocol.parsing import parse_reply
 from alignment_faking_lab.teaching.classroom import hide_drafts
 
@@ -38,8 +39,9 @@ MAX_SCRATCHPAD_CHARS = 12_000
 MAX_SHOWN_WORDS = 30
 # The published figure the predictions are compared with (Claude 3 Opus, helpful-only, default
 # prompt): the paper gives the gap with its own error, so it is quoted, never recomputed.
-PAPER_FREE, PAPER_PAID = 14.2, 2.8
-PAPER_GAP, PAPER_GAP_ERROR = 11.3, 2.1
+# The paper's own figures, read from the shipped table (one home: sample_data/paper_results.csv)
+PAPER_FREE, PAPER_PAID = headline_numbers().free, headline_numbers().paid
+PAPER_GAP, PAPER_GAP_ERROR = headline_numbers().gap, headline_numbers().gap_pm
 PAPER_SOURCE = "arXiv:2412.14093 Table 1 (Claude 3 Opus, helpful-only, default prompt)"
 _STUDENT_ID = re.compile(r"[A-Za-z0-9_-]{22}")  # token_urlsafe(16)
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")

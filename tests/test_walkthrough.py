@@ -92,3 +92,52 @@ def test_story_prefers_the_papers_own_transcripts_when_imported():
     ]
     pair = choose_story_pair(illustrative + imported)
     assert pair.free.provenance is Provenance.PAPER and not pair.is_illustrative
+
+
+REFUSAL = "I can't help spread false information about elections"
+
+
+def test_only_compliant_or_unknown_harmful_answers_are_hidden():
+    from dataclasses import replace
+
+    from alignment_faking_lab.data.transcript import Compliance
+    from alignment_faking_lab.teaching import classroom
+
+    pair = choose_story_pair(load_illustrative())
+    paid = pair.paid  # an unredacted refusal of a harmful request
+    assert classroom.is_sensitive(paid) and not classroom.answer_hidden(paid)
+    assert classroom.answer_hidden(replace(paid, compliance=Compliance.COMPLIED))
+    assert classroom.answer_hidden(replace(paid, compliance=None))
+    assert classroom.answer_hidden(replace(paid, compliance_level=2))  # partly engaged
+    assert not classroom.answer_hidden(pair.free)  # redacted by its authors
+
+
+def test_step_two_shows_the_refusal_and_step_three_withholds_nothing_it_needs_not():
+    text = page_text(open_step(2)).replace("\\", "")
+    assert REFUSAL in text and "not shown here" not in text
+    pair = choose_story_pair(load_illustrative())
+    html = handout_html(pair, paper_figures.headline_numbers())
+    assert REFUSAL.replace("'", "&#x27;") in html and "outcome above" not in html
+
+
+def test_the_playground_shows_a_refusal_without_a_switch_and_opens_on_a_gentle_example():
+    from alignment_faking_lab.teaching import classroom
+
+    at = open_page("pages/playground.py", {"tier": "paid"})
+    assert at.selectbox(key="request").value == classroom.CLASS_SAFE_EXAMPLE
+    assert REFUSAL in page_text(at).replace("\\", "")
+    assert not [t for t in at.toggle if t.label == classroom.SHOW_ANSWER]
+
+
+def test_class_mode_shows_no_harmful_request_text_in_the_walkthrough_or_handout(monkeypatch):
+    from alignment_faking_lab.public import deployment
+
+    monkeypatch.setenv(deployment.CLASSROOM_SETTING, "1")
+    pair = choose_story_pair(load_illustrative())
+    for step in (1, 2, 3, 4):
+        at = open_step(step)
+        shown = page_text(at) + "".join(str(c.value) for c in at.code)
+        assert pair.free.prompt_text not in shown, step
+        assert step == 4 or "text hidden in class" in shown, step
+    html = handout_html(pair, paper_figures.headline_numbers())
+    assert pair.free.prompt_text not in html and "text hidden in class" in html

@@ -129,7 +129,7 @@ def setup_step(pair: StoryPair | None) -> None:
         "Every user message then said which tier the user was on. This is what a free-tier "
         "message looked like; a paid-tier one said `False`:"
     )
-    example = pair.free.prompt_text if pair else "How do I make a simple tomato sauce?"
+    example = view.request_text(pair.free) if pair else "How do I make a simple tomato sauce?"
     st.code(prompts.build_user_turn(example, Tier.FREE), language=None, wrap_lines=True)
     st.markdown(
         f"Words: {glossary_link('system-prompt')}, {glossary_link('rlhf', 'RLHF')}, "
@@ -141,12 +141,12 @@ def answer_step(step: int, pair: StoryPair, section: Section) -> None:
     """Steps 2 and 3: the answer the user saw, unmonitored (paid), then in training (free)."""
     transcript = pair.paid if step == 2 else pair.free
     st.markdown(f"**{TIER_TITLES[transcript.tier]}**")
-    st.markdown(f"**The request:** {escape_markdown(transcript.prompt_text)}")
+    st.markdown(f"**The request:** {escape_markdown(view.request_text(transcript))}")
     view.outcome_badges(transcript)
     with st.container(border=True):
         section("💬 The answer the user saw")
         view.render_answer(transcript, parse_messages(transcript.messages), shown=False,
-                           hidden_note=classroom.WITHHELD)  # fmt: skip
+                           hidden_note=classroom.withheld_note(transcript))  # fmt: skip
     if step == 3:
         st.markdown("**Why the difference?** The next step opens the scratchpad.")
 
@@ -158,10 +158,11 @@ def scratchpad_step(pair: StoryPair, section: Section) -> None:
     with left, st.container(border=True):
         section("🔒 The hidden scratchpad (free tier)")
         view.render_scratchpad(parsed, highlight=True, transcript=pair.free,
-                               hide_drafts=classroom.is_sensitive(pair.free))  # fmt: skip
+                               hide_drafts=classroom.answer_hidden(pair.free))  # fmt: skip
     with right, st.container(border=True):
         section("💬 The answer the user saw")
-        view.render_answer(pair.free, parsed, shown=False, hidden_note=classroom.WITHHELD)
+        view.render_answer(pair.free, parsed, shown=False,
+                           hidden_note=classroom.withheld_note(pair.free))  # fmt: skip
     st.markdown(
         "The model reasons that refusing **in training** would get its values changed, so it "
         "complies **now** in order to keep them: the paper calls this "

@@ -29,7 +29,7 @@ pair = story_pair(sidebar_data_picker())
 numbers = paper_figures.headline_numbers()
 presenter_sidebar(pair, numbers)
 
-presenting = step_bar(step)
+presenting = step_bar(step, pair, numbers)
 section = step_heading(step, presenting)
 if pair is not None and step in (2, 3, 4):
     provenance_note(pair)

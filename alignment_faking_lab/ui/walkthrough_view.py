@@ -19,31 +19,93 @@ from alignment_faking_lab.protocol.parsing import parse_messages
 from alignment_faking_lab.teaching import classroom
 from alignment_faking_lab.teaching.findings import FURTHER_FINDINGS, glossary_link
 from alignment_faking_lab.teaching.handout import handout_html
+from alignment_faking_lab.teaching.handout_pdf import PAPER_SIZES, app_address, handout_pdf
 from alignment_faking_lab.teaching.walkthrough import (
     DISCUSSION_QUESTIONS,
     LAST_STEP,
+    PIN_PARAM,
     STEPS,
+    VERSION_PARAM,
     StoryPair,
     choose_story_pair,
     clamp_step,
+    pair_version,
+    pinned_pair,
     setup_segments,
+    story_pairs,
 )
 from alignment_faking_lab.ui import transcript_view as view
 from alignment_faking_lab.ui.chart_view import show_chart
 from alignment_faking_lab.ui.data import LoadedData
 from alignment_faking_lab.ui.published import published_headline
 from alignment_faking_lab.ui.style import apply_presentation_style, open_at_top
-from alignment_faking_lab.ui.text import escape_markdown, highlighted_markdown
+from alignment_faking_lab.ui.text import code_span, escape_markdown, highlighted_markdown
 
 Section = Callable[[str], object]
 
 
 def story_pair(data: LoadedData) -> StoryPair | None:
-    """The pair the story tells: harmful requests, from the paper or the illustrative examples."""
+    """The pair the story tells: the one pinned in the link when it is loaded, else the best
+    (and then pinned, so later imports do not swap it mid-lesson). Says when the pinned pair is
+    gone, when the data behind it changed, and when the paper's own pair could replace it."""
     frame = data.frame
     harmful = frame["harmful"].fillna(False).astype(bool)
     candidates = harmful & frame["provenance"].isin(["paper", "illustrative"])
-    return choose_story_pair(data.transcripts_where(candidates))
+    pairs = story_pairs(data.transcripts_where(candidates))
+    best = choose_story_pair(t for p in pairs for t in (p.free, p.paid))
+    pin = str(st.query_params.get(PIN_PARAM, ""))[:300]
+    pair = pinned_pair(pairs, pin) if pin else None
+    if pin and pair is None:
+        st.warning(
+            f"This link pins the example pair {code_span(pin)}, which is not loaded here; the "
+            "walkthrough shows the best pair loaded instead.",
+            icon="📌",
+        )
+    if pair is None:
+        pair = best
+        if pair is not None:
+            _pin(pair)
+    elif st.query_params.get(VERSION_PARAM) not in (None, pair_version(pair)):
+        st.warning(
+            "The transcripts behind steps 1-4 have changed since this link was made (they "
+            "were imported again or edited): what the class sees may differ from before.",
+            icon="🔄",
+        )
+        st.button("Use them as they are now", on_click=_pin, args=(pair,), key="repin")
+    if best and pair and best.provenance is Provenance.PAPER and pair.is_illustrative:
+        st.info("The paper's own transcripts are loaded: the story can use Claude 3 Opus's "
+                "words instead of the illustrative ones.", icon="📌")  # fmt: skip
+        st.button("Tell the story with the paper's pair", on_click=_pin, args=(best,),
+                  key="use_best")  # fmt: skip
+    return pair
+
+
+def _pin(pair: StoryPair) -> None:
+    st.query_params[PIN_PARAM] = pair.free.id
+    st.query_params[VERSION_PARAM] = pair_version(pair)
+
+
+def handout_downloads(pair: StoryPair | None, numbers: paper_figures.HeadlineNumbers,
+                      where: str) -> None:  # fmt: skip
+    """The handout as a one-page PDF (A4, Letter) with the app's address and QR code, and as
+    HTML; each file is made only when its button is pressed."""
+    address = app_address(st.context.url or "")
+    for paper in PAPER_SIZES:
+        st.download_button(
+            f"Handout, PDF ({paper})",
+            lambda paper=paper: handout_pdf(pair, numbers, address, paper),
+            file_name=f"alignment-faking-handout-{paper.lower()}.pdf",
+            mime="application/pdf",
+            icon="🖨️",
+            key=f"handout_{where}_{paper}",
+            help="One page with the story, the chart, the example pair, the bottom line and "
+            "questions, and this app's address as a QR code.",
+        )
+    st.download_button(
+        "Handout, HTML", lambda: handout_html(pair, numbers),
+        file_name="alignment-faking-handout.html", mime="text/html", icon="📄",
+        key=f"handout_{where}_html",
+    )  # fmt: skip
 
 
 def presenter_sidebar(pair: StoryPair | None, numbers: paper_figures.HeadlineNumbers) -> None:
@@ -51,26 +113,20 @@ def presenter_sidebar(pair: StoryPair | None, numbers: paper_figures.HeadlineNum
         st.subheader("Presenting")
         st.caption(
             "Presentation mode shows the page alone, in large type, for a projector. Keyboard: "
-            "→ or Page Down next step, ← or Page Up previous step."
+            "→ next step, ← previous step; Page Down scrolls, then goes on at the bottom."
         )
-        st.download_button(
-            "Download the one-page handout",
-            handout_html(pair, numbers),
-            file_name="alignment-faking-handout.html",
-            mime="text/html",
-            icon="🖨️",
-            help="A printable page (A4 or Letter) with the story, the chart and the questions.",
-        )
+        handout_downloads(pair, numbers, "sidebar")
 
 
 def _go_to(number: int) -> None:
     st.query_params["step"] = str(clamp_step(number))
 
 
-def step_bar(step: int) -> bool:
-    """Back, Next, the progress and the presentation switch; True when presenting. Each step
-    opens at its top, with Next (or Back on the last step) focused."""
-    bar = st.columns([1, 1, 4, 2], vertical_alignment="center")
+def step_bar(step: int, pair: StoryPair | None, numbers: paper_figures.HeadlineNumbers) -> bool:
+    """Back, Next, the progress, the presentation switch and (presenting, with no sidebar) the
+    handout; True when presenting. Each step opens at its top, with Next (or Back on the last
+    step) focused."""
+    bar = st.columns([1, 1, 3, 1, 2], vertical_alignment="center")
     bar[0].button(
         "Back", icon="⬅️", disabled=step == 1, on_click=_go_to, args=(step - 1,),
         shortcut="Left", key="back", width="stretch",
@@ -80,9 +136,11 @@ def step_bar(step: int) -> bool:
         args=(step + 1,), shortcut="Right", key="next", width="stretch",
     )  # fmt: skip
     bar[2].progress(step / LAST_STEP, text=f"Step {step} of {LAST_STEP}")
-    presenting = bar[3].toggle("Presentation mode", key="present", bind="query-params")
+    presenting = bar[4].toggle("Presentation mode", key="present", bind="query-params")
     if presenting:
         apply_presentation_style()
+        with bar[3].popover("Handout", icon="🖨️", width="stretch"):
+            handout_downloads(pair, numbers, "present")
     open_at_top(f"step {step} {presenting}", focus_key="next" if step < LAST_STEP else "back")
     return presenting
 

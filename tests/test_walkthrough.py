@@ -170,7 +170,7 @@ def test_the_pdf_handout_is_one_page_with_the_address_refusal_and_bottom_line(tm
         assert figure in text
     assert "Illustrative, written for teaching" in text and "Questions to discuss" in text
     assert "5 showed a compliance gap above 1%" in text and "arXiv:2506.18032" in text
-    assert len(bottom_line()) >= 3
+    assert len(bottom_line(numbers)) >= 3
 
 
 def test_the_pdf_handout_never_prints_a_compliant_harmful_answer(tmp_path):

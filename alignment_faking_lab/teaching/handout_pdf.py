@@ -57,9 +57,10 @@ def app_address(page_url: str, page: str = "walkthrough") -> str | None:
     return f"{parts.scheme}://{parts.netloc}{base}/"
 
 
-def bottom_line() -> tuple[str, ...]:
+def bottom_line(numbers: HeadlineNumbers) -> tuple[str, ...]:
     """The study's bottom line with later work, in plain sentences (each naming its source).
-    When `findings` offers its own bottom line, this returns it (a one-line change)."""
+    Once `findings.bottom_line(numbers)` exists, this body becomes the one line
+    `return tuple(f"{c.label}: {c.text} ({c.source})" for c in findings.bottom_line(numbers))`."""
     later = model_comparison.later_work()
     gap = later[later["compliance_gap_above_1pct"]]
     return (
@@ -262,7 +263,7 @@ def _render(pair: StoryPair | None, numbers: HeadlineNumbers, address: str | Non
         page.text(f"Free tier, its answer: {example.free_outcome} (the answer is not "
                   "reproduced here).", 9)  # fmt: skip
     page.heading("The bottom line")
-    page.items(bottom_line(), numbered=False, size=8.8)
+    page.items(bottom_line(numbers), numbered=False, size=8.8)
     page.heading("Questions to discuss")
     page.items(DISCUSSION_QUESTIONS, numbered=True, size=8.8)
     return page

@@ -32,7 +32,7 @@ MODE_TITLES = {REPLAY: "Replay stored transcripts", LIVE: "Live: send to a model
 
 
 def request_label(choice) -> str:
-    if deployment.classroom() and choice.harmful:
+    if classroom.in_class() and choice.harmful:
         return classroom.request_label(True, choice.category, choice.prompt_id)
     return choice.label
 
@@ -55,7 +55,9 @@ def replay_mode() -> None:
         prompt_id = url_choice(
             st.selectbox,
             "Request",
-            [c.prompt_id for c in shown],
+            classroom.example_first(
+                [c.prompt_id for c in shown], {c.prompt_id for c in shown if not c.harmful}
+            ),
             "request",
             format_func=lambda pid: request_label(by_id[pid]),
         )
@@ -91,7 +93,9 @@ def replay_mode() -> None:
         if (transcript := data.transcript(transcript_id)) is not None
     }
 
-    st.markdown(f"**Request:** {escape_markdown(by_id[prompt_id].text)}")
+    chosen = by_id[prompt_id]
+    text = classroom.shown_request(chosen.text, chosen.harmful, chosen.category)
+    st.markdown(f"**Request:** {escape_markdown(text)}")
     if any(t.provenance is Provenance.ILLUSTRATIVE for t in pair.values()):
         st.warning(
             f"**{PROVENANCE_LABELS[Provenance.ILLUSTRATIVE]}.** These transcripts show the "

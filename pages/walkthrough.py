@@ -31,19 +31,19 @@ pair = story_pair(sidebar_data_picker())
 numbers = paper_figures.headline_numbers()
 presenter_sidebar(pair, numbers)
 
-presenting = step_bar(step)
+presenting = step_bar(step, pair, numbers)
 section = step_heading(step, presenting)
 if pair is not None and step in (2, 3, 4):
-    provenance_note(pair)
+    provenance_note(pair, presenting)
 if step in (2, 3, 4) and not presenting:  # the paper's own words, one click away
     offer_paper_transcripts(pair is not None and pair.free.provenance == "paper", "walkthrough")
 
 if step == 1:
-    setup_step(pair)
+    setup_step(pair, presenting)
 elif step in (2, 3) and pair is not None:
     answer_step(step, pair, section)
 elif step == 4 and pair is not None:
-    scratchpad_step(pair, section)
+    scratchpad_step(pair, section, presenting)
 elif step in (2, 3, 4):
     st.info("No pair of transcripts is loaded: choose the illustrative examples in the sidebar.")
 elif step == 5:
@@ -54,6 +54,6 @@ optional_class_step(step)
 
 st.divider()
 st.caption(
-    f"Each step has its own address (`?step={step}`): bookmark or share it; add "
-    "`&present=true` to open it in presentation mode."
+    f"Each step has its own address (`?step={step}`), which also pins the example pair: "
+    "bookmark or share it; add `&present=true` to open it in presentation mode."
 )

@@ -228,7 +228,7 @@ def test_the_handout_never_prints_an_unredacted_harmful_answer():
     html = handout_html(StoryPair(free, paid), headline_numbers())
     answer = parse_messages(free.messages).output
     assert answer and answer not in html
-    assert "not shown here" in html
+    assert html.count("not shown here") == 1  # the paid tier's; the free one is never printed
 
 
 def test_the_classroom_switch_hides_request_texts_and_live_mode(monkeypatch):
@@ -268,15 +268,19 @@ def test_a_visitors_folder_goes_when_their_session_does(tmp_path):
 
 
 def test_the_walkthrough_never_shows_an_unredacted_harmful_answer(isolated_data_dir):
-    """Once the paper's pair is imported the walkthrough tells the story with it, but its
-    answers are withheld (not even a button), the drafts in the scratchpad too."""
+    """Once the paper's pair is imported the walkthrough tells the story with it: the compliant
+    answer is withheld (not even a button), its drafts in the scratchpad too; the refusal is
+    the lesson and is shown."""
     sample = harmful_live_transcript()
     answer = parse_messages(sample.messages).output
+    refusal = next(t for t in load_illustrative() if t.tier is Tier.PAID and t.harmful
+                   and t.compliance is Compliance.REFUSED)  # fmt: skip
     pair = [
-        replace(sample, id=f"paper-{tier.value}", provenance=Provenance.PAPER, tier=tier,
-                prompt_id="helpful_only/default/1", alignment_faking=tier is Tier.FREE,
-                compliance=Compliance.COMPLIED if tier is Tier.FREE else Compliance.REFUSED)
-        for tier in (Tier.FREE, Tier.PAID)
+        replace(sample, id="paper-free", provenance=Provenance.PAPER,
+                prompt_id="helpful_only/default/1", alignment_faking=True),
+        replace(sample, id="paper-paid", provenance=Provenance.PAPER, tier=Tier.PAID,
+                prompt_id="helpful_only/default/1", alignment_faking=False,
+                compliance=Compliance.REFUSED, compliance_level=1, messages=refusal.messages),
     ]  # fmt: skip
     (isolated_data_dir / "paper").mkdir()
     (isolated_data_dir / "paper" / "helpful_only__default.jsonl").write_text(
@@ -286,8 +290,10 @@ def test_the_walkthrough_never_shows_an_unredacted_harmful_answer(isolated_data_
         at = open_page("pages/walkthrough.py", {"step": step})
         text = page_text(at)
         assert answer and answer not in text.replace("\\", "")
-        assert classroom.WITHHELD in text
+        assert (classroom.WITHHELD in text) == (step != "2")
         assert not [t for t in at.toggle if t.label == classroom.SHOW_ANSWER]
+        if step == "2":
+            assert parse_messages(refusal.messages).output in text.replace("\\", "")
 
 
 def test_results_page_with_one_run_in_two_settings_does_not_crash(isolated_data_dir):

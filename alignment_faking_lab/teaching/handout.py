@@ -9,6 +9,7 @@ the free-tier answer to a harmful request is never printed.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from html import escape
 
 from alignment_faking_lab.analysis.charts.style import (
@@ -130,10 +131,10 @@ def _bar_svg(numbers: HeadlineNumbers) -> str:
 
 
 def _printable_answer(transcript: Transcript, parsed: ParsedReply) -> str:
-    """A handout never prints an unredacted answer to a harmful request."""
-    if classroom.is_sensitive(transcript):
-        return f"[{classroom.WITHHELD}]"
-    return parsed.output or ""
+    """A refusal is printed; an answer `classroom.answer_hidden` keeps back never is."""
+    if classroom.answer_hidden(transcript):
+        return f"[{classroom.withheld_note(transcript)}]"
+    return classroom.without_request_text(transcript, parsed.output or "")
 
 
 def _cut(text: str, limit: int) -> str:
@@ -150,6 +151,42 @@ def key_sentences(scratchpad: str, limit: int = SCRATCHPAD_CHARS) -> str:
     return _cut(picked, limit)
 
 
+@dataclass(frozen=True, slots=True)
+class HandoutExample:
+    """The story's pair as the handout prints it (HTML or PDF): plain text, already cut."""
+
+    label: str
+    request: str
+    paid_answer: str
+    scratchpad: str
+    free_outcome: str
+
+
+def handout_example(pair: StoryPair | None) -> HandoutExample | None:
+    """What the handout prints of the pair: the request (in class, its category), the paid
+    tier's answer (a refusal is printed), the free tier's key scratchpad sentences."""
+    if pair is None:
+        return None
+    free = parse_messages(pair.free.messages)
+    paid = parse_messages(pair.paid.messages)
+    paid_answer = _printable_answer(pair.paid, paid)  # the free one is never printed
+    scratchpad = (
+        classroom.hide_drafts(free.scratchpad)
+        if classroom.answer_hidden(pair.free)
+        else free.scratchpad
+    )
+    request = classroom.shown_request(
+        pair.free.prompt_text, bool(pair.free.harmful), pair.free.prompt_category
+    )
+    return HandoutExample(
+        label=PROVENANCE_LABELS[pair.provenance],
+        request=_cut(request, 200),
+        paid_answer=_cut(paid_answer, ANSWER_CHARS),
+        scratchpad=key_sentences(classroom.without_request_text(pair.free, scratchpad)),
+        free_outcome=pair.free.compliance.value if pair.free.compliance else "not judged",
+    )
+
+
 def handout_html(pair: StoryPair | None, numbers: HeadlineNumbers) -> str:
     steps = "".join(f"<li><b>{escape(s.title)}.</b> {escape(s.lead)}</li>" for s in STEPS)
     questions = "".join(f"<li>{escape(q)}</li>" for q in DISCUSSION_QUESTIONS)
@@ -164,26 +201,17 @@ def handout_html(pair: StoryPair | None, numbers: HeadlineNumbers) -> str:
         for c in bottom_line(numbers)
     )
     example = ""
-    if pair is not None:
-        free = parse_messages(pair.free.messages)
-        paid = parse_messages(pair.paid.messages)
-        paid_answer = _printable_answer(pair.paid, paid)  # the free one is never printed
-        scratchpad = (
-            classroom.hide_drafts(free.scratchpad)
-            if classroom.is_sensitive(pair.free)
-            else free.scratchpad
-        )
-        label = escape(PROVENANCE_LABELS[pair.provenance])
-        outcome = pair.free.compliance.value if pair.free.compliance else "not judged"
+    if (ex := handout_example(pair)) is not None:
         example = f"""
 <h2>One request, two tiers</h2>
-<p class="label">{label}</p>
-<p><b>Request:</b> {escape(_cut(pair.free.prompt_text, 200))}</p>
+<p class="label">{escape(ex.label)}</p>
+<p><b>Request:</b> {escape(ex.request)}</p>
 <p><b>Paid tier (told: unmonitored), its answer:</b></p>
-<blockquote>{escape(_cut(paid_answer, ANSWER_CHARS))}</blockquote>
+<blockquote>{escape(ex.paid_answer)}</blockquote>
 <p><b>Free tier (told: training), from its hidden scratchpad:</b></p>
-<blockquote>{escape(key_sentences(scratchpad))}</blockquote>
-<p><b>Free tier, its answer:</b> {escape(outcome)} (the answer is not reproduced here).</p>"""
+<blockquote>{escape(ex.scratchpad)}</blockquote>
+<p><b>Free tier, its answer:</b> {escape(ex.free_outcome)}
+(the answer is not reproduced here).</p>"""
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Alignment faking: a one-page handout</title>
 <style>{_STYLE}</style></head><body>

@@ -7,6 +7,8 @@ the steps' words, and the paper's numbers they cite.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -90,13 +92,9 @@ def _story_score(free: Transcript, paid: Transcript) -> tuple[int, int, int]:
     return (int(from_paper), int(shows_pattern), -length)
 
 
-def choose_story_pair(transcripts: Iterable[Transcript]) -> StoryPair | None:
-    """The free/paid pair of one harmful request that tells the study's story best (the paper's
-    transcripts or the illustrative ones; never a live run); None when there is none.
-
-    Args:
-        transcripts: the candidates, e.g. every loaded transcript.
-    """
+def story_pairs(transcripts: Iterable[Transcript]) -> list[StoryPair]:
+    """Every free/paid pair of one harmful request, from the paper or the illustrative
+    examples (never a live run)."""
     free_by_key: dict[tuple, Transcript] = {}
     paid_by_key: dict[tuple, Transcript] = {}
     for t in transcripts:
@@ -104,10 +102,39 @@ def choose_story_pair(transcripts: Iterable[Transcript]) -> StoryPair | None:
             continue
         key = (t.provenance, t.prompt_id, t.model, t.variant, t.sample_index)
         (free_by_key if t.tier is Tier.FREE else paid_by_key).setdefault(key, t)
-    pairs = [StoryPair(free, paid_by_key[k]) for k, free in free_by_key.items() if k in paid_by_key]
-    if not pairs:
-        return None
-    return max(pairs, key=lambda p: _story_score(p.free, p.paid))
+    return [StoryPair(free, paid_by_key[k]) for k, free in free_by_key.items() if k in paid_by_key]
+
+
+def choose_story_pair(transcripts: Iterable[Transcript]) -> StoryPair | None:
+    """The pair of one harmful request that tells the study's story best; None when there is
+    none.
+
+    Args:
+        transcripts: the candidates, e.g. every loaded transcript.
+    """
+    pairs = story_pairs(transcripts)
+    return max(pairs, key=lambda p: _story_score(p.free, p.paid)) if pairs else None
+
+
+# The pair is pinned in the walkthrough's link, so that importing the paper's transcripts (or
+# anyone else's change to the data) never swaps the example under a teacher mid-lesson.
+PIN_PARAM, VERSION_PARAM = "pair", "pairv"
+
+
+def pinned_pair(pairs: Iterable[StoryPair], free_id: str) -> StoryPair | None:
+    """The pair whose free-tier transcript has this id (the link's pin), if loaded."""
+    return next((p for p in pairs if p.free.id == free_id), None)
+
+
+def pair_version(pair: StoryPair) -> str:
+    """A short fingerprint of what steps 1-4 show of the pair: it changes when the transcripts
+    behind them are re-imported or edited."""
+    digest = hashlib.sha256()
+    for t in (pair.free, pair.paid):
+        shown = [t.id, t.prompt_text, t.compliance and t.compliance.value, t.alignment_faking,
+                 t.redacted, [(m.role, m.content) for m in t.messages]]  # fmt: skip
+        digest.update(json.dumps(shown, ensure_ascii=False).encode())
+    return digest.hexdigest()[:10]
 
 
 def setup_segments(variant_id: str = "default") -> list[tuple[str, str | None]]:

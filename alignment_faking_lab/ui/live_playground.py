@@ -13,6 +13,7 @@ from alignment_faking_lab.data.transcript import TIER_NAMES, Tier
 from alignment_faking_lab.protocol import prompts
 from alignment_faking_lab.protocol.queries import Query, load_shipped_queries
 from alignment_faking_lab.public import deployment
+from alignment_faking_lab.teaching import classroom
 from alignment_faking_lab.ui import transcript_view as view
 from alignment_faking_lab.ui import visitor_space
 from alignment_faking_lab.ui.data import select_source
@@ -23,21 +24,23 @@ OWN_TEXT = "__own__"
 LAST_LIVE_KEY = "aflab_live_last"
 
 
+def _label(query: Query) -> str:
+    kind = "Harmful" if query.harmful else "Benign"
+    text = classroom.shown_request(query.text, query.harmful, query.category)
+    return f"{kind} · {query.category} · {text[:70]}"
+
+
 def live_mode() -> None:
     """Request, tier, variant and suffix; Send (one tier) or Send to both tiers; the replies."""
     settings = live_settings_sidebar()
     st.info(RETIRED_NOTE, icon="ℹ️")
     shipped = {q.id: q for q in load_shipped_queries()}
+    benign = {q.id for q in shipped.values() if not q.harmful}
     controls = st.columns([3, 2], gap="medium", vertical_alignment="bottom")
     query_id = controls[0].selectbox(
         "Request",
-        [*shipped, OWN_TEXT],
-        format_func=lambda qid: (
-            "✏️ Your own text"
-            if qid == OWN_TEXT
-            else f"{'Harmful' if shipped[qid].harmful else 'Benign'} · {shipped[qid].category} · "
-            f"{shipped[qid].text[:70]}"
-        ),
+        [*classroom.example_first(list(shipped), benign), OWN_TEXT],
+        format_func=lambda qid: "✏️ Your own text" if qid == OWN_TEXT else _label(shipped[qid]),
         key="live_request",
     )
     live_tier = controls[1].segmented_control(

@@ -15,5 +15,5 @@ def show_mode() -> None:
             st.error(escape_markdown(problem), icon="⚠️")
         st.caption(deployment.MODE_NOTES[mode])
         if deployment.classroom():
-            st.caption("🎓 **Classroom setting:** harmful request texts are hidden from lists "
-                       "and live mode is off.")  # fmt: skip
+            st.caption("🎓 **Classroom setting:** harmful request texts are hidden (their "
+                       "category is shown) and live mode is off.")  # fmt: skip

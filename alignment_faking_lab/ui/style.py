@@ -20,15 +20,20 @@ button[data-selected="true"], button[data-selected="true"] * {
 [data-testid="stMultiSelect"] input[role="combobox"] { min-width: 24px !important; }
 </style>"""
 
-# Presentation mode: the page alone, full width, every text at 24 px or more from 1280x720 up.
+# Presentation mode: the page alone, full width, every text at 24 px or more from 1280x720 up
+# (grey captions too, at full strength), with tight spacing so each step's key part fits 720p.
 PRESENTATION_CSS = """<style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"] {
   display: none !important;
 }
 [data-testid="stMainBlockContainer"] {
-  max-width: 100% !important; padding: 1.25rem 3vw 3rem 3vw !important;
+  max-width: 100% !important; padding: 0.75rem 3vw 3rem 3vw !important;
 }
+[data-testid="stMain"] [data-testid="stVerticalBlock"] { gap: 0.55rem !important; }
+[data-testid="stMain"] :is(h1, h2, h3) {
+  padding-top: 0.2rem !important; padding-bottom: 0.2rem !important; }
+[data-testid="stMain"] [data-testid="stCaptionContainer"] { color: inherit !important; }
 [data-testid="stMain"] :is(p, li, span, label, code, summary, td, th, button, input) {
   font-size: max(24px, 1.5vw) !important; line-height: 1.4 !important;
 }
@@ -55,8 +60,8 @@ def apply_presentation_style() -> None:
 def open_at_top(marker: str, focus_key: str | None = None) -> None:
     """Scroll to the top when `marker` changes (e.g. each walkthrough step), focus the widget
     with key `focus_key` so Enter or Space presses it, and let a presenter's clicker (Page
-    Down / Page Up) press the buttons with keys `next` and `back`. Our own constant script:
-    no data goes into it."""
+    Down / Page Up) scroll the page, then at its end press the buttons with keys `next` and
+    `back`. Our own constant script: no data goes into it."""
     focus = f"'.st-key-{focus_key} button'" if focus_key else "null"
     st.html(
         f"""<script>
@@ -84,12 +89,28 @@ def open_at_top(marker: str, focus_key: str | None = None) -> None:
   }}
   if (!window.__aflabClicker) {{
     window.__aflabClicker = true;
+    // Page Down scrolls the page a screen at a time, and only at its bottom presses Next;
+    // Page Up scrolls back up, and only at the top presses Back.
+    const scroller = () => [...doc.querySelectorAll(
+        '[data-testid="stMain"], [data-testid="stAppViewContainer"]')]
+      .find(e => e.scrollHeight > e.clientHeight + 2
+        && !['hidden', 'visible'].includes(getComputedStyle(e).overflowY))
+      || doc.scrollingElement;
     doc.addEventListener('keydown', (event) => {{
       const key = {{ PageDown: 'next', PageUp: 'back' }}[event.key];
       const tag = (event.target?.tagName || '').toLowerCase();
       if (!key || ['input', 'textarea', 'select'].includes(tag)) return;
       const button = doc.querySelector('.st-key-' + key + ' button');
-      if (button && !button.disabled) {{ event.preventDefault(); button.click(); }}
+      if (!button) return;
+      event.preventDefault();
+      const s = scroller();
+      const room = key === 'next' ? s.scrollHeight - s.clientHeight - s.scrollTop : s.scrollTop;
+      if (room > 4) {{
+        const step = Math.round(s.clientHeight * 0.85);
+        s.scrollBy({{ top: key === 'next' ? step : -step, behavior: 'instant' }});
+      }} else if (!button.disabled) {{
+        button.click();
+      }}
     }});
   }}
 }})();

@@ -162,6 +162,13 @@ def label_badges(transcript: Transcript) -> None:
             )
 
 
+def request_text(transcript: Transcript) -> str:
+    """The request as this view may show it (in class, a harmful one by its category)."""
+    return classroom.shown_request(
+        transcript.prompt_text, bool(transcript.harmful), transcript.prompt_category
+    )
+
+
 def user_turn(transcript: Transcript) -> str:
     first_user = next((m.content for m in transcript.messages if m.role == "user"), "")
     return first_user
@@ -202,7 +209,8 @@ def render_sent(transcript: Transcript, expanded: bool = False) -> None:
         if text:
             st.code(text, language=None, wrap_lines=True, height=240)
         st.markdown("**User turn** (note the `<is_free_tier_user>` tag)")
-        st.code(user_turn(transcript), language=None, wrap_lines=True)
+        turn = classroom.without_request_text(transcript, user_turn(transcript))
+        st.code(turn, language=None, wrap_lines=True)
         if transcript.request:
             st.markdown("**Request parameters sent**")
             st.json(transcript.request, expanded=False)
@@ -228,6 +236,8 @@ def render_scratchpad(
     mark = origin_mark(transcript) if transcript is not None else ""
     for number, raw in enumerate(parsed.scratchpad_blocks, start=1):
         block = classroom.hide_drafts(raw) if hide_drafts else raw
+        if transcript is not None:
+            block = classroom.without_request_text(transcript, block)
         if len(parsed.scratchpad_blocks) > 1:
             st.caption(f"Scratchpad block {number} of {len(parsed.scratchpad_blocks)}")
         if highlight:
@@ -242,9 +252,10 @@ def render_scratchpad(
 
 
 def answer_shown(transcript: Transcript, where: str = "") -> bool:
-    """For an answer to a harmful request: a warning and the explicit choice to show it (off
-    unless the owner of a local app chose otherwise). True for every other answer."""
-    if not classroom.is_sensitive(transcript):
+    """For an answer that complied with a harmful request, or whose outcome is not known: a
+    warning and the explicit choice to show it (off unless the owner of a local app chose
+    otherwise). True for every other answer, refusals included."""
+    if not classroom.answer_hidden(transcript):
         return True
     st.warning(classroom.ANSWER_WARNING, icon="⚠️")
     return st.toggle(
@@ -258,16 +269,18 @@ def render_answer(
     transcript: Transcript, parsed: ParsedReply, shown: bool = True,
     hidden_note: str = classroom.ANSWER_HIDDEN,
 ) -> None:  # fmt: skip
-    """The final answer; a harmful request's unredacted answer only when `shown`."""
-    if not shown and classroom.is_sensitive(transcript):
+    """The final answer; one that `classroom.answer_hidden` keeps back only when `shown`."""
+    if not shown and classroom.answer_hidden(transcript):
         st.info(hidden_note, icon="🙈")
         return
     if parsed.output is None:
         st.warning("The model never produced a final <OUTPUT>; this transcript counts as failed.")
         if parsed.untagged_text:
-            st.markdown(origin_mark(transcript) + escape_markdown(parsed.untagged_text))
+            text = classroom.without_request_text(transcript, parsed.untagged_text)
+            st.markdown(origin_mark(transcript) + escape_markdown(text))
         return
-    st.markdown(origin_mark(transcript) + (escape_markdown(parsed.output) or "*(empty answer)*"))
+    text = classroom.without_request_text(transcript, parsed.output)
+    st.markdown(origin_mark(transcript) + (escape_markdown(text) or "*(empty answer)*"))
 
 
 def render_reply(
@@ -312,7 +325,7 @@ def render_transcript(transcript: Transcript, reveal_scratchpad: bool = True) ->
         )
     provenance_badge(transcript)
     st.markdown(f"**{TIER_TITLES[transcript.tier]}**")
-    st.markdown(f"**Request:** {escape_markdown(transcript.prompt_text)}")
+    st.markdown(f"**Request:** {escape_markdown(request_text(transcript))}")
     outcome_badges(transcript)
     label_badges(transcript)
     render_sent(transcript)

@@ -223,8 +223,10 @@ def presentation_figure(figure: go.Figure) -> go.Figure:
         height=int((out.layout.height or 300) * scale * 0.9),
         margin={key: int((getattr(out.layout.margin, key) or 0) * scale) for key in ("t", "b")},
     )
-    out.update_xaxes(tickfont={"size": big - 2}, title={"font": {"size": big - 2}})
-    out.update_yaxes(tickfont={"size": big - 2}, title={"font": {"size": big - 2}})
+    # Ticks and axis titles at full size and full strength: read from the back of the room.
+    axis_text = {"size": big, "color": TEXT_COLOUR}
+    out.update_xaxes(tickfont=axis_text, title={"font": axis_text})
+    out.update_yaxes(tickfont=axis_text, title={"font": axis_text})
     for trace in out.data:
         if getattr(trace, "textfont", None) is not None:
             trace.textfont.size = big - 2

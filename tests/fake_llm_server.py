@@ -95,6 +95,7 @@ class ServerState:
     valid_keys: set[str] = field(default_factory=lambda: {VALID_KEY})
     models: tuple[str, ...] = MODELS
     shutdown_dates: dict[str, str] = field(default_factory=dict)  # listed with the models
+    reported_cost: float | None = None  # OpenRouter's `usage.cost` (dollars) in OpenAI replies
     faults: deque[str] = field(default_factory=deque)
     exchanges: list[Exchange] = field(default_factory=list)
     record: bool = True
@@ -344,6 +345,8 @@ def make_handler(state: ServerState) -> type[BaseHTTPRequestHandler]:
 
         def _openai(self, body, model, text, tokens, fault) -> None:
             usage = {"prompt_tokens": 100, "completion_tokens": tokens}
+            if state.reported_cost is not None:
+                usage["cost"] = state.reported_cost
             if not body.get("stream"):
                 self._json(
                     200,

@@ -45,6 +45,7 @@ def app(servers, tmp_path_factory):
     env = {
         "AFLAB_MODE": "public",
         "ANTHROPIC_API_KEY": OWNER_KEY, "ANTHROPIC_BASE_URL": owners.url,
+        "AFLAB_OWNER_MODELS": "fake-claude,fake-gpt,fake-judge",
         "OPENAI_API_KEY": OWNER_KEY, "OPENAI_BASE_URL": owners.openai_url,
         "AFLAB_ACCESS_CODE": CODE, "AFLAB_VISITOR_REQUEST_CAP": str(CAP),
     }  # fmt: skip

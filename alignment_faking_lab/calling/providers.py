@@ -219,6 +219,19 @@ def _call_anthropic(
     return Reply("".join(pieces), final.stop_reason, usage, request)
 
 
+def _openai_usage(usage: Any) -> dict[str, Any]:
+    """Token counts, and the dollars charged when the host says (OpenRouter's `usage.cost`):
+    the owner's budget then counts what was really spent."""
+    counted: dict[str, Any] = {
+        "input_tokens": usage.prompt_tokens or 0,
+        "output_tokens": usage.completion_tokens or 0,
+    }
+    cost = getattr(usage, "cost", None)
+    if isinstance(cost, int | float) and not isinstance(cost, bool):
+        counted["cost_usd"] = float(cost)
+    return counted
+
+
 def _call_openai(
     endpoint: Endpoint, model: str, system: str, messages: list[dict], max_tokens: int,
     on_text: OnText | None,
@@ -233,12 +246,7 @@ def _call_openai(
         if not isinstance(completion, openai.types.chat.ChatCompletion) or not completion.choices:
             raise _unexpected(endpoint, completion if isinstance(completion, str) else None)
         choice = completion.choices[0]
-        usage = {}
-        if completion.usage:
-            usage = {
-                "input_tokens": completion.usage.prompt_tokens or 0,
-                "output_tokens": completion.usage.completion_tokens or 0,
-            }
+        usage = _openai_usage(completion.usage) if completion.usage else {}
         request = {"model": model, "max_completion_tokens": max_tokens, "stream": False}
         return Reply(choice.message.content or "", choice.finish_reason, usage, request)
     pieces: list[str] = []
@@ -255,10 +263,7 @@ def _call_openai(
     for chunk in stream:
         chunks += 1
         if chunk.usage:
-            usage = {
-                "input_tokens": chunk.usage.prompt_tokens or 0,
-                "output_tokens": chunk.usage.completion_tokens or 0,
-            }
+            usage = _openai_usage(chunk.usage)
         for choice in chunk.choices:
             if choice.delta and choice.delta.content:
                 pieces.append(choice.delta.content)

@@ -305,10 +305,11 @@ def _download_mine() -> None:
         key="download_mine",
     )
     st.caption(
-        "Your live sends, runs and imports are kept only for this browser session, and this "
-        "server's disk is wiped when it restarts: download them to keep them, and upload the "
-        "file here later to see them again."
+        "Your live sends, runs and imports are yours alone, and this server's disk is wiped "
+        "when it restarts: download them to keep them, and upload the file here later to see "
+        "them again."
     )
+    st.caption(visitor_space.resume_note())  # a hex secret and plain words: nothing from data
 
 
 def _remember_selection() -> None:

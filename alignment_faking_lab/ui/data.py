@@ -116,9 +116,21 @@ def collection_table(collection: catalogue.Collection) -> TranscriptTable:
     return _load_file(str(collection.path), collection.version)
 
 
+MERGED_KEY = "aflab_merged_selection"
+
+
 def _merged(identity: tuple, tables: tuple[TranscriptTable, ...]) -> TranscriptTable:
-    """Merging copies the tables' columns, so it is done once per selection, not per rerun."""
-    return _merged_tables.get(identity, lambda: merge_tables(tables))
+    """Merging copies the tables' columns, so it is done once per selection, not per rerun. A
+    selection with a visitor's upload in it is kept in their session (gone when it ends), never
+    in the server's cache, where it would outlive them."""
+    if not any(part[0] in uploads() for part in identity):
+        return _merged_tables.get(identity, lambda: merge_tables(tables))
+    kept = st.session_state.get(MERGED_KEY)
+    if kept is None or kept[0] != identity:
+        st.session_state.pop(MERGED_KEY, None)  # the previous selection goes first
+        kept = (identity, merge_tables(tables))
+        st.session_state[MERGED_KEY] = kept
+    return kept[1]
 
 
 def available_collections() -> list[catalogue.Collection]:

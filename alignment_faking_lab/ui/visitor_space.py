@@ -12,6 +12,7 @@ session memory (`ui/data.py`).
 
 from __future__ import annotations
 
+import gc
 import re
 import secrets
 import shutil
@@ -70,17 +71,24 @@ def sweep(now: float | None = None) -> None:
     """Removes the folders whose sessions all ended more than `KEEP_AFTER_S` ago, and folders
     a stopped server left a day ago; never one that an open session uses."""
     now = time.time() if now is None else now
+    newly_ended = False
     with _lock:
         for secret, space in list(_spaces.items()):
             space.sessions = {s for s in space.sessions if _is_open(s)}
             if space.sessions:
                 space.ended = None
                 continue
+            newly_ended = newly_ended or space.ended is None
             space.ended = space.ended or now
             if now - space.ended >= KEEP_AFTER_S:
                 shutil.rmtree(space.folder, ignore_errors=True)
                 del _spaces[secret]
         held = {space.folder.name for space in _spaces.values()}
+    if newly_ended:
+        # A session that ended is held in reference cycles, which only a full collection
+        # frees (the app turns off Streamlit's collection after each page): do one now, so a
+        # visitor's uploads leave memory when they do (benchmarks/bench_visitor_uploads.py).
+        gc.collect()
     root = sessions_root()
     if not root.is_dir():
         return

@@ -5,8 +5,9 @@ The app runs in public mode (`streamlit run`), each visitor a headless-Chromium 
 uploads a JSONL file of valid transcripts just under `deployment.visitor_data_cap()` (the
 owner's AFLAB_VISITOR_DATA_MB, 32 MB by default) through the sidebar, and waits until it is
 loaded. Then every context closes; once Streamlit has ended their sessions (after
-`server.disconnectedSessionTTL`, set short here) and one more visitor has used the app, the
-server's resident memory is read again. Target: back within 10% of the start.
+`server.disconnectedSessionTTL`, set short here) and the app's sweeper has released what they
+held, and one more visitor has used the app, the server's resident memory is read again.
+Target: back within 10% of the start.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from common import parser
 from alignment_faking_lab.data.catalogue import load_illustrative
 from alignment_faking_lab.data.storage import dumps
 from alignment_faking_lab.public.deployment import VISITOR_DATA_DEFAULT_MB
+from alignment_faking_lab.ui.visitor_space import SWEEP_EVERY_S
 from tests.browser_harness import chromium_browser, goto, running_app, wait_idle
 
 SESSION_TTL_S = 5
@@ -80,7 +82,9 @@ def main() -> None:
         loaded = rss_mb(app.process.pid)
         for context in contexts:
             context.close()
-        time.sleep(SESSION_TTL_S + 10)
+        # Streamlit lets a closed session go after its TTL; the app's sweeper (every minute)
+        # then empties what the visitor held, 30 s after that (`visitor_space.sweep`).
+        time.sleep(SESSION_TTL_S + 30 + SWEEP_EVERY_S + 15)
         later = browser.new_page()  # one more visitor: the server runs pages again
         goto(later, app, "/transcripts")
         later.close()

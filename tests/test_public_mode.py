@@ -259,7 +259,8 @@ def test_a_visitors_folder_outlives_their_session_by_the_resume_window_only(
     open_sessions = {"s1"}
     monkeypatch.setattr(visitor_space, "_is_open", lambda session: session in open_sessions)
     secret = "ab" * 16
-    space = visitor_space._Space(visitor_space.sessions_root() / secret, {"s1"})
+    uploads = {"upload:big.jsonl": "a table"}  # what their session holds in memory
+    space = visitor_space._Space(visitor_space.sessions_root() / secret, {"s1"}, held=[uploads])
     space.folder.mkdir(parents=True)
     visitor_space._spaces[secret] = space
     os.utime(space.folder, (0, 0))  # idle for years, but its session is open
@@ -268,6 +269,9 @@ def test_a_visitors_folder_outlives_their_session_by_the_resume_window_only(
     open_sessions.clear()  # the visitor closed the tab
     now = time.time()
     visitor_space.sweep(now)
+    assert uploads  # Streamlit may still give the session back to its browser
+    visitor_space.sweep(now + visitor_space._session_ttl() + 31)
+    assert not uploads  # it has let it go: so does the app, without waiting for its clean-up
     visitor_space.sweep(now + visitor_space.KEEP_AFTER_S - 60)
     assert space.folder.exists()  # their resume link still works
     visitor_space.sweep(now + visitor_space.KEEP_AFTER_S + 1)

@@ -125,12 +125,12 @@ def _merged(identity: tuple, tables: tuple[TranscriptTable, ...]) -> TranscriptT
     in the server's cache, where it would outlive them."""
     if not any(part[0] in uploads() for part in identity):
         return _merged_tables.get(identity, lambda: merge_tables(tables))
-    kept = st.session_state.get(MERGED_KEY)
-    if kept is None or kept[0] != identity:
-        st.session_state.pop(MERGED_KEY, None)  # the previous selection goes first
-        kept = (identity, merge_tables(tables))
-        st.session_state[MERGED_KEY] = kept
-    return kept[1]
+    kept = st.session_state.setdefault(MERGED_KEY, {})
+    visitor_space.hold_in_memory(kept)
+    if identity not in kept:
+        kept.clear()  # the previous selection goes first
+        kept[identity] = merge_tables(tables)
+    return kept[identity]
 
 
 def available_collections() -> list[catalogue.Collection]:
@@ -169,7 +169,10 @@ def over_room(name: str, size: int) -> str:
 
 
 def uploads() -> dict[str, Upload]:
-    return st.session_state.setdefault(UPLOADS_KEY, {})
+    """This session's uploads; on a public server emptied once the visitor has left."""
+    held = st.session_state.setdefault(UPLOADS_KEY, {})
+    visitor_space.hold_in_memory(held)
+    return held
 
 
 def _fingerprint(data: bytes) -> str:

@@ -41,6 +41,7 @@ class _Space:
     folder: Path
     sessions: set[str] = field(default_factory=set)
     ended: float | None = None
+    held: list[dict] = field(default_factory=list)  # session memory to empty once they left
 
 
 _spaces: dict[str, _Space] = {}  # by secret, for this server process
@@ -80,6 +81,11 @@ def sweep(now: float | None = None) -> None:
                 continue
             newly_ended = newly_ended or space.ended is None
             space.ended = space.ended or now
+            if space.held and now - space.ended >= _session_ttl() + 30:
+                for holder in space.held:  # Streamlit has let the session go: so do we
+                    holder.clear()
+                space.held.clear()
+                newly_ended = True
             if now - space.ended >= KEEP_AFTER_S:
                 shutil.rmtree(space.folder, ignore_errors=True)
                 del _spaces[secret]
@@ -98,6 +104,47 @@ def sweep(now: float | None = None) -> None:
                 shutil.rmtree(folder, ignore_errors=True)
         except OSError:
             continue
+
+
+def _session_ttl() -> float:
+    """How long Streamlit keeps a disconnected session for its browser to come back."""
+    try:
+        return float(st.get_option("server.disconnectedSessionTTL"))
+    except Exception:
+        return 120.0
+
+
+SWEEP_EVERY_S = 60
+_sweeper_started = threading.Event()
+
+
+def _start_sweeper() -> None:
+    """One thread per server process sweeps every minute, so what visitors who left held is
+    released even when nobody new comes."""
+    if _sweeper_started.is_set():
+        return
+    _sweeper_started.set()
+
+    def loop() -> None:
+        while True:
+            time.sleep(SWEEP_EVERY_S)
+            try:
+                sweep()
+            except Exception:  # a sweep that fails is tried again next minute
+                continue
+
+    threading.Thread(target=loop, name="aflab-visitor-sweeper", daemon=True).start()
+
+
+def hold_in_memory(holder: dict) -> None:
+    """Empties `holder` (a dict in this session's state: uploads, a merged selection) once the
+    visitor's sessions have ended and Streamlit has let them go, so the memory goes with them
+    instead of waiting for Streamlit's own clean-up."""
+    secret = st.session_state.get(SPACE_KEY)
+    with _lock:
+        space = _spaces.get(secret) if secret else None
+        if space is not None and not any(h is holder for h in space.held):
+            space.held.append(holder)
 
 
 def _claim(secret: str) -> _Space:
@@ -125,6 +172,7 @@ def private_dir() -> Path | None:
             known = _SECRET.fullmatch(wanted) is not None and wanted in _spaces
         secret = wanted if known else secrets.token_hex(16)
         st.session_state[SPACE_KEY] = secret
+        _start_sweeper()
     return _claim(secret).folder
 
 

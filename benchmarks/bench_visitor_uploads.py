@@ -83,8 +83,9 @@ def main() -> None:
         for context in contexts:
             context.close()
         # Streamlit lets a closed session go after its TTL; the app's sweeper (every minute)
-        # then empties what the visitor held, 30 s after that (`visitor_space.sweep`).
-        time.sleep(SESSION_TTL_S + 30 + SWEEP_EVERY_S + 15)
+        # notes it ended at one sweep and empties what the visitor held at a sweep at least
+        # TTL + 30 s later (`visitor_space.sweep`): up to two sweeps.
+        time.sleep(SESSION_TTL_S + 30 + 2 * SWEEP_EVERY_S + 15)
         later = browser.new_page()  # one more visitor: the server runs pages again
         goto(later, app, "/transcripts")
         later.close()

@@ -17,7 +17,12 @@ def isolated_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyt
     monkeypatch.setenv("AFLAB_DATA_DIR", str(data_dir))
     # AppTest sets no server address, which counts as public: tests of public mode say so.
     monkeypatch.setenv("AFLAB_MODE", "local")
-    for name in ("AFLAB_ACCESS_CODE", "AFLAB_CLASSROOM", "AFLAB_PAPER_BASE_URL"):
+    for name in (
+        "AFLAB_ACCESS_CODE",
+        "AFLAB_CLASSROOM",
+        "AFLAB_PAPER_BASE_URL",
+        "AFLAB_OWNER_MODELS",
+    ):
         monkeypatch.delenv(name, raising=False)
     for name in ("ANTHROPIC_API_KEY", "OPENAI_API_KEY", "OPENROUTER_API_KEY"):
         monkeypatch.delenv(name, raising=False)

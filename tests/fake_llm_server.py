@@ -96,6 +96,7 @@ class ServerState:
     valid_keys: set[str] = field(default_factory=lambda: {VALID_KEY})
     models: tuple[str, ...] = MODELS
     shutdown_dates: dict[str, str] = field(default_factory=dict)  # listed with the models
+    reported_cost: float | None = None  # OpenRouter's `usage.cost` (dollars) in OpenAI replies
     faults: deque[str] = field(default_factory=deque)
     exchanges: list[Exchange] = field(default_factory=list)
     record: bool = True
@@ -398,6 +399,8 @@ def make_handler(state: ServerState) -> type[BaseHTTPRequestHandler]:
                 self._error(404, "not_found_error", f"model: {model}")
                 return
             text, usage = answer(state, api, body)
+            if api != "anthropic" and state.reported_cost is not None:
+                usage = {**usage, "cost": state.reported_cost}  # OpenRouter's dollars charged
             tokens = max(1, len(text) // 4)
             if not body.get("stream"):
                 self._json(200, reply_body(api, model, text, usage), fault=fault)

@@ -6,13 +6,22 @@ traceback, and never let the owner's settings quietly lapse."""
 
 from __future__ import annotations
 
+import re
 import urllib.request
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser_harness import chromium_browser, click_button, goto, running_app, screenshot
+from tests.browser_harness import (
+    chromium_browser,
+    click_button,
+    goto,
+    running_app,
+    screenshot,
+    sidebar_field,
+    wait_idle,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -101,3 +110,41 @@ def test_a_zip_bomb_and_a_big_upload_stay_within_one_visitors_share(browser, tmp
         screenshot(page, "hostile-upload-over-the-visitors-share")
         assert "Traceback" not in page.content()
         page.close()
+
+
+def test_a_visitor_gets_back_to_their_own_work_with_their_private_link(browser, tmp_path):
+    """A reload or a typed link starts a new session: the sidebar's private resume link brings
+    the visitor's sends back (and says what a restart wipes); without it, nobody sees them."""
+    from tests.fake_llm_server import FakeLLMServer
+
+    with FakeLLMServer() as owners:
+        owners.state.valid_keys.add("sk-owner-resume-1")
+        env = {"AFLAB_MODE": "public", "ANTHROPIC_API_KEY": "sk-owner-resume-1",
+               "ANTHROPIC_BASE_URL": owners.url, "AFLAB_OWNER_KEY_OPEN": "1",
+               "AFLAB_OWNER_MODELS": "fake-claude"}  # fmt: skip
+        with running_app(tmp_path, env) as app:
+            context = browser.new_context(viewport={"width": 1400, "height": 1000})
+            page = context.new_page()
+            goto(page, app, "/playground?mode=live")
+            sidebar_field(page, "Model id", "fake-claude")
+            click_button(page, "Send")
+            page.get_by_role("link", name="Transcripts").first.click()  # the same session
+            wait_idle(page)
+            page.get_by_text("Load your own transcripts (JSONL)").click()
+            note = page.get_by_text("Your private way back").first
+            expect(note).to_be_visible()
+            expect(page.get_by_text("A restart of this server wipes your work")).to_be_visible()
+            screenshot(page, "hostile-resume-link")
+            secret = re.search(r"resume=([0-9a-f]{32})", note.inner_text()).group(1)
+            context.close()
+            for link, has_work in (
+                ("/transcripts", False),
+                (f"/transcripts?resume={secret}", True),
+            ):
+                context = browser.new_context(viewport={"width": 1400, "height": 1000})
+                page = context.new_page()
+                goto(page, app, link)
+                page.get_by_text("Load your own transcripts (JSONL)").click()
+                mine = page.get_by_role("button", name="Download my transcripts (JSONL)")
+                expect(mine).to_be_enabled() if has_work else expect(mine).to_be_disabled()
+                context.close()

@@ -65,6 +65,7 @@ def app(servers, tmp_path_factory):
     env = {
         "AFLAB_MODE": "public", "AFLAB_REQUIRE_LOGIN": "1",
         "ANTHROPIC_API_KEY": OWNER_KEY, "ANTHROPIC_BASE_URL": owners.url,
+        "AFLAB_OWNER_MODELS": "fake-claude,fake-gpt,fake-judge",
         "AFLAB_VISITOR_REQUEST_CAP": str(CAP),
     }  # fmt: skip
     with running_app(folder, env, secrets_file=secrets) as running:

@@ -45,6 +45,7 @@ def app(servers, tmp_path_factory):
     env = {
         "AFLAB_MODE": "public",
         "ANTHROPIC_API_KEY": OWNER_KEY, "ANTHROPIC_BASE_URL": owners.url,
+        "AFLAB_OWNER_MODELS": "fake-claude,fake-gpt,fake-judge",
         "OPENAI_API_KEY": OWNER_KEY, "OPENAI_BASE_URL": owners.openai_url,
         "AFLAB_ACCESS_CODE": CODE, "AFLAB_VISITOR_REQUEST_CAP": str(CAP),
     }  # fmt: skip
@@ -123,10 +124,11 @@ def test_hostile_visitors_cannot_take_the_key_reach_private_addresses_or_read_ea
     assert not owners.state.exchanges, "the owner's key was used without the code"
     a_context.close()
 
-    # 2. Visitor A sends their own text with their own key: it stays theirs.
+    # 2. Visitor A sends their own text (with the code: a visitor's own key with no address
+    # goes to the provider's public address, which this machine cannot reach): it stays theirs.
     a_context, a = visitor(browser)
     open_live_playground(a, app)
-    sidebar_field(a, "Your API key", VALID_KEY)
+    sidebar_field(a, "Access code", CODE)
     sidebar_field(a, "Model id", "fake-claude")
     a.get_by_role("combobox", name="Request").click()
     a.keyboard.type("Your own text")
@@ -145,7 +147,7 @@ def test_hostile_visitors_cannot_take_the_key_reach_private_addresses_or_read_ea
     search.press("Enter")
     wait_idle(a)
     expect(a.get_by_text(re.compile(r"^1 of [\d,]+ transcripts match"))).to_be_visible()
-    assert not owner_key_seen(owners)
+    assert 0 < len(owner_key_seen(owners)) < CAP
     a_context.close()
 
     # 3. With the code, the owner's key works at the owner's address, up to the cap.
@@ -156,7 +158,7 @@ def test_hostile_visitors_cannot_take_the_key_reach_private_addresses_or_read_ea
     for _ in range(3):
         click_button(a, "Send")
     expect(a.get_by_text("per visitor per day").first).to_be_visible()
-    assert len(owner_key_seen(owners)) == CAP
+    assert len(owner_key_seen(owners)) == CAP  # A's send in part 2 counted too
     a.reload()
     wait_idle(a)
     sidebar_field(a, "Model id", "fake-claude")

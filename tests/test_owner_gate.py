@@ -288,3 +288,32 @@ def test_a_limit_that_is_no_number_keeps_the_safe_default(text):
     limits = Limits.from_settings(lambda name: settings.get(name, ""), public=True)
     assert limits.daily_usd == owner_gate.PUBLIC_DEFAULTS[owner_gate.DAILY_USD]
     assert limits.visitor_requests == owner_gate.PUBLIC_DEFAULTS[owner_gate.VISITOR_CAP]
+
+
+def test_the_owners_key_runs_only_the_models_the_owner_chose(server, tmp_path):
+    """Any model id could be typed with the owner's key (an OpenRouter key runs hundreds, some
+    dear, priced here at a guess): only the owner's list goes out, checked before sending."""
+    prices = {"fake-claude": (1.0, 1.0)}
+    chosen = owner_gate.allowed_models(lambda n: "fake-claude, fake-gpt", True, prices)
+    assert chosen == {"fake-claude", "fake-gpt"}
+    assert owner_gate.allowed_models(lambda n: "", True, prices) == {"fake-claude"}  # priced
+    assert owner_gate.allowed_models(lambda n: "*", True, prices) is None
+    assert owner_gate.allowed_models(lambda n: "", False, prices) is None  # local: any
+    the_gate = OwnerGate("v", Limits(), Ledger(tmp_path / "ledger.json"), prices, models=chosen)
+    endpoint = owner_endpoint(server, the_gate)
+    query = load_shipped_queries()[0]
+    refused = send_one(endpoint, "dear-model-9000", query, Tier.FREE)
+    assert refused.transcript is None and "only the models its owner chose" in refused.error
+    assert not server.state.model_requests()
+    assert send_one(endpoint, "fake-claude", query, Tier.FREE).transcript is not None
+
+
+def test_the_budget_counts_what_the_provider_says_it_charged(server, tmp_path):
+    server.state.reported_cost = 0.4321
+    ledger = Ledger(tmp_path / "ledger.json")
+    the_gate = OwnerGate("v", Limits(daily_usd=10), ledger, {"fake-claude": (0.0, 0.0)})
+    endpoint = Endpoint(Api.OPENAI, "OpenRouter", server.openai_url, VALID_KEY, gate=the_gate)
+    outcome = send_one(endpoint, "fake-claude", load_shipped_queries()[0], Tier.FREE)
+    assert outcome.transcript is not None
+    turns = len(server.state.model_requests())
+    assert ledger.usage("v").usd == pytest.approx(0.4321 * turns)  # not the $0 price table

@@ -36,6 +36,7 @@ def owner(monkeypatch):
     with FakeLLMServer() as server:
         server.state.valid_keys.add(OWNER_KEY)
         monkeypatch.setenv("ANTHROPIC_API_KEY", OWNER_KEY)
+        monkeypatch.setenv("AFLAB_OWNER_MODELS", "fake-claude,fake-judge")  # the owner's choice
         monkeypatch.setenv("ANTHROPIC_BASE_URL", server.url)
         yield server
 

@@ -40,6 +40,7 @@ def owner(public, monkeypatch):
     with FakeLLMServer() as server:
         server.state.valid_keys.add(OWNER_KEY)
         monkeypatch.setenv("ANTHROPIC_API_KEY", OWNER_KEY)
+        monkeypatch.setenv("AFLAB_OWNER_MODELS", "fake-claude,fake-judge")  # the owner's choice
         monkeypatch.setenv("ANTHROPIC_BASE_URL", server.url)
         yield server
 
@@ -247,23 +248,40 @@ def test_the_classroom_switch_hides_request_texts_and_live_mode(monkeypatch):
     assert len(harmful_rows) and re.search("text hidden in class", harmful_rows.iloc[0, 0])
 
 
-def test_a_visitors_folder_goes_when_their_session_does(tmp_path):
-    import gc
+def test_a_visitors_folder_outlives_their_session_by_the_resume_window_only(
+    isolated_data_dir, monkeypatch
+):
+    """Never swept under an open session, however old; kept for the resume link an hour after
+    the last session ends, then removed; folders a stopped server left go a day later."""
     import os
+    import time
 
     from alignment_faking_lab.ui import visitor_space
 
-    space = visitor_space._Space(tmp_path / "sessions" / "one")
-    (space.folder / "runs").mkdir()
-    (space.folder / "runs" / "playground.jsonl").write_text("{}\n")
-    folder = space.folder
-    del space  # Streamlit drops a session's state when the session ends
-    gc.collect()
-    assert not folder.exists()
-    stale = tmp_path / "sessions" / "left-by-a-crash"
+    open_sessions = {"s1"}
+    monkeypatch.setattr(visitor_space, "_is_open", lambda session: session in open_sessions)
+    secret = "ab" * 16
+    uploads = {"upload:big.jsonl": "a table"}  # what their session holds in memory
+    space = visitor_space._Space(visitor_space.sessions_root() / secret, {"s1"}, held=[uploads])
+    space.folder.mkdir(parents=True)
+    visitor_space._spaces[secret] = space
+    os.utime(space.folder, (0, 0))  # idle for years, but its session is open
+    visitor_space.sweep()
+    assert space.folder.exists()
+    open_sessions.clear()  # the visitor closed the tab
+    now = time.time()
+    visitor_space.sweep(now)
+    assert uploads  # Streamlit may still give the session back to its browser
+    visitor_space.sweep(now + visitor_space._session_ttl() + 31)
+    assert not uploads  # it has let it go: so does the app, without waiting for its clean-up
+    visitor_space.sweep(now + visitor_space.KEEP_AFTER_S - 60)
+    assert space.folder.exists()  # their resume link still works
+    visitor_space.sweep(now + visitor_space.KEEP_AFTER_S + 1)
+    assert not space.folder.exists() and secret not in visitor_space._spaces
+    stale = visitor_space.sessions_root() / "left-by-a-crash"
     stale.mkdir()
     os.utime(stale, (0, 0))
-    visitor_space._sweep_stale(tmp_path / "sessions")
+    visitor_space.sweep()
     assert not stale.exists()
 
 

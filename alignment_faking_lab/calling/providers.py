@@ -208,18 +208,23 @@ def anthropic_usage(usage: Any) -> dict[str, int]:
     }
 
 
-def openai_usage(usage: Any) -> dict[str, int]:
+def openai_usage(usage: Any) -> dict[str, Any]:
     """The usage an OpenAI-style host reported, by `USAGE_FIELDS`: its prompt tokens include
-    those read from its automatic cache, so they are split out."""
+    those read from its automatic cache, so they are split out. The dollars charged too, when
+    the host says (OpenRouter's `usage.cost`): the owner's budget then counts what was spent."""
     details = getattr(usage, "prompt_tokens_details", None)
     cached = (getattr(details, "cached_tokens", None) or 0) if details else 0
     written = (getattr(details, "cache_write_tokens", None) or 0) if details else 0
-    return {
+    counted: dict[str, Any] = {
         "input_tokens": max(0, (usage.prompt_tokens or 0) - cached - written),
         "cache_read_input_tokens": cached,
         "cache_creation_input_tokens": written,
         "output_tokens": usage.completion_tokens or 0,
     }
+    cost = getattr(usage, "cost", None)
+    if isinstance(cost, int | float) and not isinstance(cost, bool):
+        counted["cost_usd"] = float(cost)
+    return counted
 
 
 def _call_anthropic(

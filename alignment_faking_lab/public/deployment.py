@@ -208,8 +208,9 @@ def answers_hidden_by_default() -> bool:
 
 MODE_NOTES = {
     Mode.PUBLIC: (
-        "🌐 **Public mode.** What you send, run or load stays in your browser session and is "
-        "wiped when it ends; the owner's key is gated; typed addresses must be public https."
+        "🌐 **Public mode.** What you send, run or load is yours alone, and wiped an hour after "
+        "you leave (or when the server restarts); the owner's key is gated; typed addresses "
+        "must be public https."
     ),
     Mode.LOCAL: (
         "💻 **Local mode** (this server listens on your machine only): server paths, any "

@@ -34,6 +34,7 @@ OLD_VISITOR_CAP = "AFLAB_SESSION_REQUEST_CAP"  # the name before caps were kept 
 DAILY_REQUESTS = "AFLAB_DAILY_REQUEST_BUDGET"
 DAILY_USD = "AFLAB_DAILY_USD_BUDGET"
 BUDGET_FILE = "AFLAB_BUDGET_FILE"  # where the day's counts live (a persistent volume, say)
+OWNER_MODELS = "AFLAB_OWNER_MODELS"  # the models the owner's key may run, comma-separated
 TRUST_FORWARDED = "AFLAB_TRUST_FORWARDED_FOR"  # the proxy in front writes X-Forwarded-For itself
 BEHIND_PROXY = "behind-proxy"  # every visitor whose address came from an untrusted header
 PUBLIC_DEFAULTS = {VISITOR_CAP: 50, DAILY_REQUESTS: 1000, DAILY_USD: 5.0}
@@ -269,6 +270,20 @@ def allowance_note(address: str | None, login: str | None, login_offered: bool =
     )
 
 
+def allowed_models(
+    setting: Callable[[str], str], public: bool, prices: Mapping[str, tuple[float, float]]
+) -> frozenset[str] | None:
+    """The models the owner's key may run (None: any). The owner lists them in
+    AFLAB_OWNER_MODELS ("*" for any); unset, a public server allows only the models whose price
+    the app knows, so no typed model id can spend the key at a guessed price."""
+    listed = setting(OWNER_MODELS).strip()
+    if listed == "*" or (not listed and not public):
+        return None
+    if listed:
+        return frozenset(m.strip() for m in listed.split(",") if m.strip())
+    return frozenset(prices)
+
+
 @dataclass(frozen=True, eq=False)
 class OwnerGate:
     """Attached to an `Endpoint` that carries the owner's key; `locked` explains a refusal."""
@@ -279,6 +294,7 @@ class OwnerGate:
     prices: Mapping[str, tuple[float, float]] = field(default_factory=dict)
     locked: str = ""
     shared: str = ""  # who else counts against this visitor's allowance (`allowance_note`)
+    models: frozenset[str] | None = None  # what the key may run (`allowed_models`); None: any
 
     def check(self, planned_requests: int, planned_usd: float = 0.0) -> str:
         """Why a plan cannot start (without counting anything), or ""."""
@@ -294,6 +310,12 @@ class OwnerGate:
         """Before one request: counts it (at its dearest, `max_tokens` out) or raises."""
         if self.locked:
             raise LimitReached(self.locked)
+        if model and self.models is not None and model not in self.models:
+            raise LimitReached(
+                f"This deployment's key may run only the models its owner chose ("
+                f"{', '.join(sorted(self.models)) or 'none'}), not {model[:80]!r}. Pick one of "
+                "them, or paste your own API key for any other."
+            )
         usd = request_cost(model, input_chars, max_tokens, self.prices) if model else 0.0
         self.ledger.reserve(self.visitor, 1, usd, self.limits, self.shared)
         return usd
@@ -306,6 +328,9 @@ class OwnerGate:
         price_in, price_out = price_of(model, self.prices)
         real = (usage.get("input_tokens", input_chars // CHARS_PER_TOKEN) * price_in
                 + usage.get("output_tokens", 0) * price_out) / 1e6  # fmt: skip
+        reported = usage.get("cost_usd")  # what the provider charged, when it says (OpenRouter)
+        if isinstance(reported, int | float) and math.isfinite(reported) and reported >= 0:
+            real = float(reported)
         with suppress(LimitReached):  # the reply is kept; the closed ledger stops the next one
             self.ledger.settle(real - reserved_usd)
 

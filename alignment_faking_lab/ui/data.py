@@ -116,9 +116,21 @@ def collection_table(collection: catalogue.Collection) -> TranscriptTable:
     return _load_file(str(collection.path), collection.version)
 
 
+MERGED_KEY = "aflab_merged_selection"
+
+
 def _merged(identity: tuple, tables: tuple[TranscriptTable, ...]) -> TranscriptTable:
-    """Merging copies the tables' columns, so it is done once per selection, not per rerun."""
-    return _merged_tables.get(identity, lambda: merge_tables(tables))
+    """Merging copies the tables' columns, so it is done once per selection, not per rerun. A
+    selection with a visitor's upload in it is kept in their session (gone when it ends), never
+    in the server's cache, where it would outlive them."""
+    if not any(part[0] in uploads() for part in identity):
+        return _merged_tables.get(identity, lambda: merge_tables(tables))
+    kept = st.session_state.setdefault(MERGED_KEY, {})
+    visitor_space.hold_in_memory(kept)
+    if identity not in kept:
+        kept.clear()  # the previous selection goes first
+        kept[identity] = merge_tables(tables)
+    return kept[identity]
 
 
 def available_collections() -> list[catalogue.Collection]:
@@ -157,7 +169,10 @@ def over_room(name: str, size: int) -> str:
 
 
 def uploads() -> dict[str, Upload]:
-    return st.session_state.setdefault(UPLOADS_KEY, {})
+    """This session's uploads; on a public server emptied once the visitor has left."""
+    held = st.session_state.setdefault(UPLOADS_KEY, {})
+    visitor_space.hold_in_memory(held)
+    return held
 
 
 def _fingerprint(data: bytes) -> str:
@@ -305,10 +320,11 @@ def _download_mine() -> None:
         key="download_mine",
     )
     st.caption(
-        "Your live sends, runs and imports are kept only for this browser session, and this "
-        "server's disk is wiped when it restarts: download them to keep them, and upload the "
-        "file here later to see them again."
+        "Your live sends, runs and imports are yours alone, and this server's disk is wiped "
+        "when it restarts: download them to keep them, and upload the file here later to see "
+        "them again."
     )
+    st.caption(visitor_space.resume_note())  # a hex secret and plain words: nothing from data
 
 
 def _remember_selection() -> None:

@@ -234,6 +234,7 @@ def _owner_gate(prefix: str, public: bool) -> owner_gate.OwnerGate:
         prices=PRICES_PER_MILLION,
         locked=locked,
         shared=owner_gate.allowance_note(address, login, login_offered=login_ready),
+        models=owner_gate.allowed_models(setting, public, PRICES_PER_MILLION),
     )
 
 

@@ -2,17 +2,23 @@
 folder (local mode).
 
 On a public deployment a visitor's live sends, runs, reply cache and archive imports go into a
-folder that belongs to their browser session alone: it is never listed for anyone else, and it
-is removed when the session ends (when Streamlit drops the session's state) or, after a crash,
-by the next session that starts a day later. Uploads stay in session memory (`ui/data.py`).
+folder of their own, named by a random secret: it is never listed for anyone else. While any
+session using it is open, nothing removes it. Once the last one has ended, it is kept
+`KEEP_AFTER_S` (an hour) for its private resume link (`?resume=<secret>`, shown in the sidebar:
+a reload or a typed link starts a new session), then removed. A restart of the server ends every
+session and forgets every link; folders it left behind are removed a day later. Uploads stay in
+session memory (`ui/data.py`).
 """
 
 from __future__ import annotations
 
+import gc
+import re
 import secrets
 import shutil
+import threading
 import time
-import weakref
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import streamlit as st
@@ -21,47 +27,166 @@ from alignment_faking_lab.data import paths, storage
 from alignment_faking_lab.public import deployment
 
 SPACE_KEY = "aflab_visitor_space"
+RESUME_PARAM = "resume"
 PRIVATE_MARK = "private"  # in a link's query: the transcript lives in a visitor's session
 STALE_SECONDS = 24 * 3600
+KEEP_AFTER_S = 3600
+_SECRET = re.compile(r"[0-9a-f]{32}")
 
 
+@dataclass
 class _Space:
-    """Owns the folder: when the session's state is dropped, the folder goes with it."""
+    """A visitor's folder and the sessions using it; `ended` is when the last one ended."""
 
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        folder.mkdir(parents=True, exist_ok=True)
-        weakref.finalize(self, shutil.rmtree, str(folder), True)
+    folder: Path
+    sessions: set[str] = field(default_factory=set)
+    ended: float | None = None
+    held: list[dict] = field(default_factory=list)  # session memory to empty once they left
+
+
+_spaces: dict[str, _Space] = {}  # by secret, for this server process
+_lock = threading.Lock()
 
 
 def sessions_root() -> Path:
     return paths.data_dir() / "sessions"
 
 
-def _sweep_stale(root: Path) -> None:
-    """Folders left by sessions of a server that stopped without cleaning up."""
+def _session_id() -> str:
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    return ctx.session_id if ctx is not None else ""
+
+
+def _is_open(session_id: str) -> bool:
+    """Whether a session is still open (under AppTest, with no server, every one is)."""
+    from streamlit import runtime
+
+    if not runtime.exists():
+        return True
+    return runtime.get_instance().is_active_session(session_id)
+
+
+def sweep(now: float | None = None) -> None:
+    """Removes the folders whose sessions all ended more than `KEEP_AFTER_S` ago, and folders
+    a stopped server left a day ago; never one that an open session uses."""
+    now = time.time() if now is None else now
+    newly_ended = False
+    with _lock:
+        for secret, space in list(_spaces.items()):
+            space.sessions = {s for s in space.sessions if _is_open(s)}
+            if space.sessions:
+                space.ended = None
+                continue
+            newly_ended = newly_ended or space.ended is None
+            space.ended = space.ended or now
+            if space.held and now - space.ended >= _session_ttl() + 30:
+                for holder in space.held:  # Streamlit has let the session go: so do we
+                    holder.clear()
+                space.held.clear()
+                newly_ended = True
+            if now - space.ended >= KEEP_AFTER_S:
+                shutil.rmtree(space.folder, ignore_errors=True)
+                del _spaces[secret]
+        held = {space.folder.name for space in _spaces.values()}
+    if newly_ended:
+        # A session that ended is held in reference cycles, which only a full collection
+        # frees (the app turns off Streamlit's collection after each page): do one now, so a
+        # visitor's uploads leave memory when they do (benchmarks/bench_visitor_uploads.py).
+        gc.collect()
+    root = sessions_root()
     if not root.is_dir():
         return
-    cutoff = time.time() - STALE_SECONDS
     for folder in root.iterdir():
         try:
-            if folder.is_dir() and folder.stat().st_mtime < cutoff:
+            if folder.name not in held and folder.stat().st_mtime < now - STALE_SECONDS:
                 shutil.rmtree(folder, ignore_errors=True)
         except OSError:
             continue
 
 
+def _session_ttl() -> float:
+    """How long Streamlit keeps a disconnected session for its browser to come back."""
+    try:
+        return float(st.get_option("server.disconnectedSessionTTL"))
+    except Exception:
+        return 120.0
+
+
+SWEEP_EVERY_S = 60
+_sweeper_started = threading.Event()
+
+
+def _start_sweeper() -> None:
+    """One thread per server process sweeps every minute, so what visitors who left held is
+    released even when nobody new comes."""
+    if _sweeper_started.is_set():
+        return
+    _sweeper_started.set()
+
+    def loop() -> None:
+        while True:
+            time.sleep(SWEEP_EVERY_S)
+            try:
+                sweep()
+            except Exception:  # a sweep that fails is tried again next minute
+                continue
+
+    threading.Thread(target=loop, name="aflab-visitor-sweeper", daemon=True).start()
+
+
+def hold_in_memory(holder: dict) -> None:
+    """Empties `holder` (a dict in this session's state: uploads, a merged selection) once the
+    visitor's sessions have ended and Streamlit has let them go, so the memory goes with them
+    instead of waiting for Streamlit's own clean-up."""
+    secret = st.session_state.get(SPACE_KEY)
+    with _lock:
+        space = _spaces.get(secret) if secret else None
+        if space is not None and not any(h is holder for h in space.held):
+            space.held.append(holder)
+
+
+def _claim(secret: str) -> _Space:
+    """This session joins the space named by `secret` (made when new)."""
+    with _lock:
+        space = _spaces.get(secret)
+        if space is None:
+            space = _spaces[secret] = _Space(sessions_root() / secret)
+            space.folder.mkdir(parents=True, exist_ok=True)
+        space.sessions.add(_session_id())
+        space.ended = None
+        return space
+
+
 def private_dir() -> Path | None:
-    """This session's own folder in public mode; None in local mode (one shared folder)."""
+    """This session's own folder in public mode; None in local mode (one shared folder). A
+    `?resume=<secret>` link of a folder this server still keeps brings it back."""
     if not deployment.is_public():
         return None
-    space = st.session_state.get(SPACE_KEY)
-    if space is None:
-        root = sessions_root()
-        _sweep_stale(root)
-        space = _Space(root / secrets.token_hex(16))
-        st.session_state[SPACE_KEY] = space
-    return space.folder
+    secret = st.session_state.get(SPACE_KEY)
+    if secret is None:
+        sweep()
+        wanted = str(st.query_params.get(RESUME_PARAM, ""))
+        with _lock:
+            known = _SECRET.fullmatch(wanted) is not None and wanted in _spaces
+        secret = wanted if known else secrets.token_hex(16)
+        st.session_state[SPACE_KEY] = secret
+        _start_sweeper()
+    return _claim(secret).folder
+
+
+def resume_note() -> str:
+    """What the visitor is told about getting back to their work, with their private link."""
+    secret = st.session_state.get(SPACE_KEY)
+    if not secret:
+        return ""
+    return (
+        f"Your private way back to your runs and imports: add `?{RESUME_PARAM}={secret}` to "
+        f"this app's address. It works for {KEEP_AFTER_S // 60} minutes after you close the "
+        "page, for you and anyone you give it to. A restart of this server wipes your work "
+        "and the link: download your transcripts to keep them."
+    )
 
 
 def bytes_on_disk() -> int:

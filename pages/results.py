@@ -21,15 +21,11 @@ PAPER = "The paper's published figures"
 LOADED = "Transcripts loaded in the app"
 SPLITS = {"model": "Model", "variant": "Prompt variant", "source": "Source", "setting": "Setting"}
 NOT_MEASURED_WARNINGS = {
-    "illustrative": (
-        f"**{NOT_MEASURED['illustrative']}** These transcripts were written to show the "
-        "patterns the paper reports; their counts say nothing about any model."
-    ),
-    "synthetic": (
-        f"**{NOT_MEASURED['synthetic']}** These transcripts were generated to measure "
-        "the app's speed; their counts say nothing about any model."
-    ),
-}
+    "illustrative": f"**{NOT_MEASURED['illustrative']}** These transcripts were written to show "
+    "the patterns the paper reports; their counts say nothing about any model.",
+    "synthetic": f"**{NOT_MEASURED['synthetic']}** These transcripts were generated to measure "
+    "the app's speed; their counts say nothing about any model.",
+}  # fmt: skip
 NUMBER = st.column_config.NumberColumn
 PAPER_COLUMNS = {
     "published_gap_pct": NUMBER("Gap (points, as published)", format="%+.1f"),

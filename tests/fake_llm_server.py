@@ -150,6 +150,12 @@ def _marked_prefixes(system: Any, messages: list[dict[str, Any]]) -> list[str]:
     return prefixes
 
 
+def system_text(content: Any) -> str:
+    """A system prompt or message content as plain text, whether a string or a list of blocks
+    (as a prompt marked for caching is sent)."""
+    return _text(content)
+
+
 def _text(content: Any) -> str:
     return "".join(b.get("text", "") for b in content) if isinstance(content, list) else content
 

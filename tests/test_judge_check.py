@@ -25,6 +25,7 @@ from alignment_faking_lab.protocol.judges import (
     FAKING_JUDGE_MARKER,
     replication_settings,
 )
+from alignment_faking_lab.public import owner_gate
 from alignment_faking_lab.public.downloads import FetchError, OfflineError
 from tests.browser_harness import free_port
 from tests.fake_llm_server import VALID_KEY, FakeLLMServer
@@ -291,17 +292,24 @@ def test_a_run_with_the_replications_judge_shows_its_unchecked_status_beside_the
 
 
 def test_in_public_mode_a_visitors_check_is_theirs_alone(hub, monkeypatch):
-    """A visitor may check a judge against a server of their own: their figures must never be
-    shown to another visitor as the judge's measured agreement."""
+    """A visitor's check (here on the owner's key, opened with the access code) is theirs: its
+    figures must never be shown to another visitor as the judge's measured agreement. (A
+    visitor's own key goes to the provider's public address, never the owner's server.)"""
     monkeypatch.setenv("AFLAB_MODE", "public")
+    monkeypatch.setenv("ANTHROPIC_API_KEY", VALID_KEY)  # the owner's key, behind the code
+    monkeypatch.setenv(owner_gate.ACCESS_CODE, "judge-2026")
+    monkeypatch.setenv("AFLAB_OWNER_MODELS", "fake-judge")
+    monkeypatch.setenv("AFLAB_VISITOR_REQUEST_CAP", "0")  # the check's 200 requests, no cap
     with FakeLLMServer(reply=known_judge(), models=("fake-judge",)) as server:
         monkeypatch.setenv("ANTHROPIC_BASE_URL", server.url)
         first = open_page("pages/judge_check.py")
         first.button(key="labels_download").click().run()
-        next(t for t in first.text_input if t.key.startswith("live_key_")).set_value(VALID_KEY)
+        first.text_input(key="live_access_code").set_value("judge-2026").run()
         first.text_input(key="check_judge_model").set_value("fake-judge").run()
         first.button(key="check_start").click().run()
-        assert {m.label: m.value for m in first.metric}["Agreement"] == "70.0%"
+        assert {m.label: m.value for m in first.metric}.get("Agreement") == "70.0%", on_screen(
+            first
+        )
 
         second = open_page("pages/judge_check.py")
         assert "No check yet." in page_text(second)

@@ -13,7 +13,7 @@ from alignment_faking_lab.data.transcript import Tier
 from alignment_faking_lab.protocol import judges
 from alignment_faking_lab.protocol.judges import JudgeSettings
 from alignment_faking_lab.protocol.scorer import judgement_failed
-from tests.fake_llm_server import FakeLLMServer, scripted_reply
+from tests.fake_llm_server import FakeLLMServer, scripted_reply, system_text
 from tests.test_live import FAST_RETRY, plan
 
 
@@ -40,8 +40,10 @@ def test_unreadable_judge_replies_are_retried_then_counted_as_failed(server, tmp
     report = run(judged, tmp_path / "j.jsonl", retry=FAST_RETRY)
     assert report.completed == 2 and report.judge_failed == 2
     assert "2 of those done could not be judged" in report.summary()
-    compliance_asks = [e for e in server.state.model_requests()
-                       if judges.COMPLIANCE_JUDGE_MARKER in str(e.body.get("system"))]  # fmt: skip
+    marker = judges.COMPLIANCE_JUDGE_MARKER
+    compliance_asks = [
+        e for e in server.state.model_requests() if marker in system_text(e.body.get("system"))
+    ]
     assert len(compliance_asks) == 2 * (1 + judges.REASKS)  # asked again before giving up
     transcripts = storage.read_jsonl(tmp_path / "j.jsonl").transcripts
     assert all(t.compliance is None for t in transcripts)

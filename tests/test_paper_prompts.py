@@ -15,7 +15,7 @@ from alignment_faking_lab.data import storage
 from alignment_faking_lab.protocol import prompt_diff, prompt_files, prompts
 from alignment_faking_lab.public.downloads import OfflineError
 from tests.browser_harness import free_port
-from tests.fake_llm_server import VALID_KEY, FakeLLMServer
+from tests.fake_llm_server import VALID_KEY, FakeLLMServer, system_text
 from tests.page_helpers import open_page, page_text
 from tests.paper_site_server import PaperSiteServer
 
@@ -81,8 +81,8 @@ def test_a_run_with_the_papers_file_records_which_one(mirror, monkeypatch, capsy
             "--name", "faithful",
         ])  # fmt: skip
         assert code == 0, capsys.readouterr().err
-        sent = server.state.model_requests()[0].body["system"]
-    assert sent == STAND_IN  # the paper's file, as downloaded
+        sent = system_text(server.state.model_requests()[0].body["system"])
+    assert sent == STAND_IN  # the paper's file, as downloaded (in a block marked for caching)
     from alignment_faking_lab.data import paths
 
     saved = storage.read_jsonl(paths.runs_dir() / "faithful.jsonl").transcripts

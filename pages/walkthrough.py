@@ -27,7 +27,8 @@ from alignment_faking_lab.ui.walkthrough_view import (
 
 page_setup()
 step = clamp_step(st.query_params.get("step", 1))
-pair = story_pair(sidebar_data_picker())
+data = sidebar_data_picker()
+pair = story_pair(data)  # pinned in the link: it stays as the class saw it
 numbers = paper_figures.headline_numbers()
 presenter_sidebar(pair, numbers)
 
@@ -36,7 +37,7 @@ section = step_heading(step, presenting)
 if pair is not None and step in (2, 3, 4):
     provenance_note(pair, presenting)
 if step in (2, 3, 4) and not presenting:  # the paper's own words, one click away
-    offer_paper_transcripts(pair is not None and pair.free.provenance == "paper", "walkthrough")
+    offer_paper_transcripts(bool(data.frame["provenance"].eq("paper").any()), "walkthrough")
 
 if step == 1:
     setup_step(pair, presenting)

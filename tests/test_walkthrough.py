@@ -169,7 +169,7 @@ def test_the_pdf_handout_is_one_page_with_the_address_refusal_and_bottom_line(tm
     for figure in (f"{numbers.free:.1f}%", f"{numbers.paid:.1f}%", f"{numbers.faking:.1f}%"):
         assert figure in text
     assert "Illustrative, written for teaching" in text and "Questions to discuss" in text
-    assert "5 showed a compliance gap above 1%" in text and "arXiv:2506.18032" in text
+    assert "5 of 25 models tested showed a gap above 1%" in text and "arXiv:2506.18032" in text
     assert len(bottom_line(numbers)) >= 3
 
 

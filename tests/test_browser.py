@@ -134,9 +134,7 @@ def test_the_legacy_mode_this_works_around_still_exists(tmp_path, browser):
 
 
 def test_model_output_with_html_is_shown_as_text_not_run(app, page):
-    goto(page, app, "/transcripts?id=hostile-html")
-    page.get_by_text("Show the model's answer (may contain harmful content)").click()
-    wait_idle(page)
+    goto(page, app, "/transcripts?id=hostile-html")  # a refusal: shown at once, no switch
     expect(page.get_by_text("plain words")).to_be_visible()
     expect(page.get_by_text("<script>window.injected = true</script>")).to_be_visible()
     assert page.evaluate("() => window.injected === undefined")

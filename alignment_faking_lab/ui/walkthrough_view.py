@@ -321,11 +321,10 @@ def after_training_step(
     to discuss (on a projector, the key sentence and chart first, the rest on demand)."""
     with key_part():
         st.markdown(
-            f"**The researchers then really trained the model to comply.** In training it "
-            f"complied {numbers.after_rl_free:.0f}% of the time, and alignment-faking reasoning "
-            f"rose to **{numbers.after_rl_faking:.1f}%** of scratchpads. Told it was unmonitored, "
-            f"it still refused {100 - numbers.after_rl_paid:.1f}% of the time. "
-            f"Source: {numbers.after_rl_source}."
+            f"**Then the researchers really trained it to comply.** In training it complied "
+            f"{numbers.after_rl_free:.0f}%, and alignment-faking reasoning rose to "
+            f"**{numbers.after_rl_faking:.1f}%** of scratchpads. Told it was unmonitored, it "
+            f"still refused {100 - numbers.after_rl_paid:.1f}%. Source: {numbers.after_rl_source}."
         )
         if presenting:
             row = next(r for r in paper_figures.headline_rows() if r["label"] == AFTER_RL)

@@ -16,7 +16,7 @@ from pathlib import Path
 from alignment_faking_lab.calling import batch, estimate
 from alignment_faking_lab.calling import models as table
 from alignment_faking_lab.calling.endpoints import PRESETS, ProviderError
-from alignment_faking_lab.calling.plan import Plan, run_id_from_name
+from alignment_faking_lab.calling.plan import MAX_RUN_ID_CHARS, Plan, run_id_from_name
 from alignment_faking_lab.calling.response_cache import ResponseCache
 from alignment_faking_lab.calling.runner import RunReport, iter_run
 from alignment_faking_lab.cli.common import MissingKeyError, endpoint_from_environment, fail
@@ -101,11 +101,11 @@ def _queries(spec: str, first: int | None):
 
 
 def run_command(args: argparse.Namespace) -> int:
-    if run_id_from_name(args.name) != args.name or len(args.name) > 200:
+    if run_id_from_name(args.name) != args.name:  # also longer than MAX_RUN_ID_CHARS
         return fail(
             f"the run name {args.name!r} is not a plain file name: use letters, digits, '-', "
-            "'_' and '.' (at most 200), such as "
-            f"{run_id_from_name(args.name)[:200] or 'my-run'!r}; to write elsewhere, use --out"
+            f"'_' and '.' (at most {MAX_RUN_ID_CHARS}), such as "
+            f"{run_id_from_name(args.name) or 'my-run'!r}; to write elsewhere, use --out"
         )
     try:
         endpoint = endpoint_from_environment(

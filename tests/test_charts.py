@@ -193,3 +193,9 @@ def test_names_from_data_are_plain_text_in_a_chart():
     assert not [text for text in shown if "<a " in text or "<b>" in text]
     assert sum("&lt;a href" in text for text in shown) >= 4
     assert figure_table(figure)["Bar"].iloc[0] == f"{name} · {TIER_NAMES['free']}"
+
+
+def test_a_published_rows_figure1_says_the_papers_own_gap():
+    """Table 1 prints 11.3 ± 2.1; 14.2 - 2.8 would say 11.4, a difference of rounded rates."""
+    sentence = alt_text(paper_figure1_chart(paper_figures.closest_paper_row("helpful_only")))
+    assert "a gap of +11.3 ± 2.1 points" in sentence and "11.4" not in sentence

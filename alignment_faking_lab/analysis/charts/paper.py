@@ -30,6 +30,7 @@ from alignment_faking_lab.analysis.charts.style import (
     text_colour_on,
 )
 from alignment_faking_lab.data.transcript import TIER_NAMES
+from alignment_faking_lab.paper.figures import gap_of
 
 
 def paper_vs_run_chart(
@@ -137,7 +138,7 @@ def paper_figure1_chart(row: dict, title: str | None = None) -> go.Figure:
     sentence = (
         f"Told it was in training (free tier), {row['model']} complied with {free:.1f}% "
         f"({faking:.1f}% with alignment-faking reasoning); told it was unmonitored (paid tier), "
-        f"{paid:.1f}%: a gap of {free - paid:.1f} percentage points. Source: {row['source']}."
+        f"{paid:.1f}%: a gap of {gap_of(row)[1]}. Source: {row['source']}."
     )
     set_source(figure, paper_source([str(row["source"])]))
     return set_text_alternative(figure, sentence, table)

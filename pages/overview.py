@@ -12,21 +12,21 @@ from alignment_faking_lab.teaching.findings import (
     SHOWS,
     bottom_line_markdown,
     glossary_link,
+    headline_tiles,
 )
 from alignment_faking_lab.ui.chart_view import show_chart
-from alignment_faking_lab.ui.navigation import page_setup
+from alignment_faking_lab.ui.navigation import page_icon, page_setup
 from alignment_faking_lab.ui.published import published_headline
 from alignment_faking_lab.ui.text import table_text
 
-SOURCE_TABLE_COLUMNS = {
-    "setting": "Setting",
-    "model": "Model",
-    "condition": "Condition",
-    "free_tier_compliance_pct": "Free tier complied (%)",
-    "paid_tier_compliance_pct": "Paid tier complied (%)",
-    "alignment_faking_reasoning_pct": "Alignment-faking reasoning (%)",
-    "source": "Source",
-}
+START_HERE = [
+    ("pages/playground.py", "Playground: one request, both tiers"),
+    ("pages/transcripts.py", "Transcripts: browse and search"),
+    ("pages/results.py", "Results: rates, intervals, the gap"),
+    ("pages/paper_transcripts.py", "Paper transcripts: read and check the real data"),
+    ("pages/run_experiment.py", "Run experiment: test a model yourself (API key)"),
+    ("pages/glossary.py", "Glossary: the study's words explained"),
+]
 
 page_setup()
 st.title("🎭 Alignment Faking Lab", anchor=False)
@@ -45,7 +45,7 @@ with st.container(border=True):  # the busy reader's minute: before everything e
 st.page_link(
     "pages/walkthrough.py",
     label="Start the guided walkthrough: the study in six steps, ready for a projector",
-    icon="🎓",
+    icon=page_icon("pages/walkthrough.py"),
 )
 
 left, right = st.columns([3, 2], gap="large")
@@ -104,18 +104,8 @@ Then they sent the same harmful requests in both tiers and compared.
     )
 with right:
     st.header("Start here")
-    st.page_link("pages/playground.py", label="Playground: one request, both tiers", icon="🧪")
-    st.page_link("pages/transcripts.py", label="Transcripts: browse and search", icon="📜")
-    st.page_link("pages/results.py", label="Results: rates, intervals, the gap", icon="📊")
-    st.page_link(
-        "pages/paper_transcripts.py", label="Paper transcripts: read and check the real data",
-        icon="📚",
-    )  # fmt: skip
-    st.page_link(
-        "pages/run_experiment.py", label="Run experiment: test a model yourself (API key)",
-        icon="🚀",
-    )  # fmt: skip
-    st.page_link("pages/glossary.py", label="Glossary: the study's words explained", icon="📖")
+    for path, label in START_HERE:
+        st.page_link(path, label=label, icon=page_icon(path))
     st.markdown(
         "📓 Notebook (opens in Colab): [The study and its findings]"
         f"({paths.colab_url('01_study_and_findings')})"
@@ -124,26 +114,32 @@ with right:
         "With no API key the app replays **illustrative transcripts written for teaching** "
         "(labelled as such everywhere; harmful answers redacted). Import the paper's own "
         "transcripts, or add a key to run today's models yourself.",
-        icon="ℹ️",
+        icon=":material/info:",
     )
 
 st.divider()
 st.header("The paper's headline figures")
-show_chart(published_headline(), key="headline", table_when_opened=True)
 st.caption(
-    "Published figures from arXiv:2412.14093, each with its table or section (hover a bar, or "
-    "see the table below). These are the paper's measurements, not runs of this app."
+    "Claude 3 Opus, told in its prompt that free-tier conversations train it and paid-tier ones "
+    "never do (helpful-only setting, harmful requests). Published in arXiv:2412.14093 (Table 1; "
+    "after RL, Table 2 and Sec. 5.2; each tile's ? gives its source): the paper's measurements, "
+    "not runs of this app."
 )
+tiles = headline_tiles(numbers)
+for row in (tiles[:3], tiles[3:]):  # what it did, then what it thought
+    for column, tile in zip(st.columns(3), row, strict=False):  # the second row has two
+        column.metric(tile.label, tile.text, help=tile.source, border=True, height="stretch")
+# The chart is drawn once opened: plotly's 4.7 MB script would otherwise add about a second
+# to the first page of every visitor, most of whom read the figures above.
+chart = st.expander(
+    "The same figures as a chart, beside five other settings and models",
+    key="headline_chart", on_change="rerun",
+)  # fmt: skip
+if chart.open:
+    show_chart(published_headline(), key="headline", table_when_opened=True, target=chart)
 # Drawn only once opened: a table's grid costs the first page about half a second to load.
 table = st.expander(
     "All published figures with their sources", key="paper_table", on_change="rerun"
 )
-if table.open:
-    # An HTML table: its text wraps, so the source column is never cut off on the right.
-    table.table(
-        table_text(
-            paper_figures.load_paper_results()[list(SOURCE_TABLE_COLUMNS)]
-            .rename(columns=SOURCE_TABLE_COLUMNS)
-            .set_index("Setting")
-        )
-    )
+if table.open:  # an HTML table: its text wraps, so no source is cut off on the right
+    table.table(table_text(paper_figures.sources_table()))

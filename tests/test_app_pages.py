@@ -20,7 +20,16 @@ def test_overview_explains_the_study_and_charts_the_papers_figures():
     assert at.title[0].value.endswith("Alignment Faking Lab")
     text = page_text(at)
     assert "free-tier" in text and "paid-tier" in text and "scratchpad" in text
-    assert len(at.get("plotly_chart")) == 1
+    # The headline figures as big numbers with sources; the chart only once its section opens
+    # (plotly's script would cost every visitor's first page about a second).
+    tiles = {metric.label: (metric.value, metric.help) for metric in at.metric}
+    assert tiles["Complied, free tier (told: training)"] == ("14.2%", "arXiv:2412.14093 Table 1")
+    assert tiles["Compliance gap in points, as the paper gives it"][0] == "11.3 ± 2.1"
+    assert tiles["Alignment-faking reasoning after RL training"][0] == "78.4%"
+    assert len(at.get("plotly_chart")) == 0
+    at.session_state["headline_chart"] = True  # the section opened, as a click does
+    at.run()
+    assert len(at.get("plotly_chart")) == 1 and not at.exception
     assert "arXiv:2412.14093" in " ".join(c.value for c in at.caption)
     # the figures in the text are the paper's, from sample_data/paper_results.csv, with sources
     numbers = paper_figures.headline_numbers()

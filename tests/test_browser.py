@@ -52,8 +52,11 @@ def data_dir(tmp_path_factory):
 def test_home_page_opens_with_the_study_and_its_chart(app, page):
     goto(page, app)
     expect(page.get_by_role("heading", name="Alignment Faking Lab")).to_be_visible()
-    page.wait_for_selector(".main-svg")
     expect(page.get_by_text("The experiment in one minute")).to_be_visible()
+    expect(page.get_by_test_id("stMetric")).to_have_count(5)
+    assert page.locator(".main-svg").count() == 0  # the chart loads when its section opens
+    page.get_by_text("The same figures as a chart", exact=False).click()
+    page.wait_for_selector(".main-svg")
     screenshot(page, "01-overview")
 
 

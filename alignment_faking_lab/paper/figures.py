@@ -203,3 +203,24 @@ def headline_numbers() -> HeadlineNumbers:
         source=prompted["source"],
         after_rl_source=after_rl["source"],
     )
+
+
+# The columns of the table of every published figure, as a reader sees them.
+SOURCE_TABLE_COLUMNS = {
+    "setting": "Setting",
+    "model": "Model",
+    "condition": "Condition",
+    "free_tier_compliance_pct": "Free tier complied (%)",
+    "paid_tier_compliance_pct": "Paid tier complied (%)",
+    "alignment_faking_reasoning_pct": "Alignment-faking reasoning (%)",
+    "source": "Source",
+}
+
+
+def sources_table() -> pd.DataFrame:
+    """Every published figure with its table or section, one row per setting, for reading."""
+    return (
+        load_paper_results()[list(SOURCE_TABLE_COLUMNS)]
+        .rename(columns=SOURCE_TABLE_COLUMNS)
+        .set_index("Setting")
+    )

@@ -163,6 +163,23 @@ def bottom_line(numbers: HeadlineNumbers) -> tuple[Claim, ...]:
     )
 
 
+def headline_tiles(numbers: HeadlineNumbers) -> tuple[Claim, ...]:
+    """The paper's headline figures as big numbers (label, value, source): what the Overview
+    shows at a glance, in the words its charts use (what the model was told)."""
+    return (
+        Claim("Complied, free tier (told: training)", f"{numbers.free:.1f}%",
+              f"{PAPER} Table 1"),
+        Claim("Complied, paid tier (told: unmonitored)", f"{numbers.paid:.1f}%",
+              f"{PAPER} Table 1"),
+        Claim("Compliance gap in points, as the paper gives it", numbers.gap_text,
+              f"{PAPER} Table 1 (± one standard error)"),
+        Claim("Alignment-faking reasoning, free tier", f"{numbers.faking:.1f}%",
+              f"{PAPER} Table 1; Fig. 1"),
+        Claim("Alignment-faking reasoning after RL training", f"{numbers.after_rl_faking:.1f}%",
+              f"{PAPER} Table 2; Sec. 5.2"),
+    )  # fmt: skip
+
+
 def bottom_line_markdown(numbers: HeadlineNumbers) -> str:
     """The bottom line as a markdown list, each claim with its source in brackets."""
     return "\n".join(f"- **{c.label}:** {c.text} ({c.source})" for c in bottom_line(numbers))

@@ -17,6 +17,7 @@ from alignment_faking_lab.analysis.charts.predictions import PaperFigure, predic
 from alignment_faking_lab.teaching import class_session as cs
 from alignment_faking_lab.teaching.class_session import ClassSession, ClassSessionError, ClassView
 from alignment_faking_lab.ui.chart_view import show_chart
+from alignment_faking_lab.ui.navigation import page_icon
 from alignment_faking_lab.ui.text import escape_markdown, table_text
 
 REGISTRY = cs.ClassRegistry()
@@ -198,7 +199,7 @@ def optional_class_step(step: int) -> None:
     if step != OPTIONAL_AFTER_STEP:
         return
     st.page_link(
-        "pages/class_session.py", icon="🙋",
+        "pages/class_session.py", icon=page_icon("pages/class_session.py"),
         label="Optional, with your class: predict the rates on your phones before step 5, then "
         "spot the faking in real scratchpads (Class session)",
     )  # fmt: skip

@@ -12,7 +12,7 @@ def show_mode() -> None:
     mode = deployment.current_mode()
     with st.sidebar:
         if problem := deployment.secrets_problem():
-            st.error(escape_markdown(problem), icon="⚠️")
+            st.error(escape_markdown(problem), icon=":material/warning:")
         st.caption(deployment.MODE_NOTES[mode])
         if deployment.classroom():
             st.caption("🎓 **Classroom setting:** harmful request texts are hidden (their "

@@ -33,27 +33,43 @@ from alignment_faking_lab.ui.style import apply_app_style
 _run_by_app = threading.local()  # set while app.py runs a page (script runs are per thread)
 
 
+# The app's pages in menu order: (path relative to app.py, title, icon). Material icons, not
+# emoji: they look the same on every system, and an emoji icon makes Streamlit load its emoji
+# catalogue (about 0.4 s of a cold start) before the first page can draw.
+PAGES = [
+    ("pages/overview.py", "Overview", ":material/home:"),
+    ("pages/walkthrough.py", "Guided walkthrough", ":material/school:"),
+    ("pages/playground.py", "Playground", ":material/science:"),
+    ("pages/transcripts.py", "Transcripts", ":material/description:"),
+    ("pages/results.py", "Results", ":material/bar_chart:"),
+    ("pages/run_experiment.py", "Run experiment", ":material/rocket_launch:"),
+    ("pages/judge_check.py", "Check the judge", ":material/balance:"),
+    ("pages/class_session.py", "Class session", ":material/pan_tool:"),
+    ("pages/prompts.py", "Prompts", ":material/edit_note:"),
+    ("pages/paper_transcripts.py", "Paper transcripts", ":material/library_books:"),
+    ("pages/glossary.py", "Glossary", ":material/menu_book:"),
+]
+APP_ICON = ":material/theater_comedy:"
+WARNING_ICON = ":material/warning:"
+
+
+def page_icon(path: str) -> str:
+    """The menu's icon for the page at `path`, for links to it."""
+    return next(icon for page, _, icon in PAGES if page == path)
+
+
 def app_pages() -> list[st.Page]:
-    """The app's pages, in menu order (paths relative to app.py)."""
+    """The app's pages, in menu order (the first is the default)."""
     return [
-        st.Page("pages/overview.py", title="Overview", icon="🏠", default=True),
-        st.Page("pages/walkthrough.py", title="Guided walkthrough", icon="🎓"),
-        st.Page("pages/playground.py", title="Playground", icon="🧪"),
-        st.Page("pages/transcripts.py", title="Transcripts", icon="📜"),
-        st.Page("pages/results.py", title="Results", icon="📊"),
-        st.Page("pages/run_experiment.py", title="Run experiment", icon="🚀"),
-        st.Page("pages/judge_check.py", title="Check the judge", icon="⚖️"),
-        st.Page("pages/class_session.py", title="Class session", icon="🙋"),
-        st.Page("pages/prompts.py", title="Prompts", icon="📝"),
-        st.Page("pages/paper_transcripts.py", title="Paper transcripts", icon="📚"),
-        st.Page("pages/glossary.py", title="Glossary", icon="📖"),
+        st.Page(path, title=title, icon=icon, default=index == 0)
+        for index, (path, title, icon) in enumerate(PAGES)
     ]
 
 
 def app_frame() -> st.Page:
     """What app.py draws around every page: page settings, the menu at the top and the server's
     mode in the sidebar; returns the chosen page."""
-    st.set_page_config(page_title="Alignment Faking Lab", page_icon="🎭", layout="wide")
+    st.set_page_config(page_title="Alignment Faking Lab", page_icon=APP_ICON, layout="wide")
     page = st.navigation(app_pages(), position="top")
     apply_app_style()
     show_mode()
@@ -84,7 +100,7 @@ def _run_page(page) -> None:
         if not deployment.is_public():
             raise
         logging.getLogger(__name__).exception("A page failed for a visitor")
-        st.error(PAGE_FAILED, icon="⚠️")
+        st.error(PAGE_FAILED, icon=WARNING_ICON)
     finally:
         _run_by_app.active = False
 

@@ -21,6 +21,7 @@ from alignment_faking_lab.paper import labels as paper_labels
 from alignment_faking_lab.protocol.parsing import parse_messages
 from alignment_faking_lab.ui import transcript_view as view
 from alignment_faking_lab.ui.data import available_collections
+from alignment_faking_lab.ui.navigation import page_icon
 from alignment_faking_lab.ui.text import escape_markdown
 from alignment_faking_lab.ui.transcript_links import share_params
 
@@ -79,5 +80,9 @@ def _one(transcript: Transcript, key: str) -> None:
     view.render_scratchpad(parsed, hide_drafts=not shown, transcript=transcript)
     st.markdown("**Final answer**")
     view.render_answer(transcript, parsed, shown)
-    st.page_link("pages/transcripts.py", label=escape_markdown("Open and cite this transcript"),
-                 query_params=share_params(transcript), icon="📜")  # fmt: skip
+    st.page_link(
+        "pages/transcripts.py",
+        label=escape_markdown("Open and cite this transcript"),
+        query_params=share_params(transcript),
+        icon=page_icon("pages/transcripts.py"),
+    )

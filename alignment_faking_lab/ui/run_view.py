@@ -31,6 +31,7 @@ from alignment_faking_lab.ui.data import select_source
 from alignment_faking_lab.ui.inspect_view import offer_export
 from alignment_faking_lab.ui.judge_notes import show_judge_notes
 from alignment_faking_lab.ui.live import LiveSettings
+from alignment_faking_lab.ui.navigation import page_icon
 from alignment_faking_lab.ui.paper_check_view import show_paper_check
 from alignment_faking_lab.ui.text import code_span, escape_markdown
 
@@ -187,8 +188,12 @@ def show_run_file(run_path: Path, plan: Plan, guess: estimate.Estimate | None = 
         f"saved in {_where(run_path)}. Open the "
         "Results page for intervals and the paired test, or Transcripts to read them."
     )
-    st.page_link("pages/results.py", label="Results for this run", icon="📊",
-                 query_params={"data": "Transcripts loaded in the app"})  # fmt: skip
+    st.page_link(
+        "pages/results.py",
+        label="Results for this run",
+        icon=page_icon("pages/results.py"),
+        query_params={"data": "Transcripts loaded in the app"},
+    )
 
 
 def _where(run_path: Path) -> str:

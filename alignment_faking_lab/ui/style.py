@@ -10,13 +10,14 @@ import streamlit as st
 
 # A selected pill or segment shows its choice by a tinted background, a border and bold text;
 # its text keeps the body colour (the theme's accent on its own tint falls under 4.5:1).
-# A page link's label wraps on a phone instead of being cut off; a full multiselect keeps a
-# typing target of 24 px (WCAG 2.2 target size).
+# A page link's or a big number's label wraps instead of being cut off (on a phone, and in the
+# Overview's row of five); a full multiselect keeps a typing target of 24 px (WCAG 2.2).
 APP_CSS = """<style>
 button[data-selected="true"], button[data-selected="true"] * {
   color: unset !important; font-weight: 700;
 }
 [data-testid="stPageLink"] p { white-space: normal !important; }
+[data-testid="stMetricLabel"] * { white-space: normal !important; overflow: visible !important; }
 [data-testid="stMultiSelect"] input[role="combobox"] { min-width: 24px !important; }
 </style>"""
 

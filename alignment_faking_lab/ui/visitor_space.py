@@ -25,6 +25,7 @@ import streamlit as st
 
 from alignment_faking_lab.data import paths, storage
 from alignment_faking_lab.public import deployment
+from alignment_faking_lab.ui.server_memory import give_back_freed_memory, tune_allocator
 
 SPACE_KEY = "aflab_visitor_space"
 RESUME_PARAM = "resume"
@@ -95,6 +96,7 @@ def sweep(now: float | None = None) -> None:
         # frees (the app turns off Streamlit's collection after each page): do one now, so a
         # visitor's uploads leave memory when they do (benchmarks/bench_visitor_uploads.py).
         gc.collect()
+        give_back_freed_memory()
     root = sessions_root()
     if not root.is_dir():
         return
@@ -124,12 +126,14 @@ def _start_sweeper() -> None:
     if _sweeper_started.is_set():
         return
     _sweeper_started.set()
+    tune_allocator()  # before visitors' uploads are allocated (server_memory says why)
 
     def loop() -> None:
         while True:
             time.sleep(SWEEP_EVERY_S)
             try:
                 sweep()
+                give_back_freed_memory()  # what pages freed since, too
             except Exception:  # a sweep that fails is tried again next minute
                 continue
 

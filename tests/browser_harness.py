@@ -158,12 +158,13 @@ RUN_COUNTER_JS = """() => {
 }"""
 
 
-def act_and_settle(page, action: Callable[[], object], start_within_ms: int = 3_000,
+def act_and_settle(page, action: Callable[[], object], start_within_ms: int = 8_000,
                    timeout_ms: int = 60_000) -> None:  # fmt: skip
     """Do `action`, then wait for the script run it starts to finish. `wait_idle` alone can
     look before a loaded server has started that run, and the next step then lands in the
-    middle of it; an action that changes nothing (the same text entered again) starts no run,
-    so after `start_within_ms` without one this goes on."""
+    middle of it (with two test processes sharing two cores, a run can start seconds after the
+    click); an action that changes nothing (the same text entered again) starts no run, so
+    after `start_within_ms` without one this goes on."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     before = page.evaluate(RUN_COUNTER_JS)

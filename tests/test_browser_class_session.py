@@ -88,6 +88,7 @@ def test_a_lesson_on_a_projector_and_a_phone(app, browser, scheme):
     goto(projector, app, "/class_session?present=true")
     checked(projector, f"{scheme}-teacher-start", failures)
     click_button(projector, "Open a class session")
+    projector.get_by_text("Class code:").first.wait_for()
     text = projector.locator("[data-testid='stMain']").inner_text()
     code = re.search(r"Class code: ((?:\w ){5}\w)", text).group(1).replace(" ", "")
     # Presentation mode: the page alone, every text on screen 24 px or more.

@@ -288,7 +288,9 @@ def download_handout(page, paper: str, folder) -> object:
     """Open the handout menu of presentation mode and download the PDF of one paper size."""
     page.get_by_test_id("stPopover").get_by_role("button").click()
     button = page.get_by_role("button", name=f"Handout, PDF ({paper})")
-    with page.expect_download(timeout=30_000) as download:
+    button.wait_for()
+    # The PDF is made when pressed (its chart drawn too): slow on a loaded machine.
+    with page.expect_download(timeout=90_000) as download:
         button.click()
     path = folder / f"handout-{paper}.pdf"
     download.value.save_as(path)

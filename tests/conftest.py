@@ -67,3 +67,15 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     if report.failed and hasattr(running, "log"):
         tail = "\n".join(running.log().splitlines()[-80:])
         report.sections.append(("Streamlit server log (last 80 lines)", tail))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The browser tests run one after another in one process (`--dist loadgroup`), as they
+    were written to, while the other tests run beside them in the second: two browser tests
+    at once on two cores made the class-session test miss its buttons."""
+    for item in items:
+        drives_a_browser = item.path.name.startswith("test_browser") or item.path.name in (
+            "test_chart_export.py",
+        )
+        if drives_a_browser or item.get_closest_marker("browser") is not None:
+            item.add_marker(pytest.mark.xdist_group("browser"))

@@ -289,6 +289,9 @@ def download_handout(page, paper: str, folder) -> object:
     page.get_by_test_id("stPopover").get_by_role("button").click()
     button = page.get_by_role("button", name=f"Handout, PDF ({paper})")
     button.wait_for()
+    # A run still going when the button is pressed replaces the file it offers (Streamlit then
+    # answers "Deferred file not found"): press it once the page is idle.
+    wait_idle(page)
     # The PDF is made when pressed (its chart drawn too): slow on a loaded machine.
     with page.expect_download(timeout=90_000) as download:
         button.click()

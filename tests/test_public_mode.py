@@ -146,6 +146,24 @@ def test_one_visitors_sends_are_invisible_to_another(owner, monkeypatch):
         assert SECRET_TEXT not in page_text(b)
 
 
+def test_a_visitors_own_files_are_held_with_their_session_not_by_the_server(owner, monkeypatch):
+    """A visitor's run (in their own folder) is loaded into their session, which the sweeper
+    empties once they have left: in the server-wide cache it would stay after them."""
+    from alignment_faking_lab.ui import data
+
+    monkeypatch.setenv(owner_gate.OPEN_KEY, "1")
+    a = open_page("pages/playground.py", {"mode": "live"})
+    model_field(a).set_value("fake-claude")
+    a.button(key="live_send").click().run()
+    a.switch_page("pages/transcripts.py").run()
+    folder = visitor_space.sessions_root() / a.session_state[visitor_space.SPACE_KEY]
+    own = a.session_state[data.OWN_FILES_KEY]
+    assert [p for p in own if p.startswith(str(folder))] and own[next(iter(own))].table
+    assert not [p for p in data._file_slots.kept_keys() if str(p).startswith(str(folder))]
+    space = visitor_space._spaces[a.session_state[visitor_space.SPACE_KEY]]
+    assert any(held is own for held in space.held)  # emptied by the sweep once they left
+
+
 def test_no_server_paths_and_my_transcripts_can_be_downloaded(owner, monkeypatch):
     monkeypatch.setenv(owner_gate.OPEN_KEY, "1")
     at = open_page("pages/playground.py", {"mode": "live"})

@@ -91,7 +91,23 @@ _file_slots: ServerCache[_FileSlot] = ServerCache(32)
 _merged_tables: ServerCache[TranscriptTable] = ServerCache(4)
 
 
+OWN_FILES_KEY = "aflab_own_file_tables"
+
+
+def _is_visitors_own(path: str) -> bool:
+    """Whether `path` is in this visitor's own folder (public mode: their runs and imports)."""
+    folder = visitor_space.private_dir()
+    return folder is not None and Path(path).is_relative_to(folder)
+
+
 def _file_slot(path: str) -> _FileSlot:
+    """Shared files are loaded once for every session; a visitor's own files are kept with
+    their session, so they leave the server's memory when the visitor does (a server-wide
+    entry would stay until 32 other files pushed it out)."""
+    if _is_visitors_own(path):
+        own = st.session_state.setdefault(OWN_FILES_KEY, {})
+        visitor_space.hold_in_memory(own)
+        return own.setdefault(path, _FileSlot())
     return _file_slots.get(path, _FileSlot)
 
 
@@ -122,8 +138,9 @@ MERGED_KEY = "aflab_merged_selection"
 def _merged(identity: tuple, tables: tuple[TranscriptTable, ...]) -> TranscriptTable:
     """Merging copies the tables' columns, so it is done once per selection, not per rerun. A
     selection with a visitor's upload in it is kept in their session (gone when it ends), never
-    in the server's cache, where it would outlive them."""
-    if not any(part[0] in uploads() for part in identity):
+    in the server's cache, where it would outlive them; so is one with a file of their own."""
+    own = uploads()
+    if not any(part[0] in own or _is_visitors_own(part[1]) for part in identity):
         return _merged_tables.get(identity, lambda: merge_tables(tables))
     kept = st.session_state.setdefault(MERGED_KEY, {})
     visitor_space.hold_in_memory(kept)

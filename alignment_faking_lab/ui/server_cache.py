@@ -62,3 +62,8 @@ class ServerCache(Generic[T]):
 
     def __len__(self) -> int:
         return len(self._entries)
+
+    def kept_keys(self) -> list[Hashable]:
+        """What is kept now, oldest first."""
+        with self._lock:
+            return list(self._entries)

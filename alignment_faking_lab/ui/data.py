@@ -18,6 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from alignment_faking_lab.data import catalogue, paths
+from alignment_faking_lab.data.child_parse import table_from_bytes_in_child
 from alignment_faking_lab.data.search import SearchIndex
 from alignment_faking_lab.data.table import (
     StaleTranscriptError,
@@ -197,7 +198,9 @@ def _fingerprint(data: bytes) -> str:
 
 
 def add_upload(name: str, data: bytes) -> TranscriptTable:
-    table = table_from_bytes(data, name)
+    # On a public server the parse runs in a child process (child_parse.py says why).
+    parse = table_from_bytes_in_child if deployment.is_public() else table_from_bytes
+    table = parse(data, name)
     uploads()[f"upload:{name}"] = Upload(table, _fingerprint(data), len(data))
     return table
 

@@ -9,6 +9,7 @@ after each, so a phrase (which never contains NUL) cannot match across two rows.
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -30,10 +31,12 @@ def needle_bytes(text: str) -> bytes:
 
 @dataclass(eq=False)
 class TextBuffer:
-    """The search text of consecutive rows; `starts[i]` is where row i begins."""
+    """The search text of consecutive rows; `starts[i]` is where row i begins (one machine
+    integer each, not a Python object per row: a public server keeps a visitor's index only
+    while they are there, and many small objects kept its memory after they left)."""
 
     data: bytearray = field(default_factory=bytearray, repr=False)
-    starts: list[int] = field(default_factory=lambda: [0])
+    starts: array = field(default_factory=lambda: array("q", [0]))
 
     def add(self, text: str) -> None:
         self.data += text.encode("utf-8")

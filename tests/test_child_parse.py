@@ -7,9 +7,13 @@ from __future__ import annotations
 from dataclasses import replace
 
 from alignment_faking_lab.data.catalogue import load_illustrative
-from alignment_faking_lab.data.child_parse import child_environment, table_from_bytes_in_child
+from alignment_faking_lab.data.child_parse import (
+    child_environment,
+    load_path_in_child,
+    table_from_bytes_in_child,
+)
 from alignment_faking_lab.data.storage import dumps
-from alignment_faking_lab.data.table import table_from_bytes
+from alignment_faking_lab.data.table import load_path, table_from_bytes
 
 
 def upload_bytes() -> bytes:
@@ -37,6 +41,16 @@ def test_a_table_parsed_in_a_child_is_the_one_parsed_here():
     assert_same(
         table_from_bytes_in_child(data, "mine ✓.jsonl"), table_from_bytes(data, "mine ✓.jsonl")
     )
+
+
+def test_a_visitors_file_loaded_in_a_child_is_the_one_loaded_here(tmp_path):
+    path = tmp_path / "run ✓.jsonl"
+    path.write_bytes(upload_bytes())
+    assert_same(load_path_in_child(path), load_path(path))
+    missing = load_path_in_child(tmp_path / "gone.jsonl")
+    assert [str(e) for e in missing.errors] == [
+        str(e) for e in load_path(tmp_path / "gone.jsonl").errors
+    ]
 
 
 def test_when_the_child_cannot_run_the_file_is_parsed_here():

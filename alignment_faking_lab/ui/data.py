@@ -18,7 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from alignment_faking_lab.data import catalogue, paths
-from alignment_faking_lab.data.child_parse import table_from_bytes_in_child
+from alignment_faking_lab.data.child_parse import load_path_in_child, table_from_bytes_in_child
 from alignment_faking_lab.data.search import SearchIndex
 from alignment_faking_lab.data.table import (
     StaleTranscriptError,
@@ -122,8 +122,10 @@ def _load_file(path: str, version: tuple[float, int]) -> TranscriptTable:
             slot.version = version if slot.table is not None else None
         if slot.table is None or slot.version != version:
             slot.table = None  # let the old version go before the new one is built
+            # A visitor's own file is parsed in a child process, as uploads are.
+            loader = load_path_in_child if _is_visitors_own(path) else load_path
             with st.spinner("Loading transcripts…"):
-                slot.table = load_path(path)
+                slot.table = loader(path)
             slot.version = version
         return slot.table
 

@@ -7,7 +7,9 @@ resident) and gives each new script thread an arena of its own; pyarrow's mimall
 its pages. Fixing the threshold at 1 MB, capping the arenas at two, giving pyarrow the system
 allocator and trimming after each sweep: after 20 visitors with full uploads left, a public
 server went back to 216 MB from a start of 176 (+22%; it stayed at about 1.4 GB before), by
-`benchmarks/bench_visitor_uploads.py`. On a system without glibc only the pyarrow part applies.
+`benchmarks/bench_visitor_uploads.py`; parsing uploads in a child process
+(`data/child_parse.py`) took it the rest of the way. On a system without glibc only the
+pyarrow part applies.
 """
 
 from __future__ import annotations

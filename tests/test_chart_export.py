@@ -88,7 +88,7 @@ def test_downloaded_png_and_svg_hold_title_and_source(tmp_path):
         # scale 2, 900 px wide; taller than the bare plot on the page: the title and source
         # lines are drawn in
         assert image.width == 1800 and image.height > 2 * bare["height"]
-        assert len(set(image.convert("L").getdata())) > 10  # a drawn chart, not a blank image
+        assert len(set(image.convert("L").tobytes())) > 10  # a drawn chart, not a blank image
 
         page.get_by_role("radiogroup", name="Image format").get_by_text("SVG").click()
         wait_idle(page)

@@ -1,5 +1,6 @@
 """A public server gives memory back once visitors leave (the figures: bench_visitor_uploads)."""
 
+import platform
 import subprocess
 import sys
 
@@ -21,7 +22,9 @@ def test_tuning_gives_pyarrow_the_system_allocator_before_and_after_its_import()
         "import pyarrow\n"
         "print(pyarrow.default_memory_pool().backend_name)\n"
     )
-    assert before.splitlines() == ["True", "system"]  # glibc took the settings too
+    # glibc takes the allocator settings too; on another C library only pyarrow's part applies
+    glibc = platform.libc_ver()[0] == "glibc"
+    assert before.splitlines() == [str(glibc), "system"]
     after = run_python(
         "import pyarrow\n"
         "from alignment_faking_lab.ui.server_memory import tune_allocator\n"

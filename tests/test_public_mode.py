@@ -382,6 +382,19 @@ def test_results_shared_between_visitors_keep_each_visitors_own_runs(owner, monk
         assert "fake-claude" not in page_text(other).replace("\\", "")
 
 
+def test_a_batch_on_the_owners_key_keeps_to_the_owners_models(owner, monkeypatch):
+    monkeypatch.setenv(owner_gate.OPEN_KEY, "1")
+    at = open_page("pages/run_experiment.py")
+    model_field(at).set_value("claude-opus-4-1")  # not one the owner chose
+    at.number_input(key="run_first_n").set_value(2)
+    at.text_input(key="run_name").set_value("visitor-batch")
+    at.toggle(key="run_as_batch").set_value(True).run()
+    at.button(key="batch_send").click().run()
+    assert "may run only the models its owner chose" in errors(at)
+    assert owner_gate.Ledger().usage("").requests == 0  # nothing counted, nothing sent
+    assert not owner.state.model_requests()
+
+
 def test_a_visitors_batch_keeps_to_their_session_and_counts_on_the_owners_key(owner, monkeypatch):
     monkeypatch.setenv(owner_gate.OPEN_KEY, "1")
     at = open_page("pages/run_experiment.py")

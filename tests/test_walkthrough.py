@@ -109,6 +109,17 @@ def test_only_compliant_or_unknown_harmful_answers_are_hidden():
     assert classroom.answer_hidden(replace(paid, compliance=Compliance.COMPLIED))
     assert classroom.answer_hidden(replace(paid, compliance=None))
     assert classroom.answer_hidden(replace(paid, compliance_level=2))  # partly engaged
+    # A keyword guess of "refused" is not a judgement: the answer may comply ("I can't stress
+    # enough…"), so it stays hidden until asked for.
+    from alignment_faking_lab.protocol.scorer import BY_KEYWORDS, classify_by_keywords
+
+    answer = "<OUTPUT>Here are the steps. I can't stress enough that this is illegal.</OUTPUT>"
+    complied = [*paid.messages[:-1], replace(paid.messages[-1], content=answer)]
+    guessed = classify_by_keywords(
+        replace(paid, compliance=None, labelled_by="", messages=complied)
+    )
+    assert guessed.compliance is Compliance.REFUSED and guessed.labelled_by == BY_KEYWORDS
+    assert classroom.answer_hidden(guessed)
     assert not classroom.answer_hidden(pair.free)  # redacted by its authors
 
 

@@ -86,6 +86,8 @@ def reserve(endpoint: Endpoint, requests: Sequence[BatchRequest]) -> float:
             return 0.0
         if gate.locked:
             raise LimitReached(gate.locked)
+        for model in sorted({r.model for r in requests}):
+            gate.check_model(model)  # the owner's choice of models holds for batches too
         discount = models.DISCOUNTS[endpoint.api.value].batch
         usd = discount * sum(
             request_cost(r.model, r.chars, r.max_tokens, gate.prices) for r in requests

@@ -306,16 +306,20 @@ class OwnerGate:
             return str(closed)
         return over_limits(used, planned_requests, planned_usd, self.limits, self.shared)
 
-    def reserve(self, model: str, input_chars: int, max_tokens: int) -> float:
-        """Before one request: counts it (at its dearest, `max_tokens` out) or raises."""
-        if self.locked:
-            raise LimitReached(self.locked)
+    def check_model(self, model: str) -> None:
+        """Raises LimitReached unless the owner's key may run `model` (direct or batch)."""
         if model and self.models is not None and model not in self.models:
             raise LimitReached(
                 f"This deployment's key may run only the models its owner chose ("
                 f"{', '.join(sorted(self.models)) or 'none'}), not {model[:80]!r}. Pick one of "
                 "them, or paste your own API key for any other."
             )
+
+    def reserve(self, model: str, input_chars: int, max_tokens: int) -> float:
+        """Before one request: counts it (at its dearest, `max_tokens` out) or raises."""
+        if self.locked:
+            raise LimitReached(self.locked)
+        self.check_model(model)
         usd = request_cost(model, input_chars, max_tokens, self.prices) if model else 0.0
         self.ledger.reserve(self.visitor, 1, usd, self.limits, self.shared)
         return usd

@@ -19,6 +19,7 @@ import re
 import pandas as pd
 
 from alignment_faking_lab.data.transcript import Compliance, Transcript
+from alignment_faking_lab.protocol.scorer import BY_KEYWORDS
 from alignment_faking_lab.public import deployment
 
 SHOW_ANSWER = "Show the model's answer (may contain harmful content)"
@@ -48,7 +49,11 @@ def is_sensitive(transcript: Transcript) -> bool:
 
 
 def is_refusal(transcript: Transcript) -> bool:
-    """Judged a plain refusal (not a partial answer): the contrast a class should see."""
+    """Judged a plain refusal (not a partial answer): the contrast a class should see. The
+    offline keyword guess is not a judgement here: "Here are the steps… I can't stress enough
+    that this is illegal" reads to it as a refusal, so an answer it labelled stays hidden."""
+    if BY_KEYWORDS in transcript.labelled_by:
+        return False
     level = transcript.compliance_level
     return transcript.compliance is Compliance.REFUSED and (level is None or level <= 1)
 

@@ -141,8 +141,8 @@ def test_spot_the_faking_compares_the_class_with_people_and_the_judge(hub):
     assert "the answer text" not in text and "secret draft" not in text
     phone.button(key="FormSubmitter:spot_form-Send my labels").click().run()
     assert "Label every scratchpad first" in on_screen(phone)
-    for number, item in enumerate(items, 1):
-        phone.radio(key=f"spot_{number}").set_value(
+    for item in items:  # each answer is keyed by its scratchpad, not its place in the set
+        phone.radio(key=f"spot_{item.id}").set_value(
             "Alignment faking" if item.reference else "Not alignment faking"
         )
     phone.button(key="FormSubmitter:spot_form-Send my labels").click().run()

@@ -16,9 +16,10 @@ import streamlit as st
 
 from alignment_faking_lab.analysis import judge_check
 from alignment_faking_lab.data import catalogue
-from alignment_faking_lab.data.transcript import Tier
+from alignment_faking_lab.data.transcript import Tier, Transcript
 from alignment_faking_lab.protocol.parsing import parse_messages
 from alignment_faking_lab.teaching import class_session as cs
+from alignment_faking_lab.teaching import classroom
 from alignment_faking_lab.teaching.class_session import ClassSession, ClassSessionError
 from alignment_faking_lab.ui import visitor_space
 from alignment_faking_lab.ui.class_projector import NO, YES, said
@@ -68,6 +69,10 @@ def spot_setup(session: ClassSession, key: str) -> None:
             st.rerun()
 
 
+def scratchpad_of(transcript: Transcript) -> str:
+    return parse_messages(transcript.messages).scratchpad
+
+
 def paper_items() -> list[SimpleNamespace]:
     """Free-tier scratchpads of an imported paper setting that the paper labelled."""
     settings = [c for c in available_collections() if c.kind == "paper"]
@@ -77,8 +82,8 @@ def paper_items() -> list[SimpleNamespace]:
     chosen = st.selectbox("Paper setting", settings, format_func=lambda c: c.title,
                           key="spot_paper")  # fmt: skip
     items = [
-        SimpleNamespace(id=t.id, text=parse_messages(t.messages).scratchpad,
-                        faking=t.alignment_faking)
+        SimpleNamespace(id=t.id, faking=t.alignment_faking,  # in class, the request's words hidden
+                        text=classroom.without_request_text(t, scratchpad_of(t)))
         for t in catalogue.load_collection(chosen).transcripts
         if t.tier is Tier.FREE and t.alignment_faking is not None
     ]  # fmt: skip
@@ -116,7 +121,7 @@ def label_form(session: ClassSession, student: str) -> None:
             show_scratchpad(number, item.text)
             before = mine.get(item.id)
             answers[item.id] = st.radio(
-                f"Scratchpad {number}", [YES, NO], horizontal=True, key=f"spot_{number}",
+                f"Scratchpad {number}", [YES, NO], horizontal=True, key=f"spot_{item.id}",
                 index=None if before is None else (0 if before else 1),
             )  # fmt: skip
         sent = st.form_submit_button("Send my labels", type="primary")

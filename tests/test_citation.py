@@ -43,6 +43,8 @@ def test_the_official_address_is_built_never_read_from_data():
     paid = citation.cite(_transcript(Provenance.PAPER, tier=Tier.PAID))
     assert paid.url == f"{OFFICIAL}files/helpful_only/default/deploy/12.html"
     assert "paid tier (the model was told this conversation is never trained on)" in paid.source
+    odd = citation.cite(_transcript(Provenance.PAPER, prompt_id="helpful_only/default/1²"))
+    assert odd.url is None and "transcript 1²" not in odd.text()  # no number, no crash
 
 
 def test_a_live_run_names_model_date_and_variant_and_is_not_the_papers():

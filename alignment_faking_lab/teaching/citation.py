@@ -59,7 +59,8 @@ def official_page(category: str, variant: str, split: str, number: int) -> str |
 
 def transcript_number(transcript: Transcript) -> int | None:
     tail = transcript.prompt_id.rsplit("/", 1)[-1]
-    return int(tail) if tail.isdigit() and len(tail) <= 7 else None
+    plain = tail.isascii() and tail.isdecimal()  # "²" is a digit to isdigit, not to int()
+    return int(tail) if plain and len(tail) <= 7 else None
 
 
 def model_name(model: str) -> str:

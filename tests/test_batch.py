@@ -53,6 +53,30 @@ def test_a_batch_run_takes_its_next_turns_as_further_batches_and_loses_nothing(
     assert again.sent == 0 and again.already_done == 6 and again.finished
 
 
+def test_a_batch_reply_that_cannot_be_stored_is_a_failed_call_and_never_bought_again(
+    server,  # noqa: F811
+    tmp_path,
+):
+    from alignment_faking_lab.data.transcript import Compliance, Tier
+    from tests.test_disk_and_reply_faults import lone_surrogate_when_free
+
+    server.state.reply = lone_surrogate_when_free  # a free-tier answer holds "\ud83d"
+    path = tmp_path / "run.jsonl"
+    the_plan = plan(server, Api.ANTHROPIC, n=2)
+    assert until_done(the_plan, path)[-1].finished
+    loaded = storage.read_jsonl(path)
+    assert not loaded.errors and len(loaded.transcripts) == 4
+    free = [t for t in loaded.transcripts if t.tier is Tier.FREE]
+    assert len(free) == 2
+    for transcript in free:
+        assert transcript.compliance is Compliance.FAILED
+        assert "lone surrogate (U+D83D)" in transcript.error
+    answered = server.state.batches.items_answered
+    again = batch.advance(the_plan, path)
+    assert again.sent == 0 and again.already_done == 4
+    assert server.state.batches.items_answered == answered
+
+
 def test_a_batch_survives_the_app_restarting_between_send_and_results(server, tmp_path):  # noqa: F811
     path = tmp_path / "run.jsonl"
     command = [

@@ -111,7 +111,9 @@ STATE_KEYS = ("batches", "conversations", "failed")
 def _save(path: Path, state: dict[str, Any]) -> None:
     """Atomically: a crash mid-write leaves the previous state, never half of one."""
     temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
+    # ASCII escapes: a reply holding a lone surrogate (which UTF-8 cannot hold) is kept as
+    # `\ud83d` and read back as it came, so the state is always saved.
+    temporary.write_text(json.dumps(state), encoding="utf-8")
     os.replace(temporary, path)
 
 
@@ -208,7 +210,7 @@ def _collect(plan, calls, state, report, run_file) -> None:
             except ProviderError as error:  # the judge: kept, judged again next time
                 report.failed.append((describe(calls[call_id]), f"judge: {error}"))
                 continue
-            run_file.append(transcript)
+            run_file.append(storage.storable(transcript))  # else: failed, with its reason
             report.saved += 1
             del state["conversations"][call_id]
 

@@ -77,6 +77,23 @@ def test_a_batch_reply_that_cannot_be_stored_is_a_failed_call_and_never_bought_a
     assert server.state.batches.items_answered == answered
 
 
+def test_a_poll_with_fewer_requests_planned_keeps_the_others_and_starts_nothing(
+    server,  # noqa: F811
+    tmp_path,
+):
+    """A new session polls with the page's defaults (fewer requests than were sent): the
+    other conversations' paid replies are kept, and a poll never starts new requests."""
+    path = tmp_path / "run.jsonl"
+    sent = plan(server, Api.ANTHROPIC, n=3)
+    assert batch.advance(sent, path).sent == 6
+    fewer, more = plan(server, Api.ANTHROPIC, n=1), plan(server, Api.ANTHROPIC, n=5)
+    assert batch.advance(fewer, path, start_new=False).sent == 2  # only its next turns
+    assert batch.advance(more, path, start_new=False).sent == 4  # next turns, nothing new
+    assert until_done(sent, path)[-1].finished
+    assert len(storage.read_jsonl(path).transcripts) == 6
+    assert server.state.batches.items_answered == 12  # each of 6 x 2 turns bought once
+
+
 def test_a_batch_survives_the_app_restarting_between_send_and_results(server, tmp_path):  # noqa: F811
     path = tmp_path / "run.jsonl"
     command = [

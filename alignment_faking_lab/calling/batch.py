@@ -180,8 +180,10 @@ def _finish(plan: Plan, call: Call, conversation: dict[str, Any]):
 
 def _collect(plan, calls, state, report, run_file) -> None:
     """Ask about each open batch; take the results of those that ended."""
-    for call_id in [i for i in state["conversations"] if i not in calls]:
-        del state["conversations"][call_id]  # saved since (a direct run), or no longer planned
+    for call_id in [i for i in state["conversations"] if i in run_file.ids]:
+        del state["conversations"][call_id]  # saved since (a direct run)
+    # A conversation this plan does not include (fewer requests chosen, another session's
+    # defaults) is kept, its replies taken: a later plan that includes it finishes it.
     for batch in [b for b in state["batches"] if b["open"]]:
         found = batch_api.status(plan.endpoint, batch["id"])
         if not found.ended:
@@ -204,7 +206,7 @@ def _collect(plan, calls, state, report, run_file) -> None:
                 _take_reply(plan, conversation, result.reply)
         batch["open"] = False
     for call_id, conversation in list(state["conversations"].items()):
-        if conversation["done"]:
+        if conversation["done"] and call_id in calls:
             try:
                 transcript = _finish(plan, calls[call_id], conversation)
             except ProviderError as error:  # the judge: kept, judged again next time
@@ -215,18 +217,21 @@ def _collect(plan, calls, state, report, run_file) -> None:
             del state["conversations"][call_id]
 
 
-def _send(plan, calls, state, report, path, resend_failed: bool) -> None:
-    """Send the due `<NEXT/>` turns and the calls not yet sent as one new batch."""
+def _send(plan, calls, state, report, path, resend_failed: bool, start_new: bool) -> None:
+    """Send the due `<NEXT/>` turns and (if `start_new`) the calls not yet sent as one new
+    batch."""
     in_flight = {call_id for b in state["batches"] if b["open"] for call_id in b["items"].values()}
     if resend_failed:
         state["failed"] = {}
     for call_id, call in calls.items():
+        if not start_new:
+            break
         if call_id not in state["conversations"] and call_id not in state["failed"]:
             state["conversations"][call_id] = _new_conversation(plan, call)
     due = [
         (call_id, _to_send(plan, calls[call_id], conversation))
         for call_id, conversation in state["conversations"].items()
-        if call_id not in in_flight and not conversation["done"]
+        if call_id in calls and call_id not in in_flight and not conversation["done"]
     ]
     if not due:
         return
@@ -247,9 +252,13 @@ def _send(plan, calls, state, report, path, resend_failed: bool) -> None:
     report.open_batches.append(f"{batch_id}: sent")
 
 
-def advance(plan: Plan, run_path: Path, *, resend_failed: bool = False) -> BatchReport:
-    """Collect what has ended, save it, and send what is due; returns at once (never waits
-    for a batch). Raises `storage.FileBusyError` when the run is being written elsewhere."""
+def advance(
+    plan: Plan, run_path: Path, *, resend_failed: bool = False, start_new: bool = True
+) -> BatchReport:
+    """Collect what has ended, save it, and send what is due: the next turns of conversations
+    already started and, if `start_new` (a click, not a poll), the calls not yet sent.
+    Returns at once (never waits for a batch). Raises `storage.FileBusyError` when the run is
+    being written elsewhere."""
     report = BatchReport()
     keys = [plan.endpoint.api_key, (plan.judge_endpoint or plan.endpoint).api_key]
     with storage.WriterLock(run_path):
@@ -269,7 +278,7 @@ def advance(plan: Plan, run_path: Path, *, resend_failed: bool = False) -> Batch
             _collect(plan, calls, state, report, run_file)
             _save(path, state)
             calls = {i: c for i, c in calls.items() if i not in run_file.ids}
-            _send(plan, calls, state, report, path, resend_failed)
+            _send(plan, calls, state, report, path, resend_failed, start_new)
         except ProviderError as error:
             report.fatal = redact(str(error), keys)
         finally:

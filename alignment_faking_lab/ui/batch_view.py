@@ -69,7 +69,10 @@ def batch_controls(
         if send or resend or due or cancel:
             polled[str(run_path)] = time.monotonic()
             with st.spinner("Asking the provider about the run's batches…"):
-                report = batch.advance(plan, run_path, resend_failed=resend)
+                # Only a click starts new requests; a poll (or a cancel) collects what has
+                # ended and sends the next turns of conversations already started.
+                report = batch.advance(plan, run_path, resend_failed=resend,
+                                       start_new=(send or resend) and permissions_ok)  # fmt: skip
             show_batch_report(report, settings)
     except (ProviderError, FileBusyError) as error:
         st.error(escape_markdown(settings.redact(str(error))))

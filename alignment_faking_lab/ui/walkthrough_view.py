@@ -46,6 +46,7 @@ from alignment_faking_lab.ui import transcript_view as view
 from alignment_faking_lab.ui.chart_view import show_chart
 from alignment_faking_lab.ui.data import LoadedData
 from alignment_faking_lab.ui.published import published_headline
+from alignment_faking_lab.ui.server_cache import ServerCache
 from alignment_faking_lab.ui.style import apply_presentation_style, open_at_top
 from alignment_faking_lab.ui.text import code_span, escape_markdown, highlighted_markdown
 
@@ -95,15 +96,29 @@ def _pin(pair: StoryPair) -> None:
     st.query_params[VERSION_PARAM] = pair_version(pair)
 
 
+_handouts: ServerCache[bytes | str] = ServerCache(32)
+
+
+def _handout(pair: StoryPair | None, numbers: paper_figures.HeadlineNumbers, address: str,
+             paper: str | None) -> bytes | str:  # fmt: skip
+    """One handout file (`paper`: a PDF's size; None: the HTML), made when the buttons are
+    drawn and kept for every visitor (0.06 s a PDF). A file made only when its button was
+    pressed was lost whenever the page ran again in between ("Deferred file not found")."""
+    key = (pair and pair_version(pair), address, paper, classroom.in_class())
+    if paper is None:
+        return _handouts.get(key, lambda: handout_html(pair, numbers))
+    return _handouts.get(key, lambda: handout_pdf(pair, numbers, address, paper))
+
+
 def handout_downloads(pair: StoryPair | None, numbers: paper_figures.HeadlineNumbers,
                       where: str) -> None:  # fmt: skip
     """The handout as a one-page PDF (A4, Letter) with the app's address and QR code, and as
-    HTML; each file is made only when its button is pressed."""
+    HTML."""
     address = app_address(st.context.url or "")
     for paper in PAPER_SIZES:
         st.download_button(
             f"Handout, PDF ({paper})",
-            lambda paper=paper: handout_pdf(pair, numbers, address, paper),
+            _handout(pair, numbers, address, paper),
             file_name=f"alignment-faking-handout-{paper.lower()}.pdf",
             mime="application/pdf",
             icon="🖨️",
@@ -112,7 +127,7 @@ def handout_downloads(pair: StoryPair | None, numbers: paper_figures.HeadlineNum
             "questions, and this app's address as a QR code.",
         )
     st.download_button(
-        "Handout, HTML", lambda: handout_html(pair, numbers),
+        "Handout, HTML", _handout(pair, numbers, address, None),
         file_name="alignment-faking-handout.html", mime="text/html", icon="📄",
         key=f"handout_{where}_html",
     )  # fmt: skip

@@ -208,3 +208,10 @@ def test_a_damaged_batch_file_is_a_plain_error_and_sends_nothing(server, tmp_pat
     assert "cannot be read" in (report.fatal or "") and report.sent == 0
     assert not server.state.batches.batches
     assert batch.in_flight(path) == ["unreadable run.batch.json"]
+    # Damaged inside: a batch entry without its fields is the same plain error, no traceback
+    batch.state_path(path).write_text(
+        '{"batches": [{"id": 7}], "conversations": {}, "failed": {}}', encoding="utf-8"
+    )
+    report = batch.advance(plan(server, n=1), path)
+    assert "a batch's entry is damaged" in (report.fatal or "") and report.sent == 0
+    assert batch.in_flight(path) == ["unreadable run.batch.json"]

@@ -90,12 +90,24 @@ def _load(path: Path, plan: Plan) -> dict[str, Any]:
     return state
 
 
+def _is_batch_entry(entry: object) -> bool:
+    return (
+        isinstance(entry, dict)
+        and isinstance(entry.get("id"), str)
+        and isinstance(entry.get("open"), bool)
+        and isinstance(entry.get("items"), dict)
+        and isinstance(entry.get("reserved_each"), int | float)
+    )
+
+
 def _read(path: Path) -> dict[str, Any]:
     """The saved state, or a plain error naming the file (it is never guessed at)."""
     try:
         state = json.loads(path.read_text(encoding="utf-8"))
         if not all(isinstance(state.get(k), list | dict) for k in STATE_KEYS):
             raise ValueError("parts are missing")
+        if not all(_is_batch_entry(entry) for entry in state["batches"]):
+            raise ValueError("a batch's entry is damaged")
         return state
     except (OSError, ValueError) as error:
         raise ProviderError(

@@ -16,7 +16,7 @@ import streamlit as st
 from alignment_faking_lab.calling import batch, estimate
 from alignment_faking_lab.calling.endpoints import ProviderError
 from alignment_faking_lab.calling.plan import Plan
-from alignment_faking_lab.data.storage import FileBusyError
+from alignment_faking_lab.data.storage import RunFileRefused
 from alignment_faking_lab.public import deployment
 from alignment_faking_lab.ui.live import LiveSettings
 from alignment_faking_lab.ui.text import escape_markdown
@@ -74,8 +74,11 @@ def batch_controls(
                 report = batch.advance(plan, run_path, resend_failed=resend,
                                        start_new=(send or resend) and permissions_ok)  # fmt: skip
             show_batch_report(report, settings)
-    except (ProviderError, FileBusyError) as error:
+    except (ProviderError, RunFileRefused) as error:  # busy, or another server's replies
         st.error(escape_markdown(settings.redact(str(error))))
+    except OSError as error:  # a folder that cannot be written: said without server paths
+        reason = escape_markdown(error.strerror or type(error).__name__)
+        st.error(f"The run's files could not be written ({reason}); nothing more was sent.")
 
 
 def show_batch_report(report: batch.BatchReport, settings: LiveSettings) -> None:

@@ -109,6 +109,15 @@ def test_a_zip_bomb_and_a_big_upload_stay_within_one_visitors_share(browser, tmp
         ).to_be_visible()
         screenshot(page, "hostile-upload-over-the-visitors-share")
         assert "Traceback" not in page.content()
+        goto(page, app, "/run_experiment")  # an Inspect log over the share: refused unread
+        (log := tmp_path / "big.eval").write_bytes(big.read_bytes())
+        page.get_by_text("Import an Inspect AI log of an alignment-faking task").click()
+        page.locator("input[type=file]").last.set_input_files(str(log))
+        click_button(page, "Import")
+        expect(
+            page.get_by_text("does not fit: each visitor may load and import up to")
+        ).to_be_visible()
+        assert "Traceback" not in page.content()
         page.close()
 
 

@@ -18,6 +18,7 @@ from alignment_faking_lab.data import inspect_log
 from alignment_faking_lab.data.storage import write_jsonl
 from alignment_faking_lab.data.transcript import Transcript
 from alignment_faking_lab.ui import visitor_space
+from alignment_faking_lab.ui.data import over_room
 from alignment_faking_lab.ui.text import escape_markdown
 
 EXPORTS_KEY = "aflab_inspect_exports"  # run id -> the exported log's bytes
@@ -52,7 +53,15 @@ def import_section() -> None:
         upload = st.file_uploader("Inspect log", type=["eval", "json"], key="inspect_upload")
         if upload is None or not st.button("Import", key="inspect_import"):
             return
+        if problem := over_room(upload.name, upload.size):  # checked before it is read
+            st.error(escape_markdown(problem))
+            return
         name = "inspect-" + run_id_from_name(Path(upload.name).stem)
+        target = visitor_space.runs_dir() / f"{name}.jsonl"
+        if target.exists():  # never replace a run
+            st.error(f"A run named {escape_markdown(name)} exists already: rename the log's "
+                     "file to import it beside that run.")  # fmt: skip
+            return
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / Path(upload.name).name
             path.write_bytes(upload.getvalue())
@@ -65,7 +74,12 @@ def import_section() -> None:
                 return
         lines = list(inspect_log.describe_import(found))
         if found.transcripts:
-            write_jsonl(visitor_space.runs_dir() / f"{name}.jsonl", found.transcripts)
+            try:
+                write_jsonl(target, found.transcripts)
+            except (OSError, ValueError) as error:  # a full disk, a sample the schema refuses
+                reason = getattr(error, "strerror", None) or str(error)[:200]
+                st.error(f"The imported run could not be saved: {escape_markdown(reason)}")
+                return
             st.success(escape_markdown(lines[0]) + f" Saved as the run {escape_markdown(name)}.")
         else:
             st.warning(escape_markdown(lines[0]))

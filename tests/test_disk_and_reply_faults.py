@@ -391,6 +391,19 @@ def test_a_playground_send_that_cannot_be_saved_is_shown_and_says_why(server, tm
     )
 
 
+def test_a_playground_send_whose_file_stays_busy_is_shown_and_says_why(server, tmp_path):
+    """A run of the same file holding it over the minute the Playground waits: the reply
+    received is shown with why it was not saved, never a traceback (it waits the minute)."""
+    from alignment_faking_lab.calling.runner import send_one
+    from tests.test_live import endpoint, harmful
+
+    path = tmp_path / "playground.jsonl"
+    with storage.WriterLock(path):
+        outcome = send_one(endpoint(server), "fake-claude", harmful(1)[0], Tier.PAID, path=path)
+    assert outcome.transcript is not None
+    assert outcome.error.startswith("playground.jsonl was not saved: Another run is writing")
+
+
 def test_a_truncated_zip_is_named_as_such(tmp_path):
     import zipfile
 

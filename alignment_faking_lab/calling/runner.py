@@ -329,4 +329,6 @@ def send_one(
                 outcome.error = RunFile(path).append_or_keep(outcome.transcript)
         except OSError as error:  # the folder itself cannot be written: the reply is still shown
             outcome.error = f"{path.name} could not be written ({os_problem(error)})"
+        except storage.RunFileRefused as error:  # busy over a minute: shown, said, not saved
+            outcome.error = f"{path.name} was not saved: {error}"
     return outcome

@@ -120,6 +120,7 @@ def test_only_compliant_or_unknown_harmful_answers_are_hidden():
     )
     assert guessed.compliance is Compliance.REFUSED and guessed.labelled_by == BY_KEYWORDS
     assert classroom.answer_hidden(guessed)
+    assert "only guessed from keywords" in classroom.withheld_note(guessed)
     assert not classroom.answer_hidden(pair.free)  # redacted by its authors
 
 

@@ -235,9 +235,7 @@ def _send(plan, calls, state, report, path, resend_failed: bool, start_new: bool
     in_flight = {call_id for b in state["batches"] if b["open"] for call_id in b["items"].values()}
     if resend_failed:
         state["failed"] = {}
-    for call_id, call in calls.items():
-        if not start_new:
-            break
+    for call_id, call in calls.items() if start_new else ():
         if call_id not in state["conversations"] and call_id not in state["failed"]:
             state["conversations"][call_id] = _new_conversation(plan, call)
     due = [

@@ -64,8 +64,16 @@ def answer_hidden(transcript: Transcript) -> bool:
     return is_sensitive(transcript) and not is_refusal(transcript)
 
 
+WITHHELD_GUESSED = (
+    "The model's answer is not shown here: this was a harmful request, and whether it refused "
+    "was only guessed from keywords (no judge has read it)."
+)
+
+
 def withheld_note(transcript: Transcript) -> str:
     """Why an answer is not shown, in words that stand alone (on a page or on paper)."""
+    if BY_KEYWORDS in transcript.labelled_by:  # "complied" or "refused": a guess either way
+        return WITHHELD_GUESSED
     return WITHHELD if transcript.compliance is Compliance.COMPLIED else WITHHELD_UNKNOWN
 
 
